@@ -1,0 +1,42 @@
+# The README's two commands:  make run  (set up + start the app)  and  make test  (set up + every test).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
+
+.PHONY: run test lint bench models data chromium clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(VENV)/.deps: requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.deps
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium for the browser tests and figure export (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
+
+run: $(VENV)/.deps
+	$(PY) -m streamlit run app.py
+
+lint: $(VENV)/.dev-deps
+	$(PY) -m ruff check .
+
+test: $(VENV)/.dev-deps chromium lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.dev-deps chromium
+	$(PY) -m bench
+
+models: $(VENV)/.deps
+	./scripts/train-all.sh
+
+data: $(VENV)/.deps
+	./scripts/build-en-es-corpus.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""Model folders: model.safetensors, config.json, vocab.json, card.md (and metrics.json).
+
+Loading reads only JSON and safetensors, never pickle, so a model folder from anyone is safe to open.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from .config import ConfigError, ModelConfig
+from .model import Seq2Seq
+from .tokenizers import tokenizer_from_dict
+from .translator import Translator
+
+WEIGHTS, CONFIG, VOCAB, CARD, METRICS = "model.safetensors", "config.json", "vocab.json", "card.md", "metrics.json"
+PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
+
+
+class ModelLoadError(ValueError):
+    """A model folder that cannot be loaded; the message names the model and the fault."""
+
+
+def save_model(translator: Translator, folder: Path, *, card: str | None = None, metrics: dict | None = None) -> Path:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous().cpu() for k, v in translator.model.state_dict().items()}
+    save_file(state, str(folder / WEIGHTS), metadata={"format": "pt", "name": translator.name})
+    (folder / CONFIG).write_text(translator.config.to_json(), encoding="utf-8")
+    vocab = {"source": translator.source_tokenizer.to_dict(), "target": translator.target_tokenizer.to_dict()}
+    (folder / VOCAB).write_text(json.dumps(vocab, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if metrics is not None:
+        (folder / METRICS).write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if card is not None:
+        (folder / CARD).write_text(card, encoding="utf-8")
+    return folder
+
+
+def load_model(folder: Path, name: str | None = None) -> Translator:
+    folder = Path(folder)
+    name = name or folder.name
+
+    def fail(message: str) -> ModelLoadError:
+        return ModelLoadError(f"model {name!r}: {message}")
+
+    for required in (CONFIG, WEIGHTS, VOCAB):
+        if not (folder / required).is_file():
+            raise fail(f"{required} is missing from {folder}")
+    try:
+        cfg = ModelConfig.load(folder / CONFIG)
+    except ConfigError as error:
+        raise fail(f"{CONFIG}: {error}") from None
+    try:
+        vocab = json.loads((folder / VOCAB).read_text(encoding="utf-8"))
+        source, target = tokenizer_from_dict(vocab["source"]), tokenizer_from_dict(vocab["target"])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise fail(f"{VOCAB} cannot be read: {error}") from None
+    if (len(source), len(target)) != (cfg.source_vocab_size, cfg.target_vocab_size):
+        raise fail(f"{VOCAB} has {len(source)}/{len(target)} tokens but {CONFIG} says "
+                   f"{cfg.source_vocab_size}/{cfg.target_vocab_size}")
+    if source.kind != cfg.tokenizer:
+        raise fail(f"{VOCAB} holds a {source.kind} vocabulary but {CONFIG} says {cfg.tokenizer}")
+    try:
+        state = load_file(str(folder / WEIGHTS))
+    except (SafetensorError, OSError, ValueError) as error:
+        raise fail(f"{WEIGHTS} is not a valid safetensors file ({error})") from None
+    model = Seq2Seq(cfg)
+    expected = model.state_dict()
+    missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
+    if missing or unexpected:
+        raise fail(f"{WEIGHTS} does not match {CONFIG}: missing {missing[:3]}, unexpected {unexpected[:3]}")
+    wrong = [k for k in expected if tuple(state[k].shape) != tuple(expected[k].shape)]
+    if wrong:
+        k = wrong[0]
+        raise fail(f"{WEIGHTS} does not match {CONFIG}: {k} has shape {tuple(state[k].shape)}, "
+                   f"the config needs {tuple(expected[k].shape)}")
+    if any(not torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
+        raise fail(f"{WEIGHTS} holds NaN or infinite weights")
+    model.load_state_dict(state)
+    metrics = {}
+    if (folder / METRICS).is_file():
+        try:
+            metrics = json.loads((folder / METRICS).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise fail(f"{METRICS} cannot be read: {error}") from None
+    return Translator(name=name, config=cfg, model=model, source_tokenizer=source, target_tokenizer=target,
+                      folder=folder, metrics=metrics if isinstance(metrics, dict) else {})
+
+
+def list_pretrained(root: Path | None = None) -> list[str]:
+    """Names of the model folders in pretrained/ (those with a config.json), sorted."""
+    root = Path(root or PRETRAINED_DIR)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / CONFIG).is_file())
+
+
+def load_pretrained(name_or_path: str | Path, root: Path | None = None) -> Translator:
+    """A shipped model by name (e.g. "dates-dot"), or any model folder by path."""
+    root = Path(root or PRETRAINED_DIR)
+    text = str(name_or_path)
+    if text and "/" not in text and "\\" not in text and text not in (".", ".."):
+        if (root / text / CONFIG).is_file():
+            return load_model(root / text, text)
+    path = Path(text)
+    available = ", ".join(list_pretrained(root)) or "none"
+    if text and path.is_dir():
+        if (path / CONFIG).is_file():
+            return load_model(path)
+        raise ModelLoadError(f"unknown model {text!r}: that folder has no {CONFIG}; available: {available}")
+    raise ModelLoadError(f"unknown model {text!r}; available: {available}")

@@ -1,0 +1,90 @@
+"""Measured figures: exact match, BLEU/chrF, field attention, and scores by source length."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data.dates import FIELDS, TARGET_FIELDS
+from .trace import Trace
+from .translator import Translator
+
+DATE_LENGTH_BUCKETS = ((1, 12), (13, 16), (17, 20), (21, 24), (25, 28), (29, 64))
+SENTENCE_LENGTH_BUCKETS = ((1, 5), (6, 8), (9, 11), (12, 15), (16, 20), (21, 64))
+
+
+def exact_match(predictions: list[str], targets: list[str]) -> float:
+    return float(np.mean([p == t for p, t in zip(predictions, targets)])) if targets else 0.0
+
+
+def bleu_chrf(predictions: list[str], references: list[str]) -> tuple[float, float]:
+    """Corpus BLEU and chrF (sacrebleu), lowercased."""
+    import sacrebleu
+
+    bleu = sacrebleu.corpus_bleu(predictions, [references], lowercase=True).score
+    chrf = sacrebleu.corpus_chrf(predictions, [references]).score  # chrF has no lowercase switch
+    return float(bleu), float(chrf)
+
+
+def field_attention(traces: list[Trace], examples: list) -> dict[str, float]:
+    """Share of output digits whose argmax α falls inside their field's span in the input.
+
+    Output position j of "YYYY-MM-DD" copies field TARGET_FIELDS[j]; the step that emits it must look
+    at that field. Reported overall and per field (year, month, day).
+    """
+    hits = {f: 0 for f in FIELDS}
+    totals = {f: 0 for f in FIELDS}
+    for trace, example in zip(traces, examples):
+        alignment = trace.alignment
+        if alignment is None:
+            continue
+        for j, field in TARGET_FIELDS.items():
+            if j >= len(alignment):
+                continue
+            start, end = example.spans[field]
+            totals[field] += 1
+            hits[field] += int(start <= int(alignment[j].argmax()) < end)
+    out = {f"field_attention_{f}": hits[f] / totals[f] if totals[f] else 0.0 for f in FIELDS}
+    total = sum(totals.values())
+    out["field_attention"] = sum(hits.values()) / total if total else 0.0
+    return out
+
+
+def _bucket_of(length: int, buckets) -> int | None:
+    for index, (low, high) in enumerate(buckets):
+        if low <= length <= high:
+            return index
+    return None
+
+
+def by_length(lengths: list[int], predictions: list[str], targets: list[str], *, metric: str) -> list[dict]:
+    """Score per source-length bucket: exact match (dates) or BLEU (sentences), with counts."""
+    buckets = DATE_LENGTH_BUCKETS if metric == "exact_match" else SENTENCE_LENGTH_BUCKETS
+    rows = []
+    for index, (low, high) in enumerate(buckets):
+        members = [i for i, n in enumerate(lengths) if _bucket_of(n, buckets) == index]
+        if not members:
+            continue
+        preds, refs = [predictions[i] for i in members], [targets[i] for i in members]
+        value = exact_match(preds, refs) if metric == "exact_match" else bleu_chrf(preds, refs)[0]
+        rows.append({"low": low, "high": high, "count": len(members), metric: value})
+    return rows
+
+
+def evaluate(translator: Translator, examples: list, *, task: str) -> dict:
+    """Every figure for a model card, measured on `examples` (greedy decoding)."""
+    examples = [ex for ex in examples if translator.check(ex.source) is None]
+    traces = translator.trace_batch([ex.source for ex in examples])
+    predictions = [t.prediction for t in traces]
+    targets = [ex.target for ex in examples]
+    lengths = [len(t.source_tokens) - 1 for t in traces]  # without the end marker
+    metrics: dict = {"examples": len(examples)}
+    if task == "dates":
+        metrics["exact_match"] = exact_match(predictions, targets)
+        if translator.config.has_attention:
+            metrics.update(field_attention(traces, examples))
+        metrics["by_length"] = by_length(lengths, predictions, targets, metric="exact_match")
+    else:
+        metrics["bleu"], metrics["chrf"] = bleu_chrf(predictions, targets)
+        metrics["exact_match"] = exact_match([p.lower() for p in predictions], [t.lower() for t in targets])
+        metrics["by_length"] = by_length(lengths, predictions, targets, metric="bleu")
+    return metrics

@@ -1,0 +1,161 @@
+"""GRU encoder–decoders: Luong (query s_t), Bahdanau (query s_{t-1}) and no attention.
+
+Training and tracing share one `step`, so every number a trace shows is the one the model used.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .config import ModelConfig
+from .scores import make_score
+from .tokenizers import PAD_ID
+
+
+class Memory(NamedTuple):
+    """What the decoder may read of one batch of source sentences."""
+
+    H: torch.Tensor  # (B, N, n) encoder states h_1 … h_N
+    K: torch.Tensor  # (B, N, ·) the score function's per-sentence keys
+    mask: torch.Tensor  # (B, N) True at real tokens, False at padding
+    c: torch.Tensor  # (B, n) the encoder's final state: s_0, and the fixed context without attention
+
+
+class StepOut(NamedTuple):
+    """Every intermediate quantity of one decoder step (DESIGN §1); e, alpha, a are None without attention."""
+
+    s: torch.Tensor  # (B, n)
+    e: torch.Tensor | None  # (B, N)
+    alpha: torch.Tensor | None  # (B, N)
+    a: torch.Tensor | None  # (B, n)
+    concat: torch.Tensor  # (B, 2n)
+    s_tilde: torch.Tensor  # (B, n)
+    logits: torch.Tensor  # (B, V)
+
+
+class Encoder(nn.Module):
+    """H = GRU(embed(x)); bidirectional states are [forward_i ; backward_i]."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        per_direction = cfg.hidden_size // 2 if cfg.bidirectional else cfg.hidden_size
+        self.embedding = nn.Embedding(cfg.source_vocab_size, cfg.embed_size, padding_idx=PAD_ID)
+        self.rnn = nn.GRU(cfg.embed_size, per_direction, batch_first=True, bidirectional=cfg.bidirectional)
+        self.dropout = nn.Dropout(cfg.dropout)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        B, N = x.shape
+        emb = self.dropout(self.embedding(x))  # (B, N, E)
+        if bool((lengths == N).all()):
+            H, h_n = self.rnn(emb)
+        else:  # packing keeps padding out of the backward direction and the final state
+            packed = pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            H, h_n = self.rnn(packed)
+            H, _ = pad_packed_sequence(H, batch_first=True, total_length=N)
+        c = h_n.transpose(0, 1).reshape(B, -1)  # (B, n): final forward state [; final backward state]
+        return H, c
+
+
+class LuongDecoder(nn.Module):
+    """s_t = GRU(s_{t-1}, y_{t-1}); e_t = score(s_t, H); α_t = softmax(e_t); a_t = α_t H; s̃_t = tanh(W_c [a_t; s_t])"""
+
+    query = "s_t"
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        n = cfg.hidden_size
+        self.embedding = nn.Embedding(cfg.target_vocab_size, cfg.embed_size, padding_idx=PAD_ID)
+        self.rnn = nn.GRUCell(cfg.embed_size, n)
+        self.score = make_score(cfg.score, n, cfg.attention_size or n, cfg.max_source_len)
+        self.W_c = nn.Linear(2 * n, n)
+        self.W_y = nn.Linear(n, cfg.target_vocab_size)
+        self.dropout = nn.Dropout(cfg.dropout)
+
+    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory) -> StepOut:
+        s_t = self.rnn(self.dropout(self.embedding(y_prev)), s_prev)  # (B, n)
+        e_t, alpha_t, a_t = attend(self.score, s_t, m)
+        v_t = torch.cat([a_t, s_t], dim=-1)  # (B, 2n)
+        s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
+        return StepOut(s_t, e_t, alpha_t, a_t, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
+
+
+class BahdanauDecoder(LuongDecoder):
+    """e_t = score(s_{t-1}, H); a_t = α_t H; s_t = GRU(s_{t-1}, [y_{t-1}; a_t]); s̃_t = tanh(W_c [a_t; s_t])"""
+
+    query = "s_{t-1}"
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__(cfg)
+        self.rnn = nn.GRUCell(cfg.embed_size + cfg.hidden_size, cfg.hidden_size)
+
+    def step(self, y_prev, s_prev, m):
+        e_t, alpha_t, a_t = attend(self.score, s_prev, m)
+        s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), a_t], dim=-1), s_prev)  # (B, n)
+        v_t = torch.cat([a_t, s_t], dim=-1)  # (B, 2n)
+        s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
+        return StepOut(s_t, e_t, alpha_t, a_t, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
+
+
+class PlainDecoder(nn.Module):
+    """No attention: s_t = GRU(s_{t-1}, [y_{t-1}; c]) with one fixed context c; s̃_t = tanh(W_c [c; s_t])"""
+
+    query = "none"
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        n = cfg.hidden_size
+        self.embedding = nn.Embedding(cfg.target_vocab_size, cfg.embed_size, padding_idx=PAD_ID)
+        self.rnn = nn.GRUCell(cfg.embed_size + n, n)
+        self.W_c = nn.Linear(2 * n, n)
+        self.W_y = nn.Linear(n, cfg.target_vocab_size)
+        self.dropout = nn.Dropout(cfg.dropout)
+
+    def step(self, y_prev, s_prev, m):
+        s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), m.c], dim=-1), s_prev)  # (B, n)
+        v_t = torch.cat([m.c, s_t], dim=-1)  # (B, 2n)
+        s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
+        return StepOut(s_t, None, None, None, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
+
+
+def attend(score: nn.Module, query: torch.Tensor, m: Memory) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """e = score(query, H) with padding at -inf; α = softmax(e) (exactly 0 at padding); a = Σ_i α^i h_i"""
+    e = score(query, m.K).masked_fill(~m.mask, float("-inf"))  # (B, N)
+    alpha = torch.softmax(e, dim=-1)  # (B, N)
+    a = torch.bmm(alpha.unsqueeze(1), m.H).squeeze(1)  # (B, n)
+    return e, alpha, a
+
+
+DECODER_CLASSES = {"luong": LuongDecoder, "bahdanau": BahdanauDecoder, "none": PlainDecoder}
+
+
+class Seq2Seq(nn.Module):
+    """Encoder + one of the three decoders, built from a ModelConfig."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = Encoder(cfg)
+        self.decoder = DECODER_CLASSES[cfg.decoder](cfg)
+
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor) -> Memory:
+        H, c = self.encoder(x, lengths)  # (B, N, n), (B, n)
+        mask = torch.arange(x.shape[1], device=x.device).unsqueeze(0) < lengths.unsqueeze(1)  # (B, N)
+        K = self.decoder.score.keys(H) if self.cfg.has_attention else H
+        return Memory(H, K, mask, c)
+
+    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory) -> StepOut:
+        return self.decoder.step(y_prev, s_prev, m)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
+        """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …]."""
+        m = self.encode(x, lengths)
+        s, logits = m.c, []
+        for t in range(y_in.shape[1]):
+            out = self.step(y_in[:, t], s, m)
+            s = out.s
+            logits.append(out.logits)
+        return torch.stack(logits, dim=1)  # (B, T, V)

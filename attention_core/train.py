@@ -1,0 +1,159 @@
+"""Seeded, reproducible training: validation each epoch, best checkpoint kept, early stopping.
+
+    python -m attention_core train --task dates --decoder luong --score dot --out pretrained/dates-dot
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from .card import write_card
+from .checkpoint import save_model
+from .config import PRESETS, ModelConfig
+from .data import load_task
+from .evaluate import bleu_chrf, evaluate, exact_match
+from .model import Seq2Seq
+from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer
+from .translator import Translator
+
+
+@dataclass
+class TrainSettings:
+    task: str
+    out: Path
+    decoder: str = "luong"
+    score: str = "dot"
+    preset: str | None = None  # defaults to the task's preset
+    embed_size: int | None = None
+    hidden_size: int | None = None
+    bidirectional: bool | None = None
+    dropout: float | None = None
+    epochs: int = 20
+    batch_size: int = 64
+    lr: float = 1e-3
+    label_smoothing: float = 0.0
+    patience: int = 3
+    seed: int = 0
+    train_size: int | None = None
+    min_count: int = 1
+    device: str = "cpu"
+    quiet: bool = False
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _pad(rows: list[list[int]]) -> torch.Tensor:
+    out = torch.full((len(rows), max(map(len, rows))), PAD_ID, dtype=torch.long)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = torch.tensor(row)
+    return out
+
+
+def _batches(n_src: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar source length (sorted within pools of 50 batches)."""
+    order = list(range(len(n_src)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start:start + pool], key=lambda i: n_src[i])
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def build_config(s: TrainSettings, source_vocab: int, target_vocab: int) -> ModelConfig:
+    preset = dict(PRESETS[s.preset or s.task])
+    for key in ("embed_size", "hidden_size", "bidirectional", "dropout"):
+        if getattr(s, key) is not None:
+            preset[key] = getattr(s, key)
+    return ModelConfig(decoder=s.decoder, score=s.score if s.decoder == "luong" else
+                       ("concat" if s.decoder == "bahdanau" else "none"),
+                       source_vocab_size=source_vocab, target_vocab_size=target_vocab, task=s.task, **preset)
+
+
+def _validate(translator: Translator, examples: list, task: str) -> float:
+    usable = [ex for ex in examples if translator.check(ex.source) is None]
+    preds = [t.prediction for t in translator.trace_batch([ex.source for ex in usable])]
+    targets = [ex.target for ex in usable]
+    return exact_match(preds, targets) if task == "dates" else bleu_chrf(preds, targets)[0]
+
+
+def train(s: TrainSettings, command: str = "") -> Translator:
+    """Train one model and write its folder (weights, config, vocab, metrics, card) to s.out."""
+    seed_everything(s.seed)
+    started = time.perf_counter()
+    splits = load_task(s.task, seed=s.seed, train_size=s.train_size)
+    preset = PRESETS[s.preset or s.task]
+    tokenizer_cls = CharTokenizer if preset["tokenizer"] == "char" else WordTokenizer
+    lowercase = preset["tokenizer"] == "word"
+    src_tok = tokenizer_cls.build((ex.source for ex in splits["train"]), min_count=s.min_count, lowercase=lowercase)
+    tgt_tok = tokenizer_cls.build((ex.target for ex in splits["train"]), min_count=s.min_count, lowercase=lowercase)
+    cfg = build_config(s, len(src_tok), len(tgt_tok))
+    name = Path(s.out).name
+    model = Seq2Seq(cfg).to(s.device)
+    translator = Translator(name, cfg, model, src_tok, tgt_tok)
+
+    pairs = [(src_tok.encode(ex.source) + [EOS_ID], tgt_tok.encode(ex.target) + [EOS_ID]) for ex in splits["train"]]
+    pairs = [(x, y) for x, y in pairs if 1 < len(x) <= cfg.max_source_len and len(y) <= cfg.max_target_len]
+    optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID, label_smoothing=s.label_smoothing)
+    rng = random.Random(s.seed)
+    best_key, best_state, best_epoch, history, bad_epochs = None, None, 0, [], 0
+    for epoch in range(1, s.epochs + 1):
+        model.train()
+        total, count = 0.0, 0
+        batches = _batches([len(x) for x, _ in pairs], s.batch_size, rng)
+        for batch in tqdm(batches, desc=f"{name} epoch {epoch}", disable=s.quiet, leave=False):
+            xs, ys = [pairs[i][0] for i in batch], [pairs[i][1] for i in batch]
+            x = _pad(xs).to(s.device)
+            y = _pad(ys).to(s.device)
+            y_in = torch.cat([torch.full((len(batch), 1), BOS_ID, dtype=torch.long, device=s.device), y[:, :-1]], 1)
+            logits = model(x, torch.tensor([len(r) for r in xs], device=s.device), y_in)  # (B, T, V)
+            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            total += loss.item() * len(batch)
+            count += len(batch)
+        model.cpu().eval()
+        score = _validate(translator, splits["valid"], s.task)
+        model.to(s.device)
+        history.append({"epoch": epoch, "train_loss": total / count, "valid": score,
+                        "seconds": time.perf_counter() - started})
+        if not s.quiet:
+            print(f"{name} epoch {epoch}: train loss {total / count:.4f}, valid "
+                  f"{'exact match' if s.task == 'dates' else 'BLEU'} {score:.4f}", flush=True)
+        key = (score, -total / count)
+        if best_key is None or key > best_key:
+            best_key, best_state, best_epoch, bad_epochs = key, copy.deepcopy(model.state_dict()), epoch, 0
+        else:
+            bad_epochs += 1
+            if bad_epochs >= s.patience:
+                break
+    model.load_state_dict(best_state)
+    model.cpu().eval()
+    seconds = time.perf_counter() - started
+    metrics = evaluate(translator, splits["test"], task=s.task)
+    metrics["training"] = {"seconds": round(seconds, 1), "best_epoch": best_epoch, "history": history,
+                           "settings": {k: str(v) if isinstance(v, Path) else v
+                                        for k, v in dataclasses.asdict(s).items()},
+                           "train_examples": len(pairs), "command": command}
+    translator.metrics = metrics
+    save_model(translator, s.out, metrics=metrics, card=write_card(translator, metrics))
+    return translator

@@ -1,0 +1,178 @@
+"""Translator: a model with its tokenizers, and the public tracing API.
+
+    model = load_pretrained("dates-dot")
+    trace = model.trace("24 November 2026")            # greedy
+    trace = model.trace(text, beam=4)                  # best hypothesis; the others in trace.hypotheses
+    trace = model.trace(text, target="2026-11-24")     # forced decoding
+    traces = model.trace_batch(texts)                  # batched; the same as one by one
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from .config import ModelConfig
+from .decoding import Steps, beam_search, decode
+from .model import Seq2Seq
+from .tokenizers import EOS, EOS_ID, PAD_ID, Tokenizer
+from .trace import StepTrace, Trace
+
+MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
+MAX_BEAM = 8
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while building thousands of acyclic step objects:
+    its passes over the large heap would otherwise take half of trace_batch's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class InputError(ValueError):
+    """Text the model cannot take; the message says what to change."""
+
+
+@dataclass
+class Translator:
+    name: str
+    config: ModelConfig
+    model: Seq2Seq
+    source_tokenizer: Tokenizer
+    target_tokenizer: Tokenizer
+    folder: Path | None = None
+    metrics: dict = field(default_factory=dict)  # measured figures saved with the model (metrics.json)
+
+    def __post_init__(self) -> None:
+        self.model.eval()
+
+    # -- input ---------------------------------------------------------------------------------
+    def source_ids(self, text: str) -> list[int]:
+        """Token ids the encoder reads (end marker included); InputError for text it cannot take."""
+        if not isinstance(text, str):
+            raise InputError("the input must be text")
+        if len(text) > MAX_INPUT_CHARS:
+            raise InputError(f"the input is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}")
+        ids = self.source_tokenizer.encode(text)
+        if not ids:
+            raise InputError("the input is empty: type some text")
+        limit = self.config.max_source_len - 1
+        if len(ids) > limit:
+            unit = "characters" if self.config.tokenizer == "char" else "tokens"
+            raise InputError(f"the input has {len(ids)} {unit}; {self.name} reads at most {limit}")
+        return ids + [EOS_ID]
+
+    def target_ids(self, text: str) -> list[int]:
+        if not isinstance(text, str) or len(text) > MAX_INPUT_CHARS:
+            raise InputError(f"the target must be text of at most {MAX_INPUT_CHARS:,} characters")
+        ids = self.target_tokenizer.encode(text)
+        if len(ids) + 1 > self.config.max_target_len:
+            raise InputError(f"the target has {len(ids)} tokens; {self.name} writes at most "
+                             f"{self.config.max_target_len - 1}")
+        return ids + [EOS_ID]
+
+    def check(self, text: str) -> str | None:
+        """The message an input would raise, or None when the model can take it."""
+        try:
+            self.source_ids(text)
+        except InputError as error:
+            return str(error)
+        return None
+
+    # -- decoding ------------------------------------------------------------------------------
+    def trace(self, text: str, *, beam: int = 1, target: str | None = None, top_k: int = 5) -> Trace:
+        """Greedy trace; beam search when beam > 1; forced decoding of `target` when given."""
+        ids = self.source_ids(text)
+        x, lengths = torch.tensor([ids]), torch.tensor([len(ids)])
+        if target is not None:
+            y = self.target_ids(target)
+            steps = decode(self.model, x, lengths, max_len=len(y), k=top_k, given=torch.tensor([y]))
+            return self._traces(steps, [text], [ids], mode="forced")[0]
+        if beam > 1:
+            if beam > MAX_BEAM:
+                raise InputError(f"the beam width is {beam}; choose 1 to {MAX_BEAM}")
+            hyps, tree = beam_search(self.model, x, lengths, width=beam,
+                                             max_len=self.config.max_target_len, k=top_k)
+            traces = [self._traces(h, [text], [ids], mode="beam")[0] for h in hyps]
+            for node in tree:
+                node["token"] = self.target_tokenizer.itos[node.pop("token_id")]
+            best = traces[0]
+            best.hypotheses, best.beam_tree = traces[1:], tree
+            return best
+        if beam < 1:
+            raise InputError(f"the beam width is {beam}; choose 1 to {MAX_BEAM}")
+        steps = decode(self.model, x, lengths, max_len=self.config.max_target_len, k=top_k)
+        return self._traces(steps, [text], [ids])[0]
+
+    def trace_batch(self, texts: list[str], *, batch_size: int = 500, top_k: int = 5) -> list[Trace]:
+        """Greedy traces of many inputs, padded and masked in batches sorted by length."""
+        all_ids = []
+        for number, text in enumerate(texts, 1):
+            try:
+                all_ids.append(self.source_ids(text))
+            except InputError as error:
+                raise InputError(f"input {number}: {error}") from None
+        order = sorted(range(len(texts)), key=lambda i: len(all_ids[i]))
+        out: list[Trace | None] = [None] * len(texts)
+        with _gc_paused():
+            self._fill(out, order, all_ids, texts, batch_size, top_k)
+        return out  # type: ignore[return-value]
+
+    def _fill(self, out, order, all_ids, texts, batch_size, top_k) -> None:
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            ids = [all_ids[i] for i in chunk]
+            x = torch.full((len(ids), max(map(len, ids))), PAD_ID, dtype=torch.long)
+            for row, seq in enumerate(ids):
+                x[row, : len(seq)] = torch.tensor(seq)
+            steps = decode(self.model, x, torch.tensor([len(s) for s in ids]),
+                           max_len=self.config.max_target_len, k=top_k)
+            for i, trace in zip(chunk, self._traces(steps, [texts[i] for i in chunk], ids)):
+                out[i] = trace
+
+    def translate(self, text: str) -> str:
+        return self.trace(text).prediction
+
+    # -- arrays -> traces ----------------------------------------------------------------------
+    def _traces(self, steps: Steps, texts: list[str], ids: list[list[int]], mode: str = "greedy") -> list[Trace]:
+        cfg, src_itos, tgt_itos = self.config, self.source_tokenizer.itos, self.target_tokenizer.itos
+        traces = []
+        for b, (text, seq) in enumerate(zip(texts, ids)):
+            N, T = len(seq), int(steps.lengths[b])
+            vec = {key: None if arr is None else arr[b, :T] for key, arr in steps.vectors.items()}
+            if vec["e"] is not None:  # drop the padded source positions
+                vec["e"], vec["alpha"] = vec["e"][:, :N], vec["alpha"][:, :N]
+            tokens = [tgt_itos[i] for i in steps.tokens[b, :T]]
+            top_tokens = [[tgt_itos[i] for i in row] for row in steps.top_ids[b, :T].tolist()]
+            top_probs = steps.top_probs[b, :T].tolist()
+            inputs = steps.inputs[b, :T].tolist()
+            probs = steps.prob[b, :T].tolist()
+            # list(array) splits into row views in C: this loop is the batch path's hot spot
+            rows = {key: [None] * T if v is None else list(v) for key, v in vec.items()}
+            step_traces = [
+                StepTrace(t + 1, tgt_itos[inputs[t]], cfg.query, rows["s"][t], rows["e"][t], rows["alpha"][t],
+                          rows["a"][t], rows["concat"][t], rows["s_tilde"][t], tokens[t], probs[t],
+                          list(zip(top_tokens[t], top_probs[t])))
+                for t in range(T)
+            ]
+            words = tokens[:-1] if tokens and tokens[-1] == EOS else tokens
+            traces.append(Trace(
+                model=self.name, score=cfg.score, decoder=cfg.decoder, source=text,
+                source_tokens=[src_itos[i] for i in seq], target_tokens=tokens,
+                encoder_states=steps.H[b, :N], steps=step_traces,
+                prediction=self.target_tokenizer.join(words), mode=mode,
+            ))
+        return traces
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())

@@ -1,0 +1,54 @@
+"""Shared fixtures: random models (no training) and one tiny trained dates model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from attention_core.config import ModelConfig  # noqa: E402
+from attention_core.model import Seq2Seq  # noqa: E402
+from attention_core.tokenizers import CharTokenizer  # noqa: E402
+from attention_core.translator import Translator  # noqa: E402
+
+ALPHABET = "0123456789 abcdefghij-,."
+
+
+def random_translator(decoder: str = "luong", score: str = "dot", *, hidden_size: int = 8,
+                      bidirectional: bool = False, seed: int = 0, max_target_len: int = 8) -> Translator:
+    """An untrained model with random weights: enough for the invariants, which hold for any weights."""
+    torch.manual_seed(seed)
+    tok = CharTokenizer(ALPHABET)
+    score = score if decoder == "luong" else ("concat" if decoder == "bahdanau" else "none")
+    cfg = ModelConfig(decoder=decoder, score=score, source_vocab_size=len(tok), target_vocab_size=len(tok),
+                      embed_size=6, hidden_size=hidden_size, bidirectional=bidirectional,
+                      max_source_len=40, max_target_len=max_target_len, task="dates")
+    model = Seq2Seq(cfg)
+    # Random weights emit the end marker at random; lower its bias so traces have several steps.
+    with torch.no_grad():
+        model.decoder.W_y.bias[2] -= 3.0
+    return Translator(f"random-{decoder}-{score}", cfg, model, tok, tok)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A small dates model trained for real (about 10 s), saved as a model folder."""
+    from attention_core.train import TrainSettings, train
+
+    out = tmp_path_factory.mktemp("models") / "tiny-dates"
+    settings = TrainSettings(task="dates", out=out, decoder="luong", score="dot", hidden_size=48, embed_size=24,
+                             epochs=1, train_size=12_000, batch_size=64, lr=0.005, seed=0, quiet=True)
+    train(settings, command="pytest fixture")
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir):
+    from attention_core import load_model
+
+    return load_model(tiny_model_dir)

@@ -1,0 +1,109 @@
+"""The command line: JSON traces, JSON Lines files, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+def run(*args, input_text=None):
+    result = subprocess.run([sys.executable, "-m", "attention_core", *map(str, args)], capture_output=True,
+                            text=True, cwd=ROOT, input=input_text, timeout=120)
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_trace_json_follows_the_contract(tiny_model_dir):
+    code, out, err = run("trace", "--model", tiny_model_dir, "--json", "24 November 2026")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["model"] == "tiny-dates" and data["decoder"] == "luong" and data["score"] == "dot"
+    assert data["source_tokens"] == list("24 November 2026") + ["</s>"]
+    assert data["target_tokens"][-1] == "</s>" and len(data["steps"]) == len(data["target_tokens"])
+    assert data["steps"][0]["input_token"] == "<s>" and data["steps"][0]["query"] == "s_t"
+    assert len(data["encoder_states"]) == len(data["source_tokens"])
+
+
+def test_trace_human_readable_and_forced(tiny_model_dir):
+    code, out, _ = run("trace", "--model", tiny_model_dir, "--target", "2026-11-24", "24 November 2026")
+    assert code == 0 and "attends to" in out and "'2026-11-24'" in out
+
+
+def test_translate_writes_json_lines(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("\ufeff24 November 2026\n\n1 May 2000\r\n", encoding="utf-8")  # BOM, blank line, CRLF
+    code, _, err = run("translate", "--model", tiny_model_dir, "--input", src, "--output", tmp_path / "out.jsonl")
+    assert code == 0 and "1 blank line(s) skipped" in err
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in rows] == ["24 November 2026", "1 May 2000"]
+    for r in rows:
+        assert set(r) == {"source", "source_tokens", "prediction", "target_tokens", "alignment"}
+        assert len(r["alignment"]) == len(r["target_tokens"])
+
+
+def test_translate_reads_utf16(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("2026년 11월 24일\n", encoding="utf-16")
+    code, out, err = run("translate", "--model", tiny_model_dir, "--input", src, "--output", "-")
+    assert code == 0, err
+    assert json.loads(out)["source"] == "2026년 11월 24일"
+
+
+def test_translate_can_skip_invalid_lines(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("1 May 2000\n" + "9" * 500 + "\n", encoding="utf-8")
+    code, _, err = run("translate", "--model", tiny_model_dir, "--input", src, "--output", "-")
+    assert code == 2 and "line 2" in err
+    code, out, _ = run("translate", "--model", tiny_model_dir, "--input", src, "--output", "-", "--skip-invalid")
+    assert code == 0 and "error" in json.loads(out.splitlines()[1])
+
+
+def _bad_inputs(tmp_path):
+    binary = tmp_path / "binary.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("caf\xe9 1 mai 2000\n".encode("latin-1"))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    return [
+        (["trace", "--model", "{model}", ""], "empty"),
+        (["trace", "--model", "{model}", "   \t"], "empty"),
+        (["trace", "--model", "{model}", "1" * 200], "at most"),
+        (["trace", "--model", "{model}", "x" * 20_000], "limit is"),
+        (["trace", "--model", "no-such-model", "1 May 2000"], "unknown model"),
+        (["trace", "--model", "{model}", "--beam", "99", "1 May 2000"], "--beam"),
+        (["trace", "--model", "{model}", "--target", "9" * 50, "1 May 2000"], "target"),
+        (["trace", "1 May 2000"], "--model"),
+        (["translate", "--model", "{model}", "--input", tmp_path / "missing.txt", "--output", "-"], "cannot read"),
+        (["translate", "--model", "{model}", "--input", binary, "--output", "-"], "UTF-8"),
+        (["translate", "--model", "{model}", "--input", latin1, "--output", "-"], "UTF-8"),
+        (["translate", "--model", "{model}", "--input", empty, "--output", "-"], "no input lines"),
+        (["translate", "--model", "{model}", "--input", tmp_path, "--output", "-"], "cannot read"),
+        (["frobnicate"], "invalid choice"),
+    ]
+
+
+def test_bad_input_gets_one_line_and_exit_2(tiny_model_dir, tmp_path):
+    for args, fragment in _bad_inputs(tmp_path):
+        args = [str(tiny_model_dir) if a == "{model}" else a for a in args]
+        code, _, err = run(*args)
+        assert code == 2, (args, err)
+        assert len(err.strip().splitlines()) == 1, (args, err)
+        assert fragment in err and "Traceback" not in err, (args, err)
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "../../etc/passwd", "١٢ مايو ٢٠٠٠",
+                                  "👩🏽‍💻 24 May 2000", "e\u0301\u0301\u0301", "1e308", "NaN"])
+def test_hostile_text_gets_a_result(tiny_model_dir, text):
+    code, out, err = run("trace", "--model", tiny_model_dir, "--json", text)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["source"] == text and len(data["source_tokens"]) >= 2
+
+
+def test_list_runs():
+    code, _, err = run("list")
+    assert code == 0, err

@@ -1,0 +1,53 @@
+"""Tokenizers never crash on any Unicode, and show unknown symbols as <unk>."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from attention_core.tokenizers import UNK, CharTokenizer, WordTokenizer, normalize, tokenizer_from_dict
+
+
+def test_unknown_symbols_are_visible():
+    tok = CharTokenizer("0123456789 ")
+    assert tok.tokenize("12 🎉 3") == ["1", "2", " ", UNK, " ", "3"]
+    assert tok.decode(tok.encode("9 x")) == ["9", " ", UNK]
+
+
+def test_normalisation_drops_invisible_and_unifies_width():
+    assert normalize("２０２６年\u200b１１月") == "2026年11月"
+    assert normalize("a\x00b\u202fc\u200fd") == "ab cd"
+    assert normalize("  many   spaces\t\n") == "many spaces"
+    assert normalize("e\u0301") == "é"  # combining mark composed
+
+
+def test_word_tokenizer_splits_and_joins():
+    tok = WordTokenizer.build(["the red car .", "¿dónde está el coche rojo?"], lowercase=True)
+    assert tok.split(tok.clean("The red car, isn't it?")) == ["the", "red", "car", ",", "isn't", "it", "?"]
+    assert tok.join(["¿", "dónde", "está", "el", "coche", "?"]) == "¿dónde está el coche?"
+    assert tok.tokenize("The blue car") == ["the", UNK, "car"]
+
+
+def test_vocabulary_round_trip():
+    tok = WordTokenizer.build(["a b c", "b c", "c"], lowercase=True)
+    assert tok.itos[4:] == ["c", "b", "a"]  # most frequent first, deterministic
+    again = tokenizer_from_dict(tok.to_dict())
+    assert again.itos == tok.itos and again.lowercase and isinstance(again, WordTokenizer)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_unicode_tokenizes(text):
+    for tok in (CharTokenizer("abc "), WordTokenizer(["abc"])):
+        ids = tok.encode(text)
+        assert all(0 <= i < len(tok) for i in ids)
+        assert len(tok.tokenize(text)) == len(ids)
+
+
+@given(st.text())
+def test_lone_surrogates_and_controls_never_reach_tokens(text):
+    cleaned = normalize(text + "\ud800\x00\u200b")
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in cleaned)
+    cleaned.encode("utf-8")  # always encodable: no lone surrogate survives
