@@ -18,7 +18,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.deps
 
 # Debian's Chromium for the browser tests and figure export (never `playwright install`).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
+	@./scripts/install-chromium.sh
 
 run: $(VENV)/.deps
 	$(PY) -m streamlit run app.py

@@ -28,7 +28,8 @@ class ModelLoadError(ValueError):
 def save_model(translator: Translator, folder: Path, *, card: str | None = None, metrics: dict | None = None) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().contiguous().cpu() for k, v in translator.model.state_dict().items()}
+    dtype = getattr(torch, translator.config.weights_dtype)
+    state = {k: v.detach().to(dtype).contiguous().cpu() for k, v in translator.model.state_dict().items()}
     save_file(state, str(folder / WEIGHTS), metadata={"format": "pt", "name": translator.name})
     (folder / CONFIG).write_text(translator.config.to_json(), encoding="utf-8")
     vocab = {"source": translator.source_tokenizer.to_dict(), "target": translator.target_tokenizer.to_dict()}
@@ -78,9 +79,11 @@ def load_model(folder: Path, name: str | None = None) -> Translator:
         k = wrong[0]
         raise fail(f"{WEIGHTS} does not match {CONFIG}: {k} has shape {tuple(state[k].shape)}, "
                    f"the config needs {tuple(expected[k].shape)}")
-    if any(not torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
+    if any(v.dtype not in (torch.float32, torch.float16) for v in state.values()):
+        raise fail(f"{WEIGHTS} must hold float32 or float16 tensors")
+    if any(not torch.isfinite(v).all() for v in state.values()):
         raise fail(f"{WEIGHTS} holds NaN or infinite weights")
-    model.load_state_dict(state)
+    model.load_state_dict({k: v.float() for k, v in state.items()})
     metrics = {}
     if (folder / METRICS).is_file():
         try:

@@ -188,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hidden-size", type=int, default=None)
     p.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--dropout", type=float, default=None)
+    p.add_argument("--decoder-init", choices=("final", "zero"), default=None,
+                   help="the decoder's first state: the encoder's final state, or zeros")
+    p.add_argument("--weights-dtype", choices=("float32", "float16"), default=None,
+                   help="storage type of model.safetensors (computation is always float32)")
+    p.add_argument("--source-end-marker", action=argparse.BooleanOptionalAction, default=None,
+                   help="append </s> to the source (one more encoder state)")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)

@@ -44,7 +44,7 @@ def decode(model: Seq2Seq, x: torch.Tensor, lengths: torch.Tensor, *, max_len: i
     m = model.encode(x, lengths)
     B = x.shape[0]
     y_prev = torch.full((B,), BOS_ID, dtype=torch.long)
-    s = m.c
+    s = model.s_0(m)
     T = given.shape[1] if given is not None else max_len
     done = torch.zeros(B, dtype=torch.bool)
     steps_len = torch.full((B,), T, dtype=torch.long) if given_lengths is None else given_lengths.clone()
@@ -101,7 +101,7 @@ def beam_search(model: Seq2Seq, x: torch.Tensor, lengths: torch.Tensor, *, width
     """
     m = model.encode(x, lengths)
     tree: list[dict] = [{"id": 0, "parent": None, "t": 0, "token_id": BOS_ID, "log_prob": 0.0, "status": "root"}]
-    live = [_Hyp(node=0, log_prob=0.0, s=m.c[0], last=BOS_ID)]
+    live = [_Hyp(node=0, log_prob=0.0, s=model.s_0(m)[0], last=BOS_ID)]
     finished: list[_Hyp] = []
     for t in range(max_len):
         out = model.step(torch.tensor([h.last for h in live]), torch.stack([h.s for h in live]),

@@ -76,7 +76,7 @@ def evaluate(translator: Translator, examples: list, *, task: str) -> dict:
     traces = translator.trace_batch([ex.source for ex in examples])
     predictions = [t.prediction for t in traces]
     targets = [ex.target for ex in examples]
-    lengths = [len(t.source_tokens) - 1 for t in traces]  # without the end marker
+    lengths = [len(t.source_tokens) - int(translator.config.source_end_marker) for t in traces]  # text only
     metrics: dict = {"examples": len(examples)}
     if task == "dates":
         metrics["exact_match"] = exact_match(predictions, targets)

@@ -147,13 +147,17 @@ class Seq2Seq(nn.Module):
         K = self.decoder.score.keys(H) if self.cfg.has_attention else H
         return Memory(H, K, mask, c)
 
+    def s_0(self, m: Memory) -> torch.Tensor:
+        """The decoder's first state: the encoder's final state c, or zeros so that only a_t carries the source."""
+        return m.c if self.cfg.decoder_init == "final" else torch.zeros_like(m.c)  # (B, n)
+
     def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory) -> StepOut:
         return self.decoder.step(y_prev, s_prev, m)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
         """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …]."""
         m = self.encode(x, lengths)
-        s, logits = m.c, []
+        s, logits = self.s_0(m), []
         for t in range(y_in.shape[1]):
             out = self.step(y_in[:, t], s, m)
             s = out.s

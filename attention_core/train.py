@@ -38,6 +38,9 @@ class TrainSettings:
     hidden_size: int | None = None
     bidirectional: bool | None = None
     dropout: float | None = None
+    decoder_init: str | None = None
+    source_end_marker: bool | None = None
+    weights_dtype: str | None = None
     epochs: int = 20
     batch_size: int = 64
     lr: float = 1e-3
@@ -78,7 +81,8 @@ def _batches(n_src: list[int], batch_size: int, rng: random.Random) -> list[list
 
 def build_config(s: TrainSettings, source_vocab: int, target_vocab: int) -> ModelConfig:
     preset = dict(PRESETS[s.preset or s.task])
-    for key in ("embed_size", "hidden_size", "bidirectional", "dropout"):
+    for key in ("embed_size", "hidden_size", "bidirectional", "dropout", "decoder_init", "source_end_marker",
+                "weights_dtype"):
         if getattr(s, key) is not None:
             preset[key] = getattr(s, key)
     return ModelConfig(decoder=s.decoder, score=s.score if s.decoder == "luong" else
@@ -86,11 +90,36 @@ def build_config(s: TrainSettings, source_vocab: int, target_vocab: int) -> Mode
                        source_vocab_size=source_vocab, target_vocab_size=target_vocab, task=s.task, **preset)
 
 
-def _validate(translator: Translator, examples: list, task: str) -> float:
+def _encode_pairs(translator: Translator, examples: list) -> list[tuple[list[int], list[int]]]:
+    """(source ids, target ids) with end markers; pairs longer than the model's limits are dropped."""
+    cfg = translator.config
+    end = [EOS_ID] if cfg.source_end_marker else []
+    src, tgt = translator.source_tokenizer, translator.target_tokenizer
+    pairs = [(src.encode(ex.source) + end, tgt.encode(ex.target) + [EOS_ID]) for ex in examples]
+    return [(x, y) for x, y in pairs
+            if len(end) < len(x) <= cfg.max_source_len and len(y) <= cfg.max_target_len]
+
+
+def _loss(model: Seq2Seq, loss_fn, pairs: list, device: str) -> torch.Tensor:
+    """Mean token cross-entropy of one batch under teacher forcing."""
+    xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
+    x, y = _pad(xs).to(device), _pad(ys).to(device)
+    y_in = torch.cat([torch.full((len(pairs), 1), BOS_ID, dtype=torch.long, device=device), y[:, :-1]], 1)
+    logits = model(x, torch.tensor([len(r) for r in xs], device=device), y_in)  # (B, T, V)
+    return loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+
+def _validate(translator: Translator, examples: list, task: str, loss_fn) -> tuple[float, float]:
+    """(exact match or BLEU of greedy decoding, teacher-forced loss) on the validation split."""
     usable = [ex for ex in examples if translator.check(ex.source) is None]
     preds = [t.prediction for t in translator.trace_batch([ex.source for ex in usable])]
     targets = [ex.target for ex in usable]
-    return exact_match(preds, targets) if task == "dates" else bleu_chrf(preds, targets)[0]
+    score = exact_match(preds, targets) if task == "dates" else bleu_chrf(preds, targets)[0]
+    pairs = _encode_pairs(translator, examples)
+    with torch.inference_mode():
+        total = sum(float(_loss(translator.model, loss_fn, pairs[i:i + 500], "cpu")) * len(pairs[i:i + 500])
+                    for i in range(0, len(pairs), 500))
+    return score, total / max(len(pairs), 1)
 
 
 def train(s: TrainSettings, command: str = "") -> Translator:
@@ -108,8 +137,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     model = Seq2Seq(cfg).to(s.device)
     translator = Translator(name, cfg, model, src_tok, tgt_tok)
 
-    pairs = [(src_tok.encode(ex.source) + [EOS_ID], tgt_tok.encode(ex.target) + [EOS_ID]) for ex in splits["train"]]
-    pairs = [(x, y) for x, y in pairs if 1 < len(x) <= cfg.max_source_len and len(y) <= cfg.max_target_len]
+    pairs = _encode_pairs(translator, splits["train"])
     optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID, label_smoothing=s.label_smoothing)
     rng = random.Random(s.seed)
@@ -119,12 +147,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
         total, count = 0.0, 0
         batches = _batches([len(x) for x, _ in pairs], s.batch_size, rng)
         for batch in tqdm(batches, desc=f"{name} epoch {epoch}", disable=s.quiet, leave=False):
-            xs, ys = [pairs[i][0] for i in batch], [pairs[i][1] for i in batch]
-            x = _pad(xs).to(s.device)
-            y = _pad(ys).to(s.device)
-            y_in = torch.cat([torch.full((len(batch), 1), BOS_ID, dtype=torch.long, device=s.device), y[:, :-1]], 1)
-            logits = model(x, torch.tensor([len(r) for r in xs], device=s.device), y_in)  # (B, T, V)
-            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            loss = _loss(model, loss_fn, [pairs[i] for i in batch], s.device)
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -132,21 +155,23 @@ def train(s: TrainSettings, command: str = "") -> Translator:
             total += loss.item() * len(batch)
             count += len(batch)
         model.cpu().eval()
-        score = _validate(translator, splits["valid"], s.task)
+        score, valid_loss = _validate(translator, splits["valid"], s.task, loss_fn)
         model.to(s.device)
-        history.append({"epoch": epoch, "train_loss": total / count, "valid": score,
-                        "seconds": time.perf_counter() - started})
+        history.append({"epoch": epoch, "train_loss": total / count, "valid_loss": valid_loss, "valid": score,
+                        "seconds": round(time.perf_counter() - started, 1)})
         if not s.quiet:
-            print(f"{name} epoch {epoch}: train loss {total / count:.4f}, valid "
+            print(f"{name} epoch {epoch}: train loss {total / count:.4f}, valid loss {valid_loss:.4f}, valid "
                   f"{'exact match' if s.task == 'dates' else 'BLEU'} {score:.4f}", flush=True)
-        key = (score, -total / count)
+        key = (score, -valid_loss)  # the best validation score; among equals, the lowest validation loss
         if best_key is None or key > best_key:
             best_key, best_state, best_epoch, bad_epochs = key, copy.deepcopy(model.state_dict()), epoch, 0
         else:
             bad_epochs += 1
             if bad_epochs >= s.patience:
                 break
-    model.load_state_dict(best_state)
+    # Measure exactly what ships: weights rounded to the storage type first.
+    dtype = getattr(torch, cfg.weights_dtype)
+    model.load_state_dict({k: v.to(dtype).float() for k, v in best_state.items()})
     model.cpu().eval()
     seconds = time.perf_counter() - started
     metrics = evaluate(translator, splits["test"], task=s.task)

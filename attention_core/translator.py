@@ -66,11 +66,12 @@ class Translator:
         ids = self.source_tokenizer.encode(text)
         if not ids:
             raise InputError("the input is empty: type some text")
-        limit = self.config.max_source_len - 1
+        end = [EOS_ID] if self.config.source_end_marker else []
+        limit = self.config.max_source_len - len(end)
         if len(ids) > limit:
             unit = "characters" if self.config.tokenizer == "char" else "tokens"
             raise InputError(f"the input has {len(ids)} {unit}; {self.name} reads at most {limit}")
-        return ids + [EOS_ID]
+        return ids + end
 
     def target_ids(self, text: str) -> list[int]:
         if not isinstance(text, str) or len(text) > MAX_INPUT_CHARS:

@@ -52,7 +52,7 @@ def test_bahdanau_queries_the_previous_state(seed, text):
     score = model.model.decoder.score
     K = score.keys(torch.tensor(trace.encoder_states, dtype=torch.float32).unsqueeze(0))
     ids = model.source_ids(text)
-    previous = [model.model.encode(torch.tensor([ids]), torch.tensor([len(ids)])).c[0]]  # s_0
+    previous = [model.model.s_0(model.model.encode(torch.tensor([ids]), torch.tensor([len(ids)])))[0]]
     previous += [torch.tensor(step.s) for step in trace.steps[:-1]]
     for step, s_prev in zip(trace.steps, previous):
         e = score(s_prev.unsqueeze(0).float(), K).detach().numpy()[0]

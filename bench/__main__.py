@@ -1,0 +1,37 @@
+"""python -m bench [core …]: run the benchmarks and print their figures with the machine they ran on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+
+import torch
+
+from . import core
+
+SUITES = {"core": core.run}
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"torch {torch.__version__} ({torch.get_num_threads()} threads), {dt.date.today().isoformat()}")
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(SUITES)
+    unknown = [n for n in names if n not in SUITES]
+    if unknown:
+        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(SUITES)}", file=sys.stderr)
+        return 2
+    print(f"# machine: {machine()}")
+    for name in names:
+        print(f"## {name}")
+        for line in SUITES[name]():
+            print(f"- {line}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

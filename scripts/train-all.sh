@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Rebuilds every shipped model in pretrained/ (make models). Each run is seeded and single-threaded,
+# two at a time, so the same command gives the same weights on any machine with two cores or more.
+# Usage: scripts/train-all.sh [dates|en-es|all] (default all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+which=${1:-all}
+
+dates() {
+  local common="--task dates --train-size 60000 --epochs 8 --patience 3 --lr 0.003 --batch-size 64 --seed 0 --quiet"
+  for spec in "dates-dot luong dot" "dates-scaled_dot luong scaled_dot" "dates-general luong general" \
+              "dates-concat luong concat" "dates-location luong location" "dates-bahdanau bahdanau concat" \
+              "dates-noattn none dot"; do
+    set -- $spec
+    echo "$PY -m attention_core train $common --decoder $2 --score $3 --out pretrained/$1"
+  done
+}
+
+enes() {
+  local common="--task en-es --epochs 30 --patience 4 --lr 0.002 --batch-size 64 --seed 0 --quiet"
+  for spec in "en-es-dot luong dot" "en-es-bahdanau bahdanau concat" "en-es-noattn none dot"; do
+    set -- $spec
+    echo "$PY -m attention_core train $common --decoder $2 --score $3 --out pretrained/$1"
+  done
+}
+
+{
+  case "$which" in
+    dates) dates ;;
+    en-es) enes ;;
+    all) dates; enes ;;
+    *) echo "usage: $0 [dates|en-es|all]" >&2; exit 2 ;;
+  esac
+} | xargs -P 2 -I{} sh -c '{}'
