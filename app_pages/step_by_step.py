@@ -1,25 +1,208 @@
-"""Step by step: one real trace of a shipped model, and its alignment matrix."""
+"""Step by step: the article's sections 1–5, live, for one decoder step t of a real model."""
 
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from attention_core import list_pretrained, load_pretrained
-from attention_core.figures import alignment_heatmap
+from app_pages.common import (
+    CLASSROOM, PLAYING, SPEED, STAGE, STEP, classroom, model_and_input, show_card, sidebar, trace_or_stop,
+)
+from app_pages.texts import t as tr
+from attention_core.figures import (
+    alpha_bars, context_figure, encoder_decoder_diagram, output_bars, score_bars, vector_strip,
+)
+
+SCORE_TEX = {
+    "dot": r"e_t^i = s_t^\top h_i",
+    "scaled_dot": r"e_t^i = \frac{s_t^\top h_i}{\sqrt{n}}",
+    "general": r"e_t^i = s_t^\top W_a h_i",
+    "concat": r"e_t^i = w_a^\top \tanh\left(W_a [s_t ; h_i]\right)",
+    "location": r"e_t = W_a s_t",
+}
+BAHDANAU_TEX = r"e_t^i = w_a^\top \tanh\left(W_a [s_{t-1} ; h_i]\right)"
+STAGES = ("diagram", "stage1", "stage2", "stage3", "stage4")
 
 
-@st.cache_resource
-def model(name: str):
-    return load_pretrained(name)
+def vec_tex(v: np.ndarray, k: int = 4) -> str:
+    shown = ", ".join(f"{x:.3f}" for x in v[:k]) + (r", \dots" if len(v) > k else "")
+    return rf"\left({shown}\right)"
 
 
-names = list_pretrained()
-name = st.selectbox("Model", names, index=names.index("dates-dot") if "dates-dot" in names else 0, key="model")
-text = st.text_input("Input", "2026년 11월 24일 화요일", key="text")
-translator = model(name)
-error = translator.check(text)
-if error:
-    st.warning(error)
+def _move(delta: int, T: int) -> None:
+    st.session_state[STEP] = int(np.clip(st.session_state.get(STEP, 1) + delta, 1, T))
+
+
+def _toggle_play(T: int) -> None:
+    playing = not st.session_state.get(PLAYING, False)
+    if playing and st.session_state.get(STEP, 1) >= T:
+        st.session_state[STEP] = 1  # play from the start once the end is reached
+    st.session_state[PLAYING] = playing
+
+
+def step_controls(T: int, lang: str) -> int:
+    if st.session_state.get(STEP, 1) > T:
+        st.session_state[STEP] = T
+    if T > 1:
+        st.slider(tr("step", lang), 1, T, key=STEP, bind="query-params")
+    else:
+        st.session_state[STEP] = 1
+    cols = st.columns([1.3, 1.3, 1.2, 1.6, 2.6], vertical_alignment="center")
+    step = st.session_state.get(STEP, 1)
+    cols[0].button(tr("prev", lang), on_click=_move, args=(-1, T), disabled=step <= 1, shortcut="Left",
+                   key="prev_button", width="stretch")
+    cols[1].button(tr("next", lang), on_click=_move, args=(1, T), disabled=step >= T, shortcut="Right",
+                   key="next_button", width="stretch")
+    playing = st.session_state.get(PLAYING, False)
+    cols[2].button(tr("pause" if playing else "play", lang), on_click=_toggle_play, args=(T,), shortcut="K",
+                   key="play_button", width="stretch", type="primary" if playing else "secondary")
+    with cols[3]:
+        st.select_slider(tr("speed", lang), [0.5, 1.0, 1.5, 2.0, 3.0], value=1.0, key=SPEED,
+                         label_visibility="collapsed")
+    cols[4].caption(tr("keys_hint", lang))
+    return step
+
+
+def autoplay(T: int) -> None:
+    """While playing, advance one step every SPEED seconds (a timed fragment that reruns the page)."""
+    if not st.session_state.get(PLAYING):
+        return
+    st.session_state["_tick_armed"] = False
+
+    @st.fragment(run_every=st.session_state.get(SPEED, 1.0))
+    def tick() -> None:
+        if not st.session_state.get("_tick_armed"):  # the fragment's first run is part of the page run
+            st.session_state["_tick_armed"] = True
+            return
+        step = st.session_state.get(STEP, 1)
+        if step >= T or not st.session_state.get(PLAYING):
+            st.session_state[PLAYING] = False
+        else:
+            st.session_state[STEP] = step + 1
+        st.rerun()
+
+    tick()
+
+
+def stage_scores(trace, t, lang, fs):
+    step = trace.steps[t - 1]
+    st.subheader(tr("stage1", lang))
+    st.caption(tr("stage1_text", lang))
+    st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
+    i = int(np.argmax(step.e))
+    formula = BAHDANAU_TEX if trace.decoder == "bahdanau" else SCORE_TEX[trace.score]
+    worked = ""
+    if trace.score in ("dot", "scaled_dot") and trace.decoder == "luong":
+        h = trace.encoder_states[i]
+        terms = " + ".join(f"({a:.2f})({b:.2f})" for a, b in zip(step.s[:2], h[:2]))
+        scale = r"\frac{1}{\sqrt{n}}" if trace.score == "scaled_dot" else ""
+        worked = rf"= {scale}\left[{terms} + \dots\right]"
+    st.latex(rf"{formula} \qquad e_t^{{{i + 1}}} {worked} = {step.e[i]:.3f}")
+    st.plotly_chart(score_bars(trace, t, font_size=fs), key="scores", width="stretch")
+
+
+def stage_alpha(trace, t, lang, fs):
+    step = trace.steps[t - 1]
+    st.subheader(tr("stage2", lang))
+    st.caption(tr("stage2_text", lang))
+    i = int(np.argmax(step.alpha))
+    st.latex(rf"\alpha_t = \mathrm{{softmax}}(e_t), \quad \alpha_t^{{{i + 1}}} = "
+             rf"\frac{{\exp(e_t^{{{i + 1}}})}}{{\sum_{{j=1}}^{{{len(step.alpha)}}} \exp(e_t^j)}} = "
+             rf"\frac{{\exp({step.e[i]:.3f})}}{{\sum_j \exp(e_t^j)}} = {step.alpha[i]:.4f}, \quad "
+             rf"\sum_i \alpha_t^i = {step.alpha.sum():.4f}")
+    st.plotly_chart(alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang)), key="alpha",
+                    width="stretch")
+
+
+def stage_context(trace, t, lang, fs):
+    step = trace.steps[t - 1]
+    st.subheader(tr("stage3", lang))
+    st.caption(tr("stage3_text", lang))
+    top = np.argsort(-step.alpha)[:2]
+    terms = " + ".join(rf"{step.alpha[i]:.3f}\,h_{{{i + 1}}}" for i in top)
+    st.latex(rf"a_t = \sum_{{i=1}}^{{{len(step.alpha)}}} \alpha_t^i h_i = {terms} + \dots = {vec_tex(step.a)}"
+             rf"\in \mathbb{{R}}^{{{len(step.a)}}}")
+    st.plotly_chart(context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang)), key="context",
+                    width="stretch")
+
+
+def stage_output(trace, t, lang, fs):
+    step = trace.steps[t - 1]
+    st.subheader(tr("stage4", lang))
+    st.caption(tr("stage4_text", lang))
+    first = "c" if trace.decoder == "none" else "a_t"
+    st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(step.concat)}}}, \qquad "
+             rf"\tilde{{s}}_t = \tanh(W_c v_t + b_c) = {vec_tex(step.s_tilde, 3)}")
+    st.latex(rf"\hat{{y}}_t = \mathrm{{softmax}}(W_y \tilde{{s}}_t + b_y), \qquad "
+             rf"\hat{{y}}_t[y_t] = {step.prob:.4f}")
+    n = len(step.s)
+    name = f"[{first}; s_t]"
+    st.plotly_chart(vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: n},
+                                 font_size=fs, title=tr("vectors_title", lang)), key="vectors", width="stretch")
+    chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
+    st.plotly_chart(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=tr("top_k", lang, k=len(step.top_k))),
+                    key="output", width="stretch")
+
+
+def stage_fixed_context(trace, t, lang, fs):
+    st.subheader(tr("no_attention_title", lang))
+    st.info(tr("no_attention_text", lang))
+    st.latex(r"s_t = \mathrm{GRU}(s_{t-1}, [y_{t-1}; c]), \quad c = h_N \text{ (the same for every } t)")
+    st.plotly_chart(vector_strip([(tr("fixed_context", lang), trace.fixed_context)], font_size=fs),
+                    key="fixed", width="stretch")
+
+
+def numbers_table(trace, t, lang) -> None:
+    step = trace.steps[t - 1]
+    with st.expander(tr("numbers_table", lang)):
+        st.dataframe(pd.DataFrame({
+            tr("col_position", lang): range(1, len(trace.source_tokens) + 1),
+            tr("col_token", lang): trace.source_tokens,
+            tr("col_score", lang): step.e, tr("col_alpha", lang): step.alpha,
+        }), hide_index=True, width="stretch")
+
+
+lang = sidebar()
+fs = 22 if classroom() else 14
+if classroom():
+    with st.expander(tr("input", lang), expanded=False):
+        model, text = model_and_input(lang)
+    st.button(tr("exit_classroom", lang), on_click=lambda: st.session_state.update({CLASSROOM: False}))
 else:
-    trace = translator.trace(text)
-    st.subheader(trace.prediction)
+    st.title(tr("page_step", lang))
+    model, text = model_and_input(lang)
+trace = trace_or_stop(model, text, lang)
+T = len(trace.steps)
+t = step_controls(T, lang)
+step = trace.steps[t - 1]
+st.markdown("#### " + tr("output", lang) + ": ")
+st.code(trace.prediction or "∅", language=None)
+st.caption(tr("step_of", lang, t=t, T=T, prev=repr(step.input_token), token=repr(step.token), prob=f"{step.prob:.3f}"))
+
+renderers = {
+    "diagram": lambda: (st.subheader(tr("diagram", lang)), st.caption(tr("diagram_caption", lang)),
+                        st.plotly_chart(encoder_decoder_diagram(trace, t, font_size=fs, height=520 if fs > 14 else 430,
+                                                                names={"query": tr("query_word", lang),
+                                                                       "fixed": tr("fixed_word", lang)}),
+                                        key="diagram", width="stretch")),
+    "stage1": lambda: stage_scores(trace, t, lang, fs),
+    "stage2": lambda: stage_alpha(trace, t, lang, fs),
+    "stage3": lambda: stage_context(trace, t, lang, fs),
+    "stage4": lambda: stage_output(trace, t, lang, fs),
+}
+if trace.alignment is None:
+    renderers["stage1"] = lambda: stage_fixed_context(trace, t, lang, fs)
+    del renderers["stage2"], renderers["stage3"]
+
+if classroom():  # one figure at a time
+    stage = st.segmented_control(" ", list(renderers), format_func=lambda s: tr("stage_diagram" if s == "diagram" else s, lang),
+                                 default="diagram", key=STAGE, label_visibility="collapsed", required=True)
+    renderers[stage]()
+else:
+    for render in renderers.values():
+        render()
     if trace.alignment is not None:
-        st.plotly_chart(alignment_heatmap(trace), key="alignment")
+        numbers_table(trace, t, lang)
+    show_card(model, lang)
+autoplay(T)

@@ -1,0 +1,143 @@
+"""What every page shares: session-state keys, the sidebar, cached models and traces, model/input widgets."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
+from attention_core.examples import examples_for
+from app_pages.texts import LANG_NAMES, LANGS, t
+
+# Session-state keys; the bound ones are also the URL's query parameters (deep links).
+LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
+PLAYING, SPEED, EXAMPLE, STAGE, CELLS = "playing", "speed", "example", "stage", "cells"
+DEFAULT_MODEL, DEFAULT_TEXT = "dates-dot", "2026년 11월 24일 화요일"
+
+STEP_PAGE = "app_pages/step_by_step.py"
+ALIGNMENT_PAGE = "app_pages/alignment.py"
+
+
+def current_step() -> int | None:
+    """The step the session is at (also when the step slider is not on this page), from the URL at first."""
+    value = st.session_state.get(STEP, st.query_params.get(STEP))
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def lang() -> str:
+    value = st.session_state.get(LANG) or st.query_params.get(LANG, "en")
+    return value if value in LANGS else "en"
+
+
+def _keep_lang_in_url() -> None:
+    # Not bound like the other widgets: a bound segmented control would put its label ("한국어") in the URL.
+    if st.session_state.get(LANG, "en") == "en":
+        st.query_params.pop(LANG, None)
+    else:
+        st.query_params[LANG] = st.session_state[LANG]
+
+
+def classroom() -> bool:
+    return bool(st.session_state.get(CLASSROOM, st.query_params.get(CLASSROOM) in ("true", "1")))
+
+
+def sidebar() -> str:
+    """Language and classroom switches; returns the language. In classroom mode the sidebar is hidden and
+    the same switches sit at the top of the page."""
+    if st.session_state.get(LANG) not in LANGS:
+        st.session_state[LANG] = lang()
+    _keep_lang_in_url()
+    where = st.container() if classroom() else st.sidebar
+    with where:
+        cols = st.columns([1, 1, 2]) if classroom() else [st.container()] * 3
+        with cols[0]:
+            st.segmented_control(t("language", lang()), LANGS, format_func=LANG_NAMES.get, key=LANG,
+                                 on_change=_keep_lang_in_url, required=True)
+        with cols[1]:
+            st.toggle(t("classroom", lang()), key=CLASSROOM, bind="query-params", help=t("classroom_help", lang()))
+        if not classroom():
+            st.caption(t("sidebar_about", lang()))
+    if classroom():
+        # Static CSS only (no user text): hide the sidebar, enlarge the text for a projector.
+        st.html("""<style>
+            section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+            .stApp p, .stApp label, .stApp li, .stApp .stMarkdown {font-size: 1.35rem;}
+            .stApp h1 {font-size: 2.6rem;} .stApp h2, .stApp h3 {font-size: 2rem;}
+            .stApp button p {font-size: 1.3rem;}
+            .block-container {padding-top: 1.5rem; max-width: 100%;}
+        </style>""")
+    return lang()
+
+
+@st.cache_resource(show_spinner=False)
+def get_model(name: str):
+    """Each model is loaded once per process and shared (read-only) by every session."""
+    return load_pretrained(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def get_trace(name: str, text: str, beam: int = 1, target: str | None = None) -> Trace:
+    """Traces are cached by their inputs: changing the step never re-runs the model."""
+    return get_model(name).trace(text, beam=beam, target=target)
+
+
+def usable_models() -> dict[str, object]:
+    """Every shipped model that loads; a broken folder is reported and the others keep working."""
+    models, broken = {}, {}
+    for name in list_pretrained():
+        try:
+            models[name] = get_model(name)
+        except ModelLoadError as error:
+            broken[name] = str(error)
+    for error in broken.values():
+        st.sidebar.warning(t("model_broken", lang(), error=error))
+    return models
+
+
+def _use_example() -> None:
+    if st.session_state.get(EXAMPLE):
+        st.session_state[TEXT] = st.session_state[EXAMPLE]
+    st.session_state[EXAMPLE] = None
+
+
+def model_and_input(lang_: str, *, attention_only: bool = False):
+    """Model picker, text box and examples (shared by the pages, kept in the URL). Returns (model, text)."""
+    models = usable_models()
+    names = [n for n, m in models.items() if not attention_only or m.config.has_attention]
+    if not names:
+        st.error(t("no_models", lang_))
+        st.stop()
+    default = DEFAULT_MODEL if DEFAULT_MODEL in names else names[0]
+    if MODEL in st.session_state and st.session_state[MODEL] not in names:
+        st.session_state[MODEL] = default  # e.g. a model without attention on a page that needs attention
+    # A default value only for a widget the session has not set yet (Streamlit warns about both at once).
+    first = {} if MODEL in st.session_state else {"index": names.index(default)}
+    left, middle, right = st.columns([2, 4, 2])
+    with left:
+        name = st.selectbox(t("model", lang_), names, key=MODEL, bind="query-params", help=t("model_help", lang_),
+                            **first)
+    model = models[name]
+    with right:
+        st.selectbox(t("examples", lang_), examples_for(model.config.task), index=None, key=EXAMPLE,
+                     placeholder=t("pick_example", lang_), on_change=_use_example)
+    with middle:
+        first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
+        text = st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
+                             max_chars=1000, **first)
+    return model, text
+
+
+def trace_or_stop(model, text: str, lang_: str, **options) -> Trace:
+    try:
+        return get_trace(model.name, text, **options)
+    except InputError as error:
+        st.warning(t("bad_input", lang_, error=error))
+        st.stop()
+
+
+def show_card(model, lang_: str) -> None:
+    if model.folder is not None and (model.folder / "card.md").is_file():
+        with st.expander(t("model_card", lang_)):
+            st.markdown((model.folder / "card.md").read_text(encoding="utf-8"))

@@ -1,0 +1,37 @@
+"""The alignment matrix: A[t, i] = α_t^i, target rows × source columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..trace import Trace
+from .common import BLUES, HIGHLIGHT, finish, label, token_axis
+
+
+def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: bool = False,
+                      zmax: float | None = 1.0, title: str | None = None, font_size: int = 14,
+                      height: int | None = None, matrix: np.ndarray | None = None,
+                      source_tokens: list[str] | None = None) -> go.Figure:
+    """Heatmap of the alignment; row `step` (1-based) outlined. `matrix`/`source_tokens` override
+    the trace's (e.g. word-level aggregation); the colour scale is [0, zmax] so figures compare."""
+    A = trace.alignment if matrix is None else matrix
+    if A is None:
+        raise ValueError(f"{trace.model} has no attention, so no alignment matrix")
+    src, tgt = source_tokens or trace.source_tokens, trace.target_tokens
+    hover = [[[label(tgt[t]), label(src[i]), t + 1, i + 1] for i in range(len(src))] for t in range(len(tgt))]
+    fig = go.Figure(go.Heatmap(
+        z=A, x=list(range(len(src))), y=list(range(len(tgt))), customdata=hover,
+        colorscale=BLUES, zmin=0.0, zmax=zmax, colorbar=dict(title=dict(text="α"), thickness=12),
+        hovertemplate="t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"
+                      "<br>α = %{z:.4f}<extra></extra>",
+        texttemplate="%{z:.2f}" if show_values else None, textfont=dict(size=max(font_size - 4, 8)),
+        xgap=1, ygap=1,
+    ))
+    fig.update_xaxes(**token_axis(src), side="top", showgrid=False, tickangle=0 if len(src) < 30 else -60)
+    fig.update_yaxes(**token_axis(tgt), autorange="reversed", showgrid=False)
+    if step is not None and 1 <= step <= len(tgt):
+        fig.add_shape(type="rect", x0=-0.5, x1=len(src) - 0.5, y0=step - 1.5, y1=step - 0.5,
+                      line=dict(color=HIGHLIGHT, width=3))
+    cell = max(22, 2 * font_size + 6)
+    return finish(fig, title=title, height=height or max(240, 100 + cell * len(tgt)), font_size=font_size)
