@@ -3,7 +3,15 @@
 import streamlit as st
 
 from app_pages.common import (
-    CELLS, STEP, STEP_PAGE, classroom, current_step, model_and_input, show_card, sidebar, trace_or_stop,
+    CELLS,
+    STEP,
+    STEP_PAGE,
+    classroom,
+    current_step,
+    model_and_input,
+    show_card,
+    sidebar,
+    trace_or_stop,
 )
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap

@@ -7,11 +7,25 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    CLASSROOM, PLAYING, SPEED, STAGE, STEP, classroom, model_and_input, show_card, sidebar, trace_or_stop,
+    CLASSROOM,
+    PLAYING,
+    SPEED,
+    STAGE,
+    STEP,
+    classroom,
+    model_and_input,
+    show_card,
+    sidebar,
+    trace_or_stop,
 )
 from app_pages.texts import t as tr
 from attention_core.figures import (
-    alpha_bars, context_figure, encoder_decoder_diagram, output_bars, score_bars, vector_strip,
+    alpha_bars,
+    context_figure,
+    encoder_decoder_diagram,
+    output_bars,
+    score_bars,
+    vector_strip,
 )
 
 SCORE_TEX = {
@@ -141,8 +155,9 @@ def stage_output(trace, t, lang, fs):
     st.plotly_chart(vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: n},
                                  font_size=fs, title=tr("vectors_title", lang)), key="vectors", width="stretch")
     chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
-    st.plotly_chart(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=tr("top_k", lang, k=len(step.top_k))),
-                    key="output", width="stretch")
+    title = tr("top_k", lang, k=len(step.top_k))
+    st.plotly_chart(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title), key="output",
+                    width="stretch")
 
 
 def stage_fixed_context(trace, t, lang, fs):
@@ -196,8 +211,9 @@ if trace.alignment is None:
     del renderers["stage2"], renderers["stage3"]
 
 if classroom():  # one figure at a time
-    stage = st.segmented_control(" ", list(renderers), format_func=lambda s: tr("stage_diagram" if s == "diagram" else s, lang),
-                                 default="diagram", key=STAGE, label_visibility="collapsed", required=True)
+    stage = st.segmented_control(" ", list(renderers), default="diagram", key=STAGE, label_visibility="collapsed",
+                                 format_func=lambda s: tr("stage_diagram" if s == "diagram" else s, lang),
+                                 required=True)
     renderers[stage]()
 else:
     for render in renderers.values():

@@ -94,7 +94,8 @@ def work(score: str, s: np.ndarray, H: np.ndarray, weights: Weights, temperature
         elif score == "concat":
             lines.append(rf"e_t^{{{i}}} = w_a^\top \tanh(W_a [s_t; h_{{{i}}}]) = {_num(e[i - 1])}")
         else:
-            lines.append(rf"e_t^{{{i}}} = (W_a s_t)_{{{i}}} = {_vec(weights.W_a[i - 1])} \cdot {_vec(s)} = {_num(e[i - 1])}")
+            row = _vec(weights.W_a[i - 1])
+            lines.append(rf"e_t^{{{i}}} = (W_a s_t)_{{{i}}} = {row} \cdot {_vec(s)} = {_num(e[i - 1])}")
     z = e / temperature
     denominator = " + ".join(rf"e^{{{_num(x)}}}" for x in z)
     for i in range(len(H)):

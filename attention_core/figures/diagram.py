@@ -50,7 +50,8 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
         cx = xd[t - 1]
         fig.add_trace(go.Scatter(x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["context"]],
                                  textposition="middle right", marker=dict(size=26, color=ACCENT, symbol="circle"),
-                                 hovertemplate="a<sub>t</sub> = Σ α<sub>t</sub><sup>i</sup> h<sub>i</sub><extra></extra>"))
+                                 hovertemplate="a<sub>t</sub> = Σ α<sub>t</sub><sup>i</sup> h<sub>i</sub>"
+                                               "<extra></extra>"))
         if trace.decoder == "bahdanau":  # query s_{t-1}; a_t feeds the RNN that makes s_t
             qx, qy = (xd[t - 2], Y_S) if t > 1 else (xs[-1], Y_H)
             _arrow(fig, qx, qy - 0.25, cx, Y_CONTEXT + 0.2, colour=MUTED, dash=True)

@@ -63,7 +63,8 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
             marker=dict(color=HIGHLIGHT if rank == 0 else palette[min(rank, len(palette) - 1)],
                         line=dict(color="white", width=1)),
             text=label(src[i]) if alpha[i] > 0.06 else "", textposition="inside", insidetextanchor="middle",
-            customdata=[custom[i]], hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
+            customdata=[custom[i]],
+            hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
         ), row=2, col=1)
     fig.update_xaxes(**token_axis(src), tickangle=0 if len(src) < 30 else -60, row=1, col=1)
     fig.update_yaxes(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor="#eee", row=1, col=1)
