@@ -43,32 +43,41 @@ def classroom() -> bool:
     return bool(st.session_state.get(CLASSROOM, st.query_params.get(CLASSROOM) in ("true", "1")))
 
 
+def switches() -> None:
+    """The language and classroom-mode switches (in the sidebar, or in classroom mode at the page's foot)."""
+    st.segmented_control(t("language", lang()), LANGS, format_func=LANG_NAMES.get, key=LANG,
+                         on_change=_keep_lang_in_url, required=True)
+    st.toggle(t("classroom", lang()), key=CLASSROOM, bind="query-params", help=t("classroom_help", lang()))
+
+
 def sidebar() -> str:
-    """Language and classroom switches; returns the language. In classroom mode the sidebar is hidden and
-    the same switches sit at the top of the page."""
+    """Sets up language and classroom mode; returns the language. In classroom mode the sidebar and the
+    header are hidden, the text is enlarged, and the page shows the switches at its foot (`footer`)."""
     if st.session_state.get(LANG) not in LANGS:
         st.session_state[LANG] = lang()
     _keep_lang_in_url()
-    where = st.container() if classroom() else st.sidebar
-    with where:
-        cols = st.columns([1, 1, 2]) if classroom() else [st.container()] * 3
-        with cols[0]:
-            st.segmented_control(t("language", lang()), LANGS, format_func=LANG_NAMES.get, key=LANG,
-                                 on_change=_keep_lang_in_url, required=True)
-        with cols[1]:
-            st.toggle(t("classroom", lang()), key=CLASSROOM, bind="query-params", help=t("classroom_help", lang()))
-        if not classroom():
-            st.caption(t("sidebar_about", lang()))
     if classroom():
-        # Static CSS only (no user text): hide the sidebar, enlarge the text for a projector.
+        # Static CSS only (no user text): hide the sidebar and header, enlarge the text for a projector.
         st.html("""<style>
-            section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-            .stApp p, .stApp label, .stApp li, .stApp .stMarkdown {font-size: 1.35rem;}
-            .stApp h1 {font-size: 2.6rem;} .stApp h2, .stApp h3 {font-size: 2rem;}
+            section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+            header[data-testid="stHeader"] {display: none;}
+            .stApp p, .stApp label, .stApp li {font-size: 1.3rem;}
             .stApp button p {font-size: 1.3rem;}
-            .block-container {padding-top: 1.5rem; max-width: 100%;}
+            .block-container {padding-top: 0.8rem; padding-bottom: 1rem; max-width: 100%;}
         </style>""")
+    else:
+        with st.sidebar:
+            switches()
+            st.caption(t("sidebar_about", lang()))
     return lang()
+
+
+def footer(lang_: str):
+    """In classroom mode: an expander at the foot of the page with the switches; returns it for more widgets."""
+    box = st.expander(t("settings", lang_))
+    with box:
+        switches()
+    return box
 
 
 @st.cache_resource(show_spinner=False)

@@ -13,6 +13,7 @@ from app_pages.common import (
     STAGE,
     STEP,
     classroom,
+    footer,
     model_and_input,
     show_card,
     sidebar,
@@ -55,13 +56,17 @@ def _toggle_play(T: int) -> None:
     st.session_state[PLAYING] = playing
 
 
-def step_controls(T: int, lang: str) -> int:
+def step_slider(T: int, lang: str) -> None:
     if st.session_state.get(STEP, 1) > T:
         st.session_state[STEP] = T
     if T > 1:
         st.slider(tr("step", lang), 1, T, key=STEP, bind="query-params")
     else:
         st.session_state[STEP] = 1
+
+
+def step_buttons(T: int, lang: str, *, compact: bool = False) -> None:
+    """Previous / next / play, with keys ← → K; the speed of play beside them unless compact."""
     cols = st.columns([1.3, 1.3, 1.2, 1.6, 2.6], vertical_alignment="center")
     step = st.session_state.get(STEP, 1)
     cols[0].button(tr("prev", lang), on_click=_move, args=(-1, T), disabled=step <= 1, shortcut="Left",
@@ -71,11 +76,15 @@ def step_controls(T: int, lang: str) -> int:
     playing = st.session_state.get(PLAYING, False)
     cols[2].button(tr("pause" if playing else "play", lang), on_click=_toggle_play, args=(T,), shortcut="K",
                    key="play_button", width="stretch", type="primary" if playing else "secondary")
+    if compact:
+        cols[3].markdown(f"### t = {step} / {T}")
+        cols[4].button(tr("exit_classroom", lang), key="exit_classroom",
+                       on_click=lambda: st.session_state.update({CLASSROOM: False}))
+        return
     with cols[3]:
         st.select_slider(tr("speed", lang), [0.5, 1.0, 1.5, 2.0, 3.0], value=1.0, key=SPEED,
                          label_visibility="collapsed")
     cols[4].caption(tr("keys_hint", lang))
-    return step
 
 
 def autoplay(T: int) -> None:
@@ -179,27 +188,33 @@ def numbers_table(trace, t, lang) -> None:
 
 
 lang = sidebar()
-fs = 22 if classroom() else 14
-if classroom():
-    with st.expander(tr("input", lang), expanded=False):
+if classroom():  # one figure at a time, controls on top, everything else folded away at the foot
+    fs = 20
+    top = st.container()
+    with footer(lang):
         model, text = model_and_input(lang)
-    st.button(tr("exit_classroom", lang), on_click=lambda: st.session_state.update({CLASSROOM: False}))
+        trace = trace_or_stop(model, text, lang)
+        step_slider(len(trace.steps), lang)
+        st.select_slider(tr("speed", lang), [0.5, 1.0, 1.5, 2.0, 3.0], value=1.0, key=SPEED)
+        st.caption(tr("keys_hint", lang))
+    with top:
+        step_buttons(len(trace.steps), lang, compact=True)
 else:
+    fs = 14
     st.title(tr("page_step", lang))
     model, text = model_and_input(lang)
-trace = trace_or_stop(model, text, lang)
+    trace = trace_or_stop(model, text, lang)
+    step_slider(len(trace.steps), lang)
+    step_buttons(len(trace.steps), lang)
 T = len(trace.steps)
-t = step_controls(T, lang)
+t = min(st.session_state.get(STEP, 1), T)
 step = trace.steps[t - 1]
-st.markdown("#### " + tr("output", lang) + ": ")
-st.code(trace.prediction or "∅", language=None)
-st.caption(tr("step_of", lang, t=t, T=T, prev=repr(step.input_token), token=repr(step.token), prob=f"{step.prob:.3f}"))
-
+names = {"query": tr("query_word", lang), "fixed": tr("fixed_word", lang)}
 renderers = {
-    "diagram": lambda: (st.subheader(tr("diagram", lang)), st.caption(tr("diagram_caption", lang)),
-                        st.plotly_chart(encoder_decoder_diagram(trace, t, font_size=fs, height=520 if fs > 14 else 430,
-                                                                names={"query": tr("query_word", lang),
-                                                                       "fixed": tr("fixed_word", lang)}),
+    "diagram": lambda: (None if classroom() else (st.subheader(tr("diagram", lang)),
+                                                  st.caption(tr("diagram_caption", lang))),
+                        st.plotly_chart(encoder_decoder_diagram(trace, t, font_size=fs, names=names,
+                                                                height=470 if classroom() else 430),
                                         key="diagram", width="stretch")),
     "stage1": lambda: stage_scores(trace, t, lang, fs),
     "stage2": lambda: stage_alpha(trace, t, lang, fs),
@@ -210,12 +225,17 @@ if trace.alignment is None:
     renderers["stage1"] = lambda: stage_fixed_context(trace, t, lang, fs)
     del renderers["stage2"], renderers["stage3"]
 
-if classroom():  # one figure at a time
-    stage = st.segmented_control(" ", list(renderers), default="diagram", key=STAGE, label_visibility="collapsed",
-                                 format_func=lambda s: tr("stage_diagram" if s == "diagram" else s, lang),
-                                 required=True)
-    renderers[stage]()
+if classroom():
+    with top:
+        stage = st.segmented_control(" ", list(renderers), default="diagram", key=STAGE, label_visibility="collapsed",
+                                     format_func=lambda s: tr(f"short_{s}", lang),
+                                     required=True)
+        renderers[stage]()
 else:
+    st.markdown("#### " + tr("output", lang))
+    st.code(trace.prediction or "∅", language=None)
+    st.caption(tr("step_of", lang, t=t, T=T, prev=repr(step.input_token), token=repr(step.token),
+                  prob=f"{step.prob:.3f}"))
     for render in renderers.values():
         render()
     if trace.alignment is not None:

@@ -75,21 +75,24 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
     # The decoder's recurrence s_{t-1} → s_t.
     fig.add_trace(go.Scatter(x=xd, y=[Y_S] * T, mode="lines", line=dict(color="#cfd8e3", width=2), hoverinfo="skip"))
     # Encoder: tokens and h_i boxes shaded by α_t^i.
+    box_font = max(8, min(font_size, int(1100 / max(N, T) / 2.6)))  # box labels shrink as boxes multiply
     fig.add_trace(go.Scatter(
         x=xs, y=[Y_H] * N, mode="markers+text", text=[f"h<sub>{i + 1}</sub>" for i in range(N)],
-        textposition="middle center", textfont=dict(color=["white" if a > 0.5 else "black" for a in alpha]),
+        textposition="middle center", textfont=dict(size=box_font,
+                                                     color=["white" if a > 0.5 else "black" for a in alpha]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(N, 1))), color=alpha, cmin=0, cmax=1,
                     colorscale="Blues", line=dict(color=ACCENT, width=1)),
         customdata=[[label(tok), float(a)] for tok, a in zip(src, alpha)],
         hovertemplate="%{customdata[0]}<br>α = %{customdata[1]:.4f}<extra></extra>",
     ))
     fig.add_trace(go.Scatter(x=xs, y=[Y_TOKEN] * N, mode="text", text=[label(tok, 12) for tok in src],
-                             textfont=dict(size=font_size + 2), hoverinfo="skip"))
+                             textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))
     # Decoder: s_k boxes; outputs so far, the one of step t highlighted, later ones not yet known.
     box_colour = [HIGHLIGHT if k == t - 1 else (ACCENT if k < t - 1 else "#e8edf3") for k in range(T)]
     fig.add_trace(go.Scatter(
         x=xd, y=[Y_S] * T, mode="markers+text", text=[f"s<sub>{k + 1}</sub>" for k in range(T)],
-        textposition="middle center", textfont=dict(color=["white" if k < t else "#666" for k in range(T)]),
+        textposition="middle center", textfont=dict(size=box_font,
+                                                     color=["white" if k < t else "#666" for k in range(T)]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(T, 1))), color=box_colour),
         hovertemplate="s<sub>%{x}</sub><extra></extra>", hoverinfo="skip",
     ))
