@@ -83,7 +83,8 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(N, 1))), color=alpha, cmin=0, cmax=1,
                     colorscale="Blues", line=dict(color=ACCENT, width=1)),
         customdata=[[label(tok), float(a)] for tok, a in zip(src, alpha)],
-        hovertemplate="%{customdata[0]}<br>α = %{customdata[1]:.4f}<extra></extra>",
+        hovertemplate="%{customdata[0]}" + ("<br>α = %{customdata[1]:.4f}" if step.alpha is not None else "")
+                      + "<extra></extra>",
     ))
     fig.add_trace(go.Scatter(x=xs, y=[Y_TOKEN] * N, mode="text", text=[label(tok, 12) for tok in src],
                              textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))

@@ -1,0 +1,89 @@
+"""AppTest: the alignment matrix and the worked-example sandbox."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_utils import app, chart, texts
+
+from attention_core import load_pretrained
+from attention_core.figures import label
+from attention_core.sandbox import article_preset, scores, softmax
+
+pytestmark = pytest.mark.timeout(600)
+ALIGNMENT, SANDBOX = "app_pages/alignment.py", "app_pages/sandbox.py"
+
+
+def test_alignment_heatmap_is_the_trace_alignment():
+    at = app(model="dates-general", text="Tuesday, November 24, 2026")
+    at.switch_page(ALIGNMENT).run()
+    assert not at.exception
+    trace = load_pretrained("dates-general").trace("Tuesday, November 24, 2026")
+    heat = chart(at, "alignment")["data"][0]
+    np.testing.assert_allclose(np.asarray(heat["z"]), trace.alignment, rtol=1e-6)
+    layout = chart(at, "alignment")["layout"]
+    # integer positions: the three "2"s and the two "," keep their own columns
+    assert list(layout["xaxis"]["tickvals"]) == list(range(len(trace.source_tokens)))
+    assert list(layout["yaxis"]["ticktext"]) == [label(t) for t in trace.target_tokens]  # "</s>" escaped
+
+
+def test_alignment_row_button_opens_the_step_page_at_that_step():
+    at = app()
+    at.switch_page(ALIGNMENT).run()
+    at.selectbox(key="alignment_row").set_value(5)
+    at.button(key="open_row").click().run()
+    assert not at.exception
+    assert at.slider(key="step").value == 5
+
+
+def test_alignment_page_refuses_a_model_without_attention():
+    at = app(model="dates-noattn")
+    at.switch_page(ALIGNMENT).run()
+    assert not at.exception
+    assert at.selectbox(key="model").value != "dates-noattn"  # only models with attention are offered
+    assert "dates-noattn" not in at.selectbox(key="model").options
+
+
+def test_sandbox_computes_the_article_example_by_hand():
+    at = app()
+    at.switch_page(SANDBOX).run()
+    assert not at.exception
+    tokens, H, s = article_preset()
+    e = H @ s
+    np.testing.assert_allclose(chart(at, "sb_scores")["data"][0]["y"], e, rtol=1e-9)
+    np.testing.assert_allclose(chart(at, "sb_alpha")["data"][0]["y"], softmax(e), rtol=1e-9)
+    np.testing.assert_allclose(chart(at, "sb_context")["data"][1]["z"][0], softmax(e) @ H, rtol=1e-9)
+    assert any("e_t^{4}" in latex.value and "1.240" in latex.value for latex in at.get("latex"))
+
+
+@pytest.mark.parametrize("score", ["scaled_dot", "general", "concat", "location"])
+def test_sandbox_score_functions_and_temperature(score):
+    at = app()
+    at.switch_page(SANDBOX).run()
+    at.segmented_control(key="sb_score").set_value(score).run()
+    at.select_slider(key="sb_temp").set_value(0.5).run()
+    assert not at.exception
+    e = np.asarray(chart(at, "sb_scores")["data"][0]["y"], dtype=float)
+    alpha = np.asarray(chart(at, "sb_alpha")["data"][0]["y"], dtype=float)
+    np.testing.assert_allclose(alpha, softmax(e, 0.5), rtol=1e-9)  # α = softmax(e / T)
+    if score == "scaled_dot":
+        _, H, s = article_preset()
+        np.testing.assert_allclose(e, scores("scaled_dot", s, H, None), rtol=1e-9)
+
+
+def test_sandbox_presets_and_sizes():
+    at = app()
+    at.switch_page(SANDBOX).run()
+    at.selectbox(key="sb_preset").set_value("preset_onehot")
+    at.number_input(key="sb_N").set_value(6)
+    at.number_input(key="sb_n").set_value(3)
+    load = [b for b in at.button if b.label in ("Load preset", "프리셋 불러오기")][0]
+    load.click().run()
+    assert not at.exception
+    assert len(chart(at, "sb_scores")["data"][0]["y"]) == 6
+
+
+def test_sandbox_in_korean():
+    at = app(lang="ko")
+    at.switch_page(SANDBOX).run()
+    assert not at.exception and "직접 계산해 보기" in texts(at)

@@ -1,0 +1,108 @@
+"""AppTest: the Step-by-step page shows the real trace of the chosen model, input and step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_utils import app, chart, chart_keys, texts
+
+from attention_core import load_pretrained
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def dot():
+    return load_pretrained("dates-dot")
+
+
+def test_opens_on_dates_dot_with_a_decoded_korean_date(dot):
+    at = app()
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="model").value == "dates-dot"
+    assert at.text_input(key="text").value == "2026년 11월 24일 화요일"
+    trace = dot.trace("2026년 11월 24일 화요일")
+    assert any(c.value == trace.prediction == "2026-11-24" for c in at.code)
+    assert chart_keys(at) == ["diagram", "scores", "alpha", "context", "vectors", "output"]
+    step = at.slider(key="step").value
+    np.testing.assert_allclose(chart(at, "scores")["data"][0]["y"], trace.steps[step - 1].e, rtol=1e-6)
+
+
+def test_changing_model_input_and_step_updates_every_figure():
+    at = app()
+    at.run()
+    at.selectbox(key="model").set_value("dates-bahdanau")
+    at.text_input(key="text").set_value("mardi 24 novembre 2026")
+    at.run()
+    at.slider(key="step").set_value(7).run()
+    assert not at.exception
+    trace = load_pretrained("dates-bahdanau").trace("mardi 24 novembre 2026")
+    step = trace.steps[6]
+    np.testing.assert_allclose(chart(at, "scores")["data"][0]["y"], step.e, rtol=1e-6)
+    np.testing.assert_allclose(chart(at, "alpha")["data"][0]["y"], step.alpha, rtol=1e-6)
+    np.testing.assert_allclose(chart(at, "context")["data"][1]["z"][0], step.a, rtol=1e-5, atol=1e-7)
+    strips = chart(at, "vectors")["data"]
+    np.testing.assert_allclose(strips[0]["z"][0], step.concat, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(strips[1]["z"][0], step.s_tilde, rtol=1e-5, atol=1e-7)
+    output = chart(at, "output")["data"][0]
+    assert output["x"][: len(step.top_k)] == pytest.approx([p for _, p in step.top_k])
+    assert "s_{t-1}" in texts(at)  # Bahdanau's query is named
+
+
+def test_next_and_previous_buttons_move_the_step():
+    at = app(step="3")
+    at.run()
+    assert at.slider(key="step").value == 3
+    at.button(key="next_button").click().run()
+    assert at.slider(key="step").value == 4
+    at.button(key="prev_button").click().run()
+    at.button(key="prev_button").click().run()
+    assert at.slider(key="step").value == 2
+    assert not at.exception
+
+
+def test_model_without_attention_shows_the_fixed_context():
+    at = app(model="dates-noattn")
+    at.run()
+    assert not at.exception
+    keys = chart_keys(at)
+    assert "fixed" in keys and "scores" not in keys and "alpha" not in keys
+    trace = load_pretrained("dates-noattn").trace("2026년 11월 24일 화요일")
+    np.testing.assert_allclose(chart(at, "fixed")["data"][0]["z"][0], trace.fixed_context, rtol=1e-5, atol=1e-7)
+
+
+def test_language_switch_changes_the_labels():
+    at = app()
+    at.run()
+    assert "Step by step" in texts(at)
+    at.segmented_control(key="lang").set_value("ko").run()
+    assert not at.exception
+    korean = texts(at)
+    assert "단계별 보기" in korean and "어텐션 스코어" in korean and "Step by step" not in korean
+
+
+@pytest.mark.parametrize("text", ["<b>x</b>", "<script>alert(1)</script>", "a<br>b & c"])
+def test_markup_in_the_input_is_shown_literally(text):
+    at = app(model="dates-dot", text=text)
+    at.run()
+    assert not at.exception
+    ticks = chart(at, "scores")["layout"]["xaxis"]["ticktext"]
+    assert "&lt;" in "".join(ticks) and "<" not in "".join(ticks)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "9" * 300])
+def test_bad_input_gets_a_message_not_a_traceback(text):
+    at = app(text=text)
+    at.run()
+    assert not at.exception
+    assert at.warning and not at.get("plotly_chart")
+
+
+def test_classroom_mode_shows_one_figure_at_a_time():
+    at = app(classroom="true")
+    at.run()
+    assert not at.exception
+    assert chart_keys(at) == ["diagram"]
+    at.segmented_control(key="stage").set_value("stage2").run()
+    assert chart_keys(at) == ["alpha"]

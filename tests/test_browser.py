@@ -1,0 +1,111 @@
+"""End to end in headless Chromium: what a person sees and does, and no request beyond 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_utils import CHART, CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, chart_data, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by requirements-dev.txt")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.outside = []  # every request that would leave the machine
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(r.url))
+    yield page
+    context.close()
+
+
+def wait_ready(page):
+    page.wait_for_selector(CHART, timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+
+
+def no_errors(page):
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.outside == [], page.outside
+
+
+def test_type_step_switch_language(server, page):
+    page.goto(server)
+    wait_ready(page)
+    assert page.locator(".st-key-text input").input_value() == "2026년 11월 24일 화요일"
+    screenshot(page, "step-by-step")
+    page.locator(".st-key-text input").fill("Tuesday, November 24, 2026")
+    page.locator(".st-key-text input").press("Enter")
+    page.wait_for_function("document.querySelectorAll('.st-key-scores .js-plotly-plot')[0]"
+                           ".data[0].x.length === 26", timeout=30_000)
+    before = chart_data(page, "alpha")
+    page.get_by_role("button", name=re.compile("Next")).click()
+    page.wait_for_function("(b) => JSON.stringify(Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
+                           "._fullData[0].y)) !== JSON.stringify(b)", arg=before, timeout=30_000)
+    assert chart_data(page, "alpha") != before
+    assert "step=" in page.url  # the step is in the URL
+    page.get_by_text("한국어").click()
+    page.get_by_role("heading", name="단계별 보기").wait_for(timeout=30_000)
+    wait_ready(page)
+    screenshot(page, "step-by-step-ko")
+    no_errors(page)
+
+
+def test_deep_link_opens_the_same_view(server, page):
+    page.goto(f"{server}/?model=dates-bahdanau&text=24.+November+2026&step=4")
+    wait_ready(page)
+    assert page.locator(".st-key-text input").input_value() == "24. November 2026"
+    assert page.locator(".st-key-model input").input_value() == "dates-bahdanau"
+    assert page.locator(".st-key-step [data-testid=stSliderThumbValue]").inner_text() == "4"
+    no_errors(page)
+
+
+def test_keyboard_steps_and_markup_stays_text(server, page):
+    page.goto(f"{server}/?text=%3Cb%3E1%3C%2Fb%3E+May+2000&step=2")
+    wait_ready(page)
+    ticks = page.evaluate("Array.from(document.querySelectorAll('.st-key-scores .xtick text')).map(e => e.textContent)")
+    assert "<" in "".join(ticks) and "b" in ticks  # the tags are shown as characters, not applied
+    page.mouse.click(700, 60)  # focus the page, not an input
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.st-key-step [data-testid=stSliderThumbValue]').innerText === '3'",
+                           timeout=30_000)
+    no_errors(page)
+
+
+def test_alignment_and_sandbox_pages(server, page):
+    page.goto(f"{server}/alignment?text=Tuesday%2C+November+24%2C+2026")
+    wait_ready(page)
+    assert page.locator(".st-key-alignment .js-plotly-plot").count() == 1
+    screenshot(page, "alignment")
+    page.goto(f"{server}/sandbox")
+    wait_ready(page)
+    assert page.locator(".st-key-sb_alpha .js-plotly-plot").count() == 1
+    screenshot(page, "sandbox")
+    no_errors(page)
+
+
+def test_classroom_mode_on_a_projector(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(f"{server}/?classroom=true&text=Tuesday%2C+November+24%2C+2026&step=9")
+    wait_ready(page)
+    assert page.locator("[data-testid=stSidebar]").is_hidden()
+    assert page.locator(".js-plotly-plot").count() == 1
+    screenshot(page, "classroom-1280x720")
+    context.close()

@@ -1,0 +1,90 @@
+"""Pure figure builders: their data are the trace's numbers, and tokens show literally."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import random_translator
+
+from attention_core.figures import (
+    alignment_heatmap, alpha_bars, context_figure, encoder_decoder_diagram, label, output_bars, score_bars,
+    vector_strip,
+)
+
+
+@pytest.fixture(scope="module")
+def trace():
+    return random_translator("luong", "general", seed=11).trace("12 12 12 june")  # repeated tokens
+
+
+def test_label_escapes_markup_and_shows_spaces():
+    assert label("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+    link = label('<a href="javascript:alert(1)">', limit=100)
+    assert link == '&lt;a\u00a0href="javascript:alert(1)"&gt;' and "<" not in link
+    assert label("a & b") == "a\u00a0&amp;\u00a0b"
+    assert label(" ") == "␣" and label("") == "∅"
+    assert len(label("x" * 100)) == 24
+
+
+def test_heatmap_is_the_alignment_with_integer_token_axes(trace):
+    fig = alignment_heatmap(trace, step=2)
+    np.testing.assert_array_equal(fig.data[0].z, trace.alignment)
+    assert list(fig.layout.xaxis.tickvals) == list(range(len(trace.source_tokens)))
+    assert list(fig.layout.xaxis.ticktext) == [label(t) for t in trace.source_tokens]
+    assert fig.layout.xaxis.ticktext.count("1") == 3  # three "1"s, three columns
+    (rect,) = fig.layout.shapes
+    assert (rect.y0, rect.y1) == (0.5, 1.5)  # row of step 2
+    assert fig.data[0].zmin == 0 and fig.data[0].zmax == 1
+
+
+def test_stage_figures_carry_the_step_numbers(trace):
+    for t, step in enumerate(trace.steps, 1):
+        np.testing.assert_array_equal(score_bars(trace, t).data[0].y, step.e)
+        fig = alpha_bars(trace, t)
+        np.testing.assert_array_equal(fig.data[0].y, step.alpha)
+        stacked = fig.data[1:]  # one segment per token, laid end to end: they fill [0, 1]
+        assert len(stacked) == len(step.alpha)
+        ends = sorted(float(bar.base) + float(bar.x[0]) for bar in stacked)
+        assert ends[-1] == pytest.approx(1.0, abs=1e-6)
+        ctx = context_figure(trace, t)
+        np.testing.assert_allclose(ctx.data[0].z, step.alpha[:, None] * trace.encoder_states, rtol=1e-6)
+        np.testing.assert_allclose(ctx.data[1].z[0], step.a, rtol=1e-5, atol=1e-7)
+        out = output_bars(trace, t)
+        assert list(out.data[0].x) == [p for _, p in step.top_k]
+
+
+def test_vector_strip_marks_the_seam_of_the_concatenation(trace):
+    step = trace.steps[0]
+    fig = vector_strip([("[a_t; s_t]", step.concat), ("s̃_t", step.s_tilde)], split_at={"[a_t; s_t]": len(step.s)})
+    np.testing.assert_array_equal(fig.data[0].z[0], step.concat)
+    assert [s.x0 for s in fig.layout.shapes] == [len(step.s) - 0.5]
+
+
+def test_diagram_line_width_follows_alpha(trace):
+    for t, step in enumerate(trace.steps, 1):
+        fig = encoder_decoder_diagram(trace, t)
+        lines = [d for d in fig.data if d.mode == "lines" and d.hovertemplate and "α" in d.hovertemplate]
+        assert len(lines) == len(trace.source_tokens)
+        widths = np.array([d.line.width for d in lines])
+        np.testing.assert_allclose(widths, 0.5 + 14 * step.alpha, rtol=1e-6)
+        outputs = [d for d in fig.data if d.mode == "text" and d.y[0] == 5.0][0]
+        assert list(outputs.text[:t]) == [label(tok, 12) for tok in trace.target_tokens[:t]]
+        assert set(outputs.text[t:]) <= {"·"}  # later outputs are not known yet
+
+
+def test_forced_token_outside_the_top_k_is_still_shown():
+    model = random_translator("luong", "dot", seed=2)
+    forced = model.trace("1 june", target="ggggg")
+    for t, step in enumerate(forced.steps, 1):
+        fig = output_bars(forced, t)
+        assert label(step.token) in list(fig.layout.yaxis.ticktext)
+
+
+def test_no_attention_diagram_and_errors():
+    trace = random_translator("none").trace("1 june")
+    fig = encoder_decoder_diagram(trace, 1)
+    assert not [d for d in fig.data if d.hovertemplate and "α" in (d.hovertemplate or "")]
+    with pytest.raises(ValueError):
+        alignment_heatmap(trace)
+    with pytest.raises(ValueError):
+        score_bars(trace, 1)
