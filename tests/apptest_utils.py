@@ -37,7 +37,7 @@ def chart(at: AppTest, key: str) -> dict:
     for element in at.get("plotly_chart"):
         if element.proto.id.endswith(f"-{key}"):
             return decode(json.loads(element.proto.spec))
-    raise AssertionError(f"no chart with key {key!r}; have {[e.proto.id.split('-')[-1] for e in at.get('plotly_chart')]}")
+    raise AssertionError(f"no chart with key {key!r}; have {chart_keys(at)}")
 
 
 def chart_keys(at: AppTest) -> list[str]:

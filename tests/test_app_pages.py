@@ -48,7 +48,7 @@ def test_sandbox_computes_the_article_example_by_hand():
     at = app()
     at.switch_page(SANDBOX).run()
     assert not at.exception
-    tokens, H, s = article_preset()
+    _, H, s = article_preset()
     e = H @ s
     np.testing.assert_allclose(chart(at, "sb_scores")["data"][0]["y"], e, rtol=1e-9)
     np.testing.assert_allclose(chart(at, "sb_alpha")["data"][0]["y"], softmax(e), rtol=1e-9)
@@ -77,7 +77,7 @@ def test_sandbox_presets_and_sizes():
     at.selectbox(key="sb_preset").set_value("preset_onehot")
     at.number_input(key="sb_N").set_value(6)
     at.number_input(key="sb_n").set_value(3)
-    load = [b for b in at.button if b.label in ("Load preset", "프리셋 불러오기")][0]
+    load = next(b for b in at.button if b.label == "Load preset")
     load.click().run()
     assert not at.exception
     assert len(chart(at, "sb_scores")["data"][0]["y"]) == 6

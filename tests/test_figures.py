@@ -7,7 +7,13 @@ import pytest
 from conftest import random_translator
 
 from attention_core.figures import (
-    alignment_heatmap, alpha_bars, context_figure, encoder_decoder_diagram, label, output_bars, score_bars,
+    alignment_heatmap,
+    alpha_bars,
+    context_figure,
+    encoder_decoder_diagram,
+    label,
+    output_bars,
+    score_bars,
     vector_strip,
 )
 
@@ -67,7 +73,7 @@ def test_diagram_line_width_follows_alpha(trace):
         assert len(lines) == len(trace.source_tokens)
         widths = np.array([d.line.width for d in lines])
         np.testing.assert_allclose(widths, 0.5 + 14 * step.alpha, rtol=1e-6)
-        outputs = [d for d in fig.data if d.mode == "text" and d.y[0] == 5.0][0]
+        outputs = next(d for d in fig.data if d.mode == "text" and d.y[0] == 5.0)
         assert list(outputs.text[:t]) == [label(tok, 12) for tok in trace.target_tokens[:t]]
         assert set(outputs.text[t:]) <= {"·"}  # later outputs are not known yet
 
