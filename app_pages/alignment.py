@@ -9,6 +9,7 @@ from app_pages.common import (
     classroom,
     current_step,
     model_and_input,
+    show,
     show_card,
     sidebar,
     trace_or_stop,
@@ -24,9 +25,10 @@ st.caption(tr("alignment_caption", lang))
 if model.config.tokenizer == "word":
     st.caption(tr("word_level", lang))
 show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.source_tokens) <= 30)
-fig = alignment_heatmap(trace, step=current_step(), show_values=show_values,
+fig = alignment_heatmap(trace, step=current_step(), show_values=show_values, clickable=True,
                         font_size=22 if classroom() else 14)
-event = st.plotly_chart(fig, key="alignment", on_select="rerun", selection_mode="points", width="stretch")
+event = show(fig, "alignment", lang, name=f"alignment-{model.name}", print_scale=True, on_select="rerun",
+             selection_mode="points")
 points = event.selection.points if event and event.selection else []
 if points:
     st.session_state[STEP] = int(points[0]["y"]) + 1

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import streamlit as st
 
 from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
+from attention_core.export import PRINT_SCALE, figure_html, figure_image
 
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
@@ -150,3 +154,26 @@ def show_card(model, lang_: str) -> None:
     if model.folder is not None and (model.folder / "card.md").is_file():
         with st.expander(t("model_card", lang_)):
             st.markdown((model.folder / "card.md").read_text(encoding="utf-8"))
+
+
+def can_draw_images() -> bool:
+    """PNG and SVG are drawn by headless Chromium (kaleido); HTML needs nothing."""
+    return shutil.which("chromium") is not None or shutil.which("chromium-browser") is not None
+
+
+def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, **chart_options):
+    """st.plotly_chart plus an export menu (PNG, SVG, standalone HTML), each file made only when clicked."""
+    event = st.plotly_chart(fig, key=key, width="stretch", **chart_options)
+    stem = re.sub(r"[^\w.-]+", "_", name or key)[:80]
+    with st.popover(t("export", lang_), width="content"):
+        if can_draw_images():
+            scale = PRINT_SCALE if print_scale else 2
+            st.download_button("PNG", data=lambda: figure_image(fig, "png", scale=scale), file_name=f"{stem}.png",
+                               mime="image/png", on_click="ignore", key=f"{key}_png")
+            st.download_button("SVG", data=lambda: figure_image(fig, "svg"), file_name=f"{stem}.svg",
+                               mime="image/svg+xml", on_click="ignore", key=f"{key}_svg")
+        else:
+            st.caption(t("no_chromium", lang_))
+        st.download_button("HTML", data=lambda: figure_html(fig), file_name=f"{stem}.html", mime="text/html",
+                           on_click="ignore", key=f"{key}_html", help=t("html_help", lang_))
+    return event

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, sidebar
+from app_pages.common import classroom, show, sidebar
 from app_pages.texts import t as tr
 from attention_core.figures import alpha_bars, context_figure, score_bars
 from attention_core.sandbox import SCORES, Weights, article_preset, onehot_preset, random_preset, random_weights, work
@@ -104,7 +104,9 @@ st.subheader(tr("computation", lang))
 for line in result.lines:
     st.latex(line)
 a, b = st.columns(2)
-a.plotly_chart(score_bars(trace, 1, font_size=fs, title=tr("stage1", lang)), key="sb_scores", width="stretch")
-b.plotly_chart(alpha_bars(trace, 1, font_size=fs, title=tr("stage2", lang), sum_label=tr("sum_label", lang)),
-               key="sb_alpha", width="stretch")
-st.plotly_chart(context_figure(trace, 1, font_size=fs, title=tr("stage3", lang)), key="sb_context", width="stretch")
+with a:
+    show(score_bars(trace, 1, font_size=fs, title=tr("stage1", lang)), "sb_scores", lang, name="sandbox-scores")
+with b:
+    show(alpha_bars(trace, 1, font_size=fs, title=tr("stage2", lang), sum_label=tr("sum_label", lang)), "sb_alpha",
+         lang, name="sandbox-alpha")
+show(context_figure(trace, 1, font_size=fs, title=tr("stage3", lang)), "sb_context", lang, name="sandbox-context")

@@ -15,6 +15,7 @@ from app_pages.common import (
     classroom,
     footer,
     model_and_input,
+    show,
     show_card,
     sidebar,
     trace_or_stop,
@@ -108,6 +109,15 @@ def autoplay(T: int) -> None:
     tick()
 
 
+def stage_diagram(trace, t, lang, fs):
+    if not classroom():
+        st.subheader(tr("diagram", lang))
+        st.caption(tr("diagram_caption", lang))
+    names = {"query": tr("query_word", lang), "fixed": tr("fixed_word", lang)}
+    fig = encoder_decoder_diagram(trace, t, font_size=fs, names=names, height=470 if classroom() else 430)
+    show(fig, "diagram", lang, name=f"diagram-step{t}")
+
+
 def stage_scores(trace, t, lang, fs):
     step = trace.steps[t - 1]
     st.subheader(tr("stage1", lang))
@@ -122,7 +132,7 @@ def stage_scores(trace, t, lang, fs):
         scale = r"\frac{1}{\sqrt{n}}" if trace.score == "scaled_dot" else ""
         worked = rf"= {scale}\left[{terms} + \dots\right]"
     st.latex(rf"{formula} \qquad e_t^{{{i + 1}}} {worked} = {step.e[i]:.3f}")
-    st.plotly_chart(score_bars(trace, t, font_size=fs), key="scores", width="stretch")
+    show(score_bars(trace, t, font_size=fs), "scores", lang, name=f"scores-step{t}")
 
 
 def stage_alpha(trace, t, lang, fs):
@@ -134,8 +144,7 @@ def stage_alpha(trace, t, lang, fs):
              rf"\frac{{\exp(e_t^{{{i + 1}}})}}{{\sum_{{j=1}}^{{{len(step.alpha)}}} \exp(e_t^j)}} = "
              rf"\frac{{\exp({step.e[i]:.3f})}}{{\sum_j \exp(e_t^j)}} = {step.alpha[i]:.4f}, \quad "
              rf"\sum_i \alpha_t^i = {step.alpha.sum():.4f}")
-    st.plotly_chart(alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang)), key="alpha",
-                    width="stretch")
+    show(alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang)), "alpha", lang, name=f"alpha-step{t}")
 
 
 def stage_context(trace, t, lang, fs):
@@ -146,8 +155,8 @@ def stage_context(trace, t, lang, fs):
     terms = " + ".join(rf"{step.alpha[i]:.3f}\,h_{{{i + 1}}}" for i in top)
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(step.alpha)}}} \alpha_t^i h_i = {terms} + \dots = {vec_tex(step.a)}"
              rf"\in \mathbb{{R}}^{{{len(step.a)}}}")
-    st.plotly_chart(context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang)), key="context",
-                    width="stretch")
+    show(context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang)), "context", lang,
+         name=f"context-step{t}")
 
 
 def stage_output(trace, t, lang, fs):
@@ -161,20 +170,19 @@ def stage_output(trace, t, lang, fs):
              rf"\hat{{y}}_t[y_t] = {step.prob:.4f}")
     n = len(step.s)
     name = f"[{first}; s_t]"
-    st.plotly_chart(vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: n},
-                                 font_size=fs, title=tr("vectors_title", lang)), key="vectors", width="stretch")
+    show(vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: n}, font_size=fs,
+                      title=tr("vectors_title", lang)), "vectors", lang, name=f"vectors-step{t}")
     chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
     title = tr("top_k", lang, k=len(step.top_k))
-    st.plotly_chart(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title), key="output",
-                    width="stretch")
+    show(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title), "output", lang, name=f"output-step{t}")
 
 
 def stage_fixed_context(trace, t, lang, fs):
     st.subheader(tr("no_attention_title", lang))
     st.info(tr("no_attention_text", lang))
     st.latex(r"s_t = \mathrm{GRU}(s_{t-1}, [y_{t-1}; c]), \quad c = h_N \text{ (the same for every } t)")
-    st.plotly_chart(vector_strip([(tr("fixed_context", lang), trace.fixed_context)], font_size=fs),
-                    key="fixed", width="stretch")
+    show(vector_strip([(tr("fixed_context", lang), trace.fixed_context)], font_size=fs), "fixed", lang,
+         name="fixed-context")
 
 
 def numbers_table(trace, t, lang) -> None:
@@ -209,13 +217,8 @@ else:
 T = len(trace.steps)
 t = min(st.session_state.get(STEP, 1), T)
 step = trace.steps[t - 1]
-names = {"query": tr("query_word", lang), "fixed": tr("fixed_word", lang)}
 renderers = {
-    "diagram": lambda: (None if classroom() else (st.subheader(tr("diagram", lang)),
-                                                  st.caption(tr("diagram_caption", lang))),
-                        st.plotly_chart(encoder_decoder_diagram(trace, t, font_size=fs, names=names,
-                                                                height=470 if classroom() else 430),
-                                        key="diagram", width="stretch")),
+    "diagram": lambda: stage_diagram(trace, t, lang, fs),
     "stage1": lambda: stage_scores(trace, t, lang, fs),
     "stage2": lambda: stage_alpha(trace, t, lang, fs),
     "stage3": lambda: stage_context(trace, t, lang, fs),

@@ -40,6 +40,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "model_broken": {"en": "This model cannot be loaded: {error}", "ko": "이 모델을 불러올 수 없습니다: {error}"},
     "bad_input": {"en": "This input cannot be decoded: {error}", "ko": "이 입력은 디코딩할 수 없습니다: {error}"},
     "model_card": {"en": "Model card", "ko": "모델 카드"},
+    "export": {"en": "⬇ Export", "ko": "⬇ 내보내기"},
+    "no_chromium": {"en": "PNG and SVG need Chromium on the server (apt-get install chromium).",
+                    "ko": "PNG와 SVG는 서버에 Chromium이 있어야 합니다 (apt-get install chromium)."},
+    "html_help": {"en": "A standalone page that works offline, with hover and zoom.",
+                  "ko": "인터넷 없이 열리는 단독 페이지 (마우스 올리기, 확대 가능)."},
     # --- steps
     "step": {"en": "Step t", "ko": "단계 t"},
     "prev": {"en": "◀ Previous", "ko": "◀ 이전"},

@@ -131,8 +131,18 @@ def cmd_evaluate(args) -> int:
     examples = load_task(model.config.task, seed=args.seed)[args.split]
     if args.limit:
         examples = examples[: args.limit]
-    metrics = evaluate(model, examples, task=model.config.task)
+    metrics = evaluate(model, examples, task=model.config.task, beam=args.beam)
     print(json.dumps(metrics, indent=1))
+    return 0
+
+
+def cmd_card(args) -> int:
+    from .card import refresh
+
+    names = list_pretrained() if args.model == "all" else [args.model]
+    for name in names:
+        folder = refresh(load_pretrained(name), remeasure=args.remeasure)
+        print(f"wrote {folder / 'card.md'}")
     return 0
 
 
@@ -173,10 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="measure a model on its task's held-out split")
     p.add_argument("--model", required=True)
-    p.add_argument("--split", choices=("valid", "test"), default="test")
+    p.add_argument("--split", choices=("valid", "test", "test-definitions"), default="test")
+    p.add_argument("--beam", type=int, default=1, choices=range(1, 9), metavar="K")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("card", help="rewrite a model's card.md (and pretrained/README.md) from its metrics")
+    p.add_argument("--model", required=True, help="a model name or folder, or 'all'")
+    p.add_argument("--remeasure", action="store_true", help="measure the test split again first")
+    p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("train", help="train a model and write its folder")
     p.add_argument("--task", required=True, choices=("dates", "en-es"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .model import Memory, Seq2Seq, StepOut
+from .model import AlphaEdit, Memory, Seq2Seq, StepOut
 from .tokenizers import BOS_ID, EOS_ID
 
 _KEYS = ("s", "e", "alpha", "a", "concat", "s_tilde")
@@ -39,8 +39,14 @@ def _stack(outs: list[StepOut], key: str) -> np.ndarray | None:
 
 @torch.inference_mode()
 def decode(model: Seq2Seq, x: torch.Tensor, lengths: torch.Tensor, *, max_len: int, k: int = 5,
-           given: torch.Tensor | None = None, given_lengths: torch.Tensor | None = None) -> Steps:
-    """Greedy decoding (y_t = argmax ŷ_t), or forced decoding when `given` holds the target ids."""
+           given: torch.Tensor | None = None, given_lengths: torch.Tensor | None = None,
+           prefix: torch.Tensor | None = None, edit: AlphaEdit | None = None, edit_step: int = 0,
+           stop_after: int = 0) -> Steps:
+    """Greedy decoding (y_t = argmax ŷ_t), or forced decoding when `given` holds the target ids.
+
+    What-if decoding: `prefix` (B, P) forces the first P tokens, `edit` replaces α at step `edit_step`,
+    and `stop_after` ends the decoding after that step (0: run to the end marker).
+    """
     m = model.encode(x, lengths)
     B = x.shape[0]
     y_prev = torch.full((B,), BOS_ID, dtype=torch.long)
@@ -50,10 +56,15 @@ def decode(model: Seq2Seq, x: torch.Tensor, lengths: torch.Tensor, *, max_len: i
     steps_len = torch.full((B,), T, dtype=torch.long) if given_lengths is None else given_lengths.clone()
     outs, inputs, tokens, probs, top_ids, top_probs = [], [], [], [], [], []
     for t in range(T):
-        out = model.step(y_prev, s, m)
+        out = model.step(y_prev, s, m, edit if t + 1 == edit_step else None)
         p = torch.softmax(out.logits, dim=-1)  # (B, V): ŷ_t
         top_p, top_i = p.topk(min(k, p.shape[-1]), dim=-1)
-        y = given[:, t] if given is not None else top_i[:, 0]
+        if given is not None:
+            y = given[:, t]
+        elif prefix is not None and t < prefix.shape[1]:
+            y = prefix[:, t]
+        else:
+            y = top_i[:, 0]
         outs.append(out)
         inputs.append(y_prev)
         tokens.append(y)
@@ -66,6 +77,9 @@ def decode(model: Seq2Seq, x: torch.Tensor, lengths: torch.Tensor, *, max_len: i
             done |= newly
             if bool(done.all()):
                 break
+        if stop_after and t + 1 >= stop_after:
+            steps_len = torch.minimum(steps_len, torch.tensor(t + 1))
+            break
         y_prev, s = y, out.s
     return Steps(
         inputs=torch.stack(inputs, 1).numpy(), tokens=torch.stack(tokens, 1).numpy(),

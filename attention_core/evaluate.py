@@ -70,10 +70,13 @@ def by_length(lengths: list[int], predictions: list[str], targets: list[str], *,
     return rows
 
 
-def evaluate(translator: Translator, examples: list, *, task: str) -> dict:
-    """Every figure for a model card, measured on `examples` (greedy decoding)."""
+def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1) -> dict:
+    """Every figure for a model card, measured on `examples` (greedy decoding, or beam search)."""
     examples = [ex for ex in examples if translator.check(ex.source) is None]
-    traces = translator.trace_batch([ex.source for ex in examples])
+    if beam > 1:
+        traces = [translator.trace(ex.source, beam=beam) for ex in examples]
+    else:
+        traces = translator.trace_batch([ex.source for ex in examples])
     predictions = [t.prediction for t in traces]
     targets = [ex.target for ex in examples]
     lengths = [len(t.source_tokens) - int(translator.config.source_end_marker) for t in traces]  # text only
@@ -87,4 +90,20 @@ def evaluate(translator: Translator, examples: list, *, task: str) -> dict:
         metrics["bleu"], metrics["chrf"] = bleu_chrf(predictions, targets)
         metrics["exact_match"] = exact_match([p.lower() for p in predictions], [t.lower() for t in targets])
         metrics["by_length"] = by_length(lengths, predictions, targets, metric="bleu")
+    wrong = [i for i, (p, t) in enumerate(zip(predictions, targets)) if p.lower() != t.lower()]
+    metrics["failures"] = [{"source": examples[i].source, "target": targets[i], "prediction": predictions[i]}
+                           for i in wrong[:6]]
+    return metrics
+
+
+def model_metrics(translator: Translator, splits: dict, *, task: str) -> dict:
+    """The figures of a model card: the test split; for sentences also beam search (k = 4) and English
+    unlike the training sentences (test-definitions)."""
+    metrics = evaluate(translator, splits["test"], task=task)
+    if task != "dates":
+        beam = evaluate(translator, splits["test"], task=task, beam=4)
+        metrics["beam4"] = {"bleu": beam["bleu"], "chrf": beam["chrf"]}
+        if splits.get("test-definitions"):
+            ood = evaluate(translator, splits["test-definitions"], task=task)
+            metrics["out_of_domain"] = {k: ood[k] for k in ("bleu", "chrf", "examples", "failures")}
     return metrics

@@ -5,6 +5,7 @@ Training and tracing share one `step`, so every number a trace shows is the one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import torch
@@ -35,6 +36,10 @@ class StepOut(NamedTuple):
     concat: torch.Tensor  # (B, 2n)
     s_tilde: torch.Tensor  # (B, n)
     logits: torch.Tensor  # (B, V)
+
+
+# A what-if edit of the attention: (e_t, α_t) -> the α_t to use instead, both (B, N).
+AlphaEdit = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 class Encoder(nn.Module):
@@ -75,9 +80,9 @@ class LuongDecoder(nn.Module):
         self.W_y = nn.Linear(n, cfg.target_vocab_size)
         self.dropout = nn.Dropout(cfg.dropout)
 
-    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory) -> StepOut:
+    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory, edit: AlphaEdit | None = None) -> StepOut:
         s_t = self.rnn(self.dropout(self.embedding(y_prev)), s_prev)  # (B, n)
-        e_t, alpha_t, a_t = attend(self.score, s_t, m)
+        e_t, alpha_t, a_t = attend(self.score, s_t, m, edit)
         v_t = torch.cat([a_t, s_t], dim=-1)  # (B, 2n)
         s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
         return StepOut(s_t, e_t, alpha_t, a_t, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
@@ -92,8 +97,8 @@ class BahdanauDecoder(LuongDecoder):
         super().__init__(cfg)
         self.rnn = nn.GRUCell(cfg.embed_size + cfg.hidden_size, cfg.hidden_size)
 
-    def step(self, y_prev, s_prev, m):
-        e_t, alpha_t, a_t = attend(self.score, s_prev, m)
+    def step(self, y_prev, s_prev, m, edit=None):
+        e_t, alpha_t, a_t = attend(self.score, s_prev, m, edit)
         s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), a_t], dim=-1), s_prev)  # (B, n)
         v_t = torch.cat([a_t, s_t], dim=-1)  # (B, 2n)
         s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
@@ -114,17 +119,21 @@ class PlainDecoder(nn.Module):
         self.W_y = nn.Linear(n, cfg.target_vocab_size)
         self.dropout = nn.Dropout(cfg.dropout)
 
-    def step(self, y_prev, s_prev, m):
+    def step(self, y_prev, s_prev, m, edit=None):  # no attention: nothing to edit
         s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), m.c], dim=-1), s_prev)  # (B, n)
         v_t = torch.cat([m.c, s_t], dim=-1)  # (B, 2n)
         s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
         return StepOut(s_t, None, None, None, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
 
 
-def attend(score: nn.Module, query: torch.Tensor, m: Memory) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """e = score(query, H) with padding at -inf; α = softmax(e) (exactly 0 at padding); a = Σ_i α^i h_i"""
+def attend(score: nn.Module, query: torch.Tensor, m: Memory,
+           edit: AlphaEdit | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """e = score(query, H) with padding at -inf; α = softmax(e) (exactly 0 at padding); a = Σ_i α^i h_i.
+    A what-if `edit` replaces α before it is used."""
     e = score(query, m.K).masked_fill(~m.mask, float("-inf"))  # (B, N)
     alpha = torch.softmax(e, dim=-1)  # (B, N)
+    if edit is not None:
+        alpha = edit(e, alpha)
     a = torch.bmm(alpha.unsqueeze(1), m.H).squeeze(1)  # (B, n)
     return e, alpha, a
 
@@ -151,8 +160,8 @@ class Seq2Seq(nn.Module):
         """The decoder's first state: the encoder's final state c, or zeros so that only a_t carries the source."""
         return m.c if self.cfg.decoder_init == "final" else torch.zeros_like(m.c)  # (B, n)
 
-    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory) -> StepOut:
-        return self.decoder.step(y_prev, s_prev, m)
+    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory, edit: AlphaEdit | None = None) -> StepOut:
+        return self.decoder.step(y_prev, s_prev, m, edit)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
         """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …]."""

@@ -107,6 +107,16 @@ class WordTokenizer(Tokenizer):
         return out
 
 
+def pad_ids(rows: list[list[int]]):
+    """A (B, max length) LongTensor of token ids, padded with <pad>."""
+    import torch
+
+    out = torch.full((len(rows), max(map(len, rows))), PAD_ID, dtype=torch.long)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = torch.tensor(row)
+    return out
+
+
 _KINDS = {cls.kind: cls for cls in (CharTokenizer, WordTokenizer)}
 
 

@@ -21,9 +21,9 @@ from .card import write_card
 from .checkpoint import save_model
 from .config import PRESETS, ModelConfig
 from .data import load_task
-from .evaluate import bleu_chrf, evaluate, exact_match
+from .evaluate import bleu_chrf, exact_match, model_metrics
 from .model import Seq2Seq
-from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer
+from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer, pad_ids
 from .translator import Translator
 
 
@@ -57,13 +57,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def _pad(rows: list[list[int]]) -> torch.Tensor:
-    out = torch.full((len(rows), max(map(len, rows))), PAD_ID, dtype=torch.long)
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = torch.tensor(row)
-    return out
 
 
 def _batches(n_src: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -103,7 +96,7 @@ def _encode_pairs(translator: Translator, examples: list) -> list[tuple[list[int
 def _loss(model: Seq2Seq, loss_fn, pairs: list, device: str) -> torch.Tensor:
     """Mean token cross-entropy of one batch under teacher forcing."""
     xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
-    x, y = _pad(xs).to(device), _pad(ys).to(device)
+    x, y = pad_ids(xs).to(device), pad_ids(ys).to(device)
     y_in = torch.cat([torch.full((len(pairs), 1), BOS_ID, dtype=torch.long, device=device), y[:, :-1]], 1)
     logits = model(x, torch.tensor([len(r) for r in xs], device=device), y_in)  # (B, T, V)
     return loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
@@ -174,7 +167,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     model.load_state_dict({k: v.to(dtype).float() for k, v in best_state.items()})
     model.cpu().eval()
     seconds = time.perf_counter() - started
-    metrics = evaluate(translator, splits["test"], task=s.task)
+    metrics = model_metrics(translator, splits, task=s.task)
     metrics["training"] = {"seconds": round(seconds, 1), "best_epoch": best_epoch, "history": history,
                            "settings": {k: str(v) if isinstance(v, Path) else v
                                         for k, v in dataclasses.asdict(s).items()},

@@ -19,7 +19,7 @@ import torch
 from .config import ModelConfig
 from .decoding import Steps, beam_search, decode
 from .model import Seq2Seq
-from .tokenizers import EOS, EOS_ID, PAD_ID, Tokenizer
+from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids
 from .trace import StepTrace, Trace
 
 MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
@@ -115,31 +115,56 @@ class Translator:
         steps = decode(self.model, x, lengths, max_len=self.config.max_target_len, k=top_k)
         return self._traces(steps, [text], [ids])[0]
 
-    def trace_batch(self, texts: list[str], *, batch_size: int = 500, top_k: int = 5) -> list[Trace]:
-        """Greedy traces of many inputs, padded and masked in batches sorted by length."""
-        all_ids = []
+    def what_if(self, text: str, t: int, edit, *, continue_decoding: bool = True, top_k: int = 5) -> Trace:
+        """The greedy trace with α_t replaced by `edit` at step t (see whatif.py): steps before t are the
+        greedy ones, step t is recomputed from the edited α_t, and, if `continue_decoding`, greedy decoding
+        goes on from there (else the trace ends at step t)."""
+        original = self.trace(text, top_k=top_k)
+        if not self.config.has_attention:
+            raise InputError(f"{self.name} has no attention to edit")
+        if not 1 <= t <= len(original.steps):
+            raise InputError(f"step {t} is outside 1…{len(original.steps)}")
+        ids = self.source_ids(text)
+        prefix = [self.target_tokenizer.stoi[tok] for tok in original.target_tokens[: t - 1]]
+        steps = decode(self.model, torch.tensor([ids]), torch.tensor([len(ids)]), max_len=self.config.max_target_len,
+                       k=top_k, prefix=torch.tensor([prefix], dtype=torch.long), edit=edit, edit_step=t,
+                       stop_after=0 if continue_decoding else t)
+        return self._traces(steps, [text], [ids], mode="what-if")[0]
+
+    def trace_batch(self, texts: list[str], *, targets: list[str | None] | None = None, batch_size: int = 500,
+                    top_k: int = 5) -> list[Trace]:
+        """Traces of many inputs, padded and masked in batches sorted by length: greedy, or forced decoding
+        of `targets` where one is given (None: greedy for that input)."""
+        all_ids, all_targets = [], []
         for number, text in enumerate(texts, 1):
             try:
                 all_ids.append(self.source_ids(text))
+                target = targets[number - 1] if targets is not None else None
+                all_targets.append(None if target is None else self.target_ids(target))
             except InputError as error:
                 raise InputError(f"input {number}: {error}") from None
-        order = sorted(range(len(texts)), key=lambda i: len(all_ids[i]))
         out: list[Trace | None] = [None] * len(texts)
         with _gc_paused():
-            self._fill(out, order, all_ids, texts, batch_size, top_k)
+            for forced in (False, True):
+                group = [i for i in range(len(texts)) if (all_targets[i] is not None) == forced]
+                order = sorted(group, key=lambda i: len(all_ids[i]))
+                for start in range(0, len(order), batch_size):
+                    chunk = order[start:start + batch_size]
+                    given = [all_targets[i] for i in chunk] if forced else None
+                    traces = self._batch([all_ids[i] for i in chunk], [texts[i] for i in chunk], given, top_k)
+                    for i, trace in zip(chunk, traces):
+                        out[i] = trace
         return out  # type: ignore[return-value]
 
-    def _fill(self, out, order, all_ids, texts, batch_size, top_k) -> None:
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            ids = [all_ids[i] for i in chunk]
-            x = torch.full((len(ids), max(map(len, ids))), PAD_ID, dtype=torch.long)
-            for row, seq in enumerate(ids):
-                x[row, : len(seq)] = torch.tensor(seq)
-            steps = decode(self.model, x, torch.tensor([len(s) for s in ids]),
-                           max_len=self.config.max_target_len, k=top_k)
-            for i, trace in zip(chunk, self._traces(steps, [texts[i] for i in chunk], ids)):
-                out[i] = trace
+    def _batch(self, ids: list[list[int]], texts: list[str], given: list[list[int]] | None, top_k: int) -> list[Trace]:
+        x = pad_ids(ids)
+        if given is None:
+            steps = decode(self.model, x, torch.tensor([len(s) for s in ids]), max_len=self.config.max_target_len,
+                           k=top_k)
+            return self._traces(steps, texts, ids)
+        steps = decode(self.model, x, torch.tensor([len(s) for s in ids]), max_len=0, k=top_k, given=pad_ids(given),
+                       given_lengths=torch.tensor([len(g) for g in given]))
+        return self._traces(steps, texts, ids, mode="forced")
 
     def translate(self, text: str) -> str:
         return self.trace(text).prediction

@@ -93,6 +93,11 @@ def test_alignment_and_sandbox_pages(server, page):
     wait_ready(page)
     assert page.locator(".st-key-alignment .js-plotly-plot").count() == 1
     screenshot(page, "alignment")
+    box = page.locator(".st-key-alignment .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 5.5 / 11)  # a cell of row 6 of 11
+    page.get_by_role("heading", name="Step by step").wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelector('.st-key-step [data-testid=stSliderThumbValue]')"
+                           "?.innerText === '6'", timeout=30_000)
     page.goto(f"{server}/sandbox")
     wait_ready(page)
     assert page.locator(".st-key-sb_alpha .js-plotly-plot").count() == 1

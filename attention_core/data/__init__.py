@@ -30,7 +30,9 @@ def load_task(task: str, seed: int = 0, train_size: int | None = None) -> dict[s
         return make_splits(seed=seed, **({"train_size": train_size} if train_size else {}))
     if task == "en-es":
         folder = DATA_DIR / "en-es"
-        splits = {split: read_pairs(folder / f"{split}.tsv") for split in ("train", "valid", "test")}
+        # test-definitions: English unlike the training sentences (WordNet glosses), for out-of-domain BLEU
+        names = ("train", "valid", "test", "test-definitions")
+        splits = {split: read_pairs(folder / f"{split}.tsv") for split in names}
         if train_size:
             splits["train"] = splits["train"][:train_size]
         return splits

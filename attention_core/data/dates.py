@@ -81,6 +81,17 @@ def render(date: dt.date, locale: str, pattern: str, *, lowercase: bool = False)
     return DateExample(stripped.rstrip(" "), date.isoformat(), spans, locale, pattern)
 
 
+def find_spans(text: str, target: str) -> dict[str, tuple[int, int]] | None:
+    """The field spans of `text` if the generator can write it for the date `target` (YYYY-MM-DD)."""
+    date = dt.date.fromisoformat(target)
+    for locale, pattern in patterns():
+        for lowercase in (False, True):
+            example = render(date, locale, pattern, lowercase=lowercase)
+            if example.source == text:
+                return example.spans
+    return None
+
+
 def _split_dates(seed: int, held_out: float) -> tuple[list[dt.date], list[dt.date], list[dt.date]]:
     days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
     random.Random(seed).shuffle(days)

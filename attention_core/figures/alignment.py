@@ -12,9 +12,10 @@ from .common import BLUES, HIGHLIGHT, finish, label, token_axis
 def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: bool = False,
                       zmax: float | None = 1.0, title: str | None = None, font_size: int = 14,
                       height: int | None = None, matrix: np.ndarray | None = None,
-                      source_tokens: list[str] | None = None) -> go.Figure:
+                      source_tokens: list[str] | None = None, clickable: bool = False) -> go.Figure:
     """Heatmap of the alignment; row `step` (1-based) outlined. `matrix`/`source_tokens` override
-    the trace's (e.g. word-level aggregation); the colour scale is [0, zmax] so figures compare."""
+    the trace's (e.g. word-level aggregation); the colour scale is [0, zmax] so figures compare.
+    `clickable` lays an invisible marker on every cell: heatmaps report no clicks, markers do."""
     A = trace.alignment if matrix is None else matrix
     if A is None:
         raise ValueError(f"{trace.model} has no attention, so no alignment matrix")
@@ -28,8 +29,20 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
         texttemplate="%{z:.2f}" if show_values else None, textfont=dict(size=max(font_size - 4, 8)),
         xgap=1, ygap=1,
     ))
-    fig.update_xaxes(**token_axis(src), side="top", showgrid=False, tickangle=0 if len(src) < 30 else -60)
-    fig.update_yaxes(**token_axis(tgt), autorange="reversed", showgrid=False)
+    if clickable:
+        T, N = len(tgt), len(src)
+        fig.add_trace(go.Scatter(
+            x=[i for _ in range(T) for i in range(N)], y=[t for t in range(T) for _ in range(N)], mode="markers",
+            marker=dict(symbol="square", size=28, color="rgba(0,0,0,0)"),
+            customdata=[hover[t][i] + [float(A[t, i])] for t in range(T) for i in range(N)],
+            hovertemplate="t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"
+                          "<br>α = %{customdata[4]:.4f}<extra></extra>",
+            showlegend=False,
+        ))
+        fig.update_layout(clickmode="event+select", dragmode=False)
+    fig.update_xaxes(**token_axis(src), side="top", showgrid=False, zeroline=False, range=[-0.5, len(src) - 0.5],
+                     tickangle=0 if len(src) < 30 else -60)
+    fig.update_yaxes(**token_axis(tgt), showgrid=False, zeroline=False, range=[len(tgt) - 0.5, -0.5])  # row 1 on top
     if step is not None and 1 <= step <= len(tgt):
         fig.add_shape(type="rect", x0=-0.5, x1=len(src) - 0.5, y0=step - 1.5, y1=step - 0.5,
                       line=dict(color=HIGHLIGHT, width=3))

@@ -1,0 +1,79 @@
+"""Exports: results as JSON Lines and CSV (safe to open in a spreadsheet), figures as PNG, SVG and
+standalone offline HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from .trace import Trace
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PRINT_SCALE = 3  # alignment matrices at print resolution: 3× the on-screen pixels (about 300 dpi at 10 cm)
+_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+_kaleido_lock = threading.Lock()
+_kaleido_started = False
+
+
+def safe_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text that begins like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def results_csv(records: list[dict], columns: list[str]) -> bytes:
+    """UTF-8 CSV (with BOM, so that spreadsheets read it as UTF-8) of `columns` of each record."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([safe_cell(record.get(c)) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def batch_record(trace: Trace) -> dict:
+    """One line of the batch JSON Lines (DESIGN §2): source, tokens, prediction, alignment."""
+    alignment = trace.alignment
+    return {"source": trace.source, "source_tokens": trace.source_tokens, "prediction": trace.prediction,
+            "target_tokens": trace.target_tokens, "alignment": None if alignment is None else alignment.tolist()}
+
+
+def jsonl(records: list[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records).encode("utf-8")
+
+
+def _start_kaleido() -> None:
+    """One Chromium for every image (started once per process), with the bundled plotly.js and no MathJax:
+    nothing is fetched from a CDN."""
+    global _kaleido_started
+    with _kaleido_lock:
+        if not _kaleido_started:
+            import kaleido
+
+            kaleido.start_sync_server(plotlyjs=str(_PLOTLY_JS), mathjax=False, silence_warnings=True)
+            _kaleido_started = True
+
+
+def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0, width: int | None = None,
+                 height: int | None = None) -> bytes:
+    """PNG or SVG of a figure, drawn by headless Chromium through kaleido."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"image format must be png or svg, not {fmt!r}")
+    _start_kaleido()
+    width = width or int(fig.layout.width or 1000)
+    height = height or int(fig.layout.height or 500)
+    with _kaleido_lock:  # the sync server takes one figure at a time
+        return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+
+
+def figure_html(fig: go.Figure, title: str = "Attention Explorer figure") -> bytes:
+    """A standalone HTML page with plotly.js inlined: it opens offline, with hover and zoom."""
+    body = pio.to_html(fig, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    return body.replace("<head>", f"<head><meta charset=\"utf-8\"><title>{title}</title>", 1).encode("utf-8")

@@ -1,0 +1,144 @@
+"""Figures of the decoding views: the beam-search tree, forced decoding's token probabilities, what-if
+comparisons, and accuracy/BLEU by source length."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..trace import Trace
+from .common import ACCENT, HIGHLIGHT, MUTED, finish, label, token_axis
+
+STATUS_STYLE = {
+    "root": dict(color="black", size=12, symbol="circle"),
+    "kept": dict(color=ACCENT, size=11, symbol="circle"),
+    "pruned": dict(color="#cfd8e3", size=7, symbol="circle"),
+    "finished": dict(color="#2ca02c", size=15, symbol="diamond"),
+    "best": dict(color=HIGHLIGHT, size=20, symbol="star"),
+}
+
+
+def _tree_layout(nodes: list[dict]) -> dict[int, float]:
+    """y position of every node: children ordered under their parent, best log-probability first."""
+    by_step: dict[int, list[dict]] = {}
+    for node in nodes:
+        by_step.setdefault(node["t"], []).append(node)
+    y = {nodes[0]["id"]: 0.0}
+    for t in sorted(by_step)[1:]:
+        ordered = sorted(by_step[t], key=lambda n: (y.get(n["parent"], 0.0), -n["log_prob"]))
+        for rank, node in enumerate(ordered):
+            y[node["id"]] = float(rank)
+    return y
+
+
+def beam_tree(trace: Trace, *, font_size: int = 13, height: int = 520, title: str | None = None,
+              show_pruned: bool = True, names: dict[str, str] | None = None) -> go.Figure:
+    """Every candidate of the beam search: x = step, one marker per hypothesis extension, a line to its
+    parent. Kept (blue), pruned (grey), finished (green diamonds), the best hypothesis (red star).
+    Each marker's customdata is [node id, rank of its finished hypothesis or -1]."""
+    names = {"kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best", **(names or {})}
+    nodes = [n for n in trace.beam_tree if show_pruned or n["status"] != "pruned"]
+    if not nodes:
+        raise ValueError("this trace has no beam-search tree: decode with a beam width above 1")
+    y = _tree_layout(nodes)
+    by_id = {n["id"]: n for n in nodes}
+    best_path = set()
+    node = next((n for n in nodes if n.get("rank") == 0), None)
+    while node is not None:
+        best_path.add(node["id"])
+        node = by_id.get(node["parent"])
+    fig = go.Figure()
+    for n in nodes[1:]:
+        parent = by_id.get(n["parent"])
+        if parent is None:
+            continue
+        on_best = n["id"] in best_path
+        fig.add_trace(go.Scatter(
+            x=[parent["t"], n["t"]], y=[y[parent["id"]], y[n["id"]]], mode="lines", hoverinfo="skip",
+            line=dict(color=HIGHLIGHT if on_best else (MUTED if n["status"] == "pruned" else ACCENT),
+                      width=3 if on_best else (0.6 if n["status"] == "pruned" else 1.4)),
+        ))
+    groups = {}
+    for n in nodes:
+        key = "best" if n.get("rank") == 0 else n["status"]
+        groups.setdefault(key, []).append(n)
+    for key in ("pruned", "root", "kept", "finished", "best"):
+        members = groups.get(key, [])
+        if not members:
+            continue
+        style = STATUS_STYLE[key]
+        fig.add_trace(go.Scatter(
+            x=[n["t"] for n in members], y=[y[n["id"]] for n in members], mode="markers+text",
+            name=names.get(key, key), marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
+                                                  line=dict(color="white", width=1)),
+            text=[label(n["token"], 10) if key != "pruned" else "" for n in members], textposition="top center",
+            textfont=dict(size=font_size - 1),
+            customdata=[[n["id"], n.get("rank", -1), label(n["token"]), n["log_prob"]] for n in members],
+            hovertemplate="%{customdata[2]}<br>log P = %{customdata[3]:.3f}<extra>" + names.get(key, key) + "</extra>",
+        ))
+    fig.update_xaxes(title=dict(text="t"), dtick=1, gridcolor="#f0f0f0")
+    fig.update_yaxes(visible=False, autorange="reversed")
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.12), clickmode="event+select",
+                      dragmode=False)
+    fig = finish(fig, title=title, height=height, font_size=font_size)
+    fig.update_layout(showlegend=True)
+    return fig
+
+
+def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int = 14, height: int = 320,
+                         title: str | None = None, names: dict[str, str] | None = None) -> go.Figure:
+    """P(given token) at every step of forced decoding; red where the model finds it unlikely
+    (below `threshold`, or not its own first choice)."""
+    names = {"preferred": "model would say", **(names or {})}
+    probs = np.array([s.prob for s in trace.steps])
+    preferred = [s.top_k[0][0] if s.top_k else "" for s in trace.steps]
+    unlikely = [p < threshold or pref != s.token for p, pref, s in zip(probs, preferred, trace.steps)]
+    fig = go.Figure(go.Bar(
+        x=list(range(len(trace.steps))), y=probs, marker_color=[HIGHLIGHT if u else ACCENT for u in unlikely],
+        text=[f"{p:.2f}" for p in probs], textposition="outside", cliponaxis=False,
+        customdata=[[label(s.token), label(pref)] for s, pref in zip(trace.steps, preferred)],
+        hovertemplate="%{customdata[0]}: P = %{y:.4f}<br>" + names["preferred"] + ": %{customdata[1]}<extra></extra>",
+    ))
+    fig.update_xaxes(**token_axis(trace.target_tokens))
+    fig.update_yaxes(range=[0, 1.15], title=dict(text="P(y<sub>t</sub>)"), gridcolor="#eee")
+    fig.add_hline(y=threshold, line=dict(color=MUTED, dash="dot"))
+    return finish(fig, title=title, height=height, font_size=font_size)
+
+
+def paired_bars(categories: list[str], before: np.ndarray, after: np.ndarray, *, names: tuple[str, str],
+                font_size: int = 14, height: int = 300, title: str | None = None, y_title: str = "") -> go.Figure:
+    """Two bar series over the same categories (e.g. α_t before and after a what-if edit)."""
+    x = list(range(len(categories)))
+    fig = go.Figure([
+        go.Bar(x=x, y=before, name=names[0], marker_color=MUTED,
+               hovertemplate="%{y:.4f}<extra>" + label(names[0]) + "</extra>"),
+        go.Bar(x=x, y=after, name=names[1], marker_color=HIGHLIGHT,
+               hovertemplate="%{y:.4f}<extra>" + label(names[1]) + "</extra>"),
+    ])
+    fig.update_xaxes(**token_axis(categories))
+    fig.update_yaxes(title=dict(text=y_title), gridcolor="#eee")
+    fig = finish(fig, title=title, height=height, font_size=font_size)
+    fig.update_layout(barmode="group", showlegend=True, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+    return fig
+
+
+def length_curves(curves: dict[str, list[dict]], *, metric: str, font_size: int = 14, height: int = 360,
+                  title: str | None = None, y_title: str = "", x_title: str = "") -> go.Figure:
+    """Score by source-length bucket, one line per model (the Bahdanau et al. 2015, Fig. 2 comparison)."""
+    fig = go.Figure()
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+    for k, (name, rows) in enumerate(curves.items()):
+        if not rows:
+            continue
+        values = [100 * r[metric] if metric == "exact_match" else r[metric] for r in rows]
+        fig.add_trace(go.Scatter(
+            x=[f"{r['low']}–{r['high']}" for r in rows], y=values, mode="lines+markers", name=label(name),
+            line=dict(width=3, dash=dashes[k % len(dashes)]),
+            customdata=[r["count"] for r in rows],
+            hovertemplate=label(name) + ": %{y:.1f}<br>%{customdata} examples<extra></extra>",
+        ))
+    fig.update_xaxes(title=dict(text=x_title), type="category")
+    fig.update_yaxes(title=dict(text=y_title), gridcolor="#eee")
+    fig = finish(fig, title=title, height=height, font_size=font_size)
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.25))
+    return fig

@@ -1,0 +1,134 @@
+"""Reading uploaded files of inputs: `parse_upload(name, data)` is pure and says what to fix.
+
+.txt: one input per line. .csv / .tsv: a `source` column (or a single unnamed column); an optional
+`target` column switches the upload to forced decoding. UTF-8 (with or without BOM) and UTF-16 with
+BOM are read; anything else is refused with one message. Lines that cannot be used are skipped and
+reported with their line numbers, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_LINES = 10_000
+MAX_LINE_CHARS = 1_000  # the same limit as a typed input
+SOURCE_NAMES = ("source", "input", "text", "src")
+TARGET_NAMES = ("target", "reference", "translation", "tgt", "expected")
+KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv"}
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # 1-based line (or record) number in the file, for messages and for the results table
+    source: str
+    target: str | None = None
+
+
+@dataclass
+class Upload:
+    kind: str
+    rows: list[Row]
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    @property
+    def has_target(self) -> bool:
+        return any(row.target is not None for row in self.rows)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("the file starts like UTF-16 but is not valid UTF-16: save it as UTF-8") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start:,}): "
+                         "save it as UTF-8 or UTF-16") from None
+
+
+def _check_text(text: str) -> None:
+    if "\x00" in text:
+        raise ValueError("the file looks binary (it contains NUL bytes): upload a text, CSV or TSV file")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    if controls > max(8, len(text) // 100):
+        raise ValueError("the file looks binary (many control characters): upload a text, CSV or TSV file")
+
+
+def _usable(line: int, source: str, target: str | None, rows: list[Row], skipped: list) -> None:
+    if not source.strip():
+        skipped.append((line, "empty"))
+    elif len(source) > MAX_LINE_CHARS:
+        skipped.append((line, f"{len(source):,} characters (the limit is {MAX_LINE_CHARS:,})"))
+    elif target is not None and len(target) > MAX_LINE_CHARS:
+        skipped.append((line, f"target of {len(target):,} characters (the limit is {MAX_LINE_CHARS:,})"))
+    else:
+        rows.append(Row(line, source.strip(), None if target is None or not target.strip() else target.strip()))
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    lowered = [h.strip().lower() for h in header]
+    return next((lowered.index(n) for n in names if n in lowered), None)
+
+
+def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise ValueError(f"the file is not valid {'CSV' if delimiter == ',' else 'TSV'}: {error}") from None
+    records = [(n, r) for n, r in enumerate(records, 1) if r and any(cell.strip() for cell in r)]
+    if not records:
+        raise ValueError("the file has no rows")
+    first = records[0][1]
+    src, tgt = _column(first, SOURCE_NAMES), _column(first, TARGET_NAMES)
+    if src is not None:
+        records = records[1:]
+    elif len(first) == 1 or all(len(r) == 1 for _, r in records):
+        src, tgt = 0, None  # one unnamed column: every row is an input
+    else:
+        raise ValueError(f"no usable column: name the input column one of {', '.join(SOURCE_NAMES)} in the first "
+                         f"row (and the optional reference column one of {', '.join(TARGET_NAMES)})")
+    rows, skipped = [], []
+    for number, record in records:
+        if src >= len(record):
+            skipped.append((number, "no value in the source column"))
+            continue
+        target = record[tgt] if tgt is not None and tgt < len(record) else None
+        _usable(number, record[src], target, rows, skipped)
+    return rows, skipped
+
+
+def parse_upload(name: str, data: bytes) -> Upload:
+    """The inputs of an uploaded file, or ValueError with a message that says what to fix."""
+    kind = KINDS.get(PurePath(name or "").suffix.lower())
+    if kind is None:
+        raise ValueError(f"{name or 'the file'}: upload a .txt, .csv or .tsv file")
+    if not data:
+        raise ValueError("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+    text = _decode(data)
+    _check_text(text)
+    if kind == "txt":
+        lines = text.splitlines()
+        rows, skipped = [], []
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                _usable(number, line, None, rows, skipped)
+            else:
+                skipped.append((number, "empty"))
+        while skipped and skipped[-1][1] == "empty" and skipped[-1][0] == len(lines):  # trailing blank lines
+            skipped.pop()
+            lines.pop()
+    else:
+        rows, skipped = _table(text, "," if kind == "csv" else "\t")
+    if len(rows) > MAX_LINES:
+        raise ValueError(f"the file has {len(rows):,} inputs; the limit is {MAX_LINES:,}: split it into smaller files")
+    if not rows:
+        raise ValueError("the file has no usable input" + (f" ({len(skipped)} line(s) skipped)" if skipped else ""))
+    return Upload(kind, rows, skipped)
