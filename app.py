@@ -6,9 +6,21 @@ from app_pages.common import lang
 from app_pages.texts import t
 
 st.set_page_config(page_title="Attention Explorer", page_icon="🔎", layout="wide")
-pages = [
-    st.Page("app_pages/step_by_step.py", title=t("page_step", lang()), default=True),  # served at /
-    st.Page("app_pages/alignment.py", title=t("page_alignment", lang()), url_path="alignment"),
-    st.Page("app_pages/sandbox.py", title=t("page_sandbox", lang()), url_path="sandbox"),
-]
+L = lang()
+pages = {
+    t("section_explore", L): [
+        st.Page("app_pages/step_by_step.py", title=t("page_step", L), default=True),  # served at /
+        st.Page("app_pages/alignment.py", title=t("page_alignment", L), url_path="alignment"),
+        st.Page("app_pages/compare.py", title=t("page_compare", L), url_path="compare"),
+    ],
+    t("section_decode", L): [
+        st.Page("app_pages/beam.py", title=t("page_beam", L), url_path="beam"),
+        st.Page("app_pages/forced.py", title=t("page_forced", L), url_path="forced"),
+        st.Page("app_pages/whatif.py", title=t("page_whatif", L), url_path="what-if"),
+    ],
+    t("section_more", L): [
+        st.Page("app_pages/upload.py", title=t("page_upload", L), url_path="upload"),
+        st.Page("app_pages/sandbox.py", title=t("page_sandbox", L), url_path="sandbox"),
+    ],
+}
 st.navigation(pages).run()

@@ -21,6 +21,15 @@ STEP_PAGE = "app_pages/step_by_step.py"
 ALIGNMENT_PAGE = "app_pages/alignment.py"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def md_literal(text: str) -> str:
+    """User text inside st.markdown/caption/warning: every markdown or HTML character escaped, so that
+    `<b>x</b>` or `**x**` shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def current_step() -> int | None:
     """The step the session is at (also when the step slider is not on this page), from the URL at first."""
     value = st.session_state.get(STEP, st.query_params.get(STEP))

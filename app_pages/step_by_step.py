@@ -14,6 +14,7 @@ from app_pages.common import (
     STEP,
     classroom,
     footer,
+    md_literal,
     model_and_input,
     show,
     show_card,
@@ -237,8 +238,8 @@ if classroom():
 else:
     st.markdown("#### " + tr("output", lang))
     st.code(trace.prediction or "∅", language=None)
-    st.caption(tr("step_of", lang, t=t, T=T, prev=repr(step.input_token), token=repr(step.token),
-                  prob=f"{step.prob:.3f}"))
+    st.caption(tr("step_of", lang, t=t, T=T, prev=md_literal(repr(step.input_token)),
+                  token=md_literal(repr(step.token)), prob=f"{step.prob:.3f}"))
     for render in renderers.values():
         render()
     if trace.alignment is not None:

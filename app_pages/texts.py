@@ -16,6 +16,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "page_forced": {"en": "Forced decoding", "ko": "강제 디코딩"},
     "page_whatif": {"en": "What if?", "ko": "만약에?"},
     "page_upload": {"en": "Upload a file", "ko": "파일 올리기"},
+    "section_explore": {"en": "Explore", "ko": "살펴보기"},
+    "section_decode": {"en": "Decoding", "ko": "디코딩"},
+    "section_more": {"en": "Data and practice", "ko": "데이터와 연습"},
     "language": {"en": "Language", "ko": "언어"},
     "classroom": {"en": "Classroom mode", "ko": "수업 모드"},
     "classroom_help": {"en": "Large fonts, no sidebar, one figure at a time; step with the buttons or the arrow keys.",
@@ -130,6 +133,128 @@ TEXTS: dict[str, dict[str, str]] = {
                      "ko": "{model}에는 어텐션이 없어서 정렬 행렬이 없습니다. 어텐션이 있는 모델을 고르세요."},
     "word_level": {"en": "Word-level tokens: each row and column is a whole word.",
                    "ko": "단어 단위 토큰: 각 행과 열이 단어 하나입니다."},
+    # --- compare
+    "compare_intro": {
+        "en": "One input through several models at once: the five score functions, Luong (query s_t) against Bahdanau "
+              "(query s_{t-1}), and no attention. Every matrix uses the same colour scale, 0 to 1.",
+        "ko": "하나의 입력을 여러 모델에 한꺼번에 넣어 봅니다: 다섯 가지 스코어 함수, Luong(쿼리 s_t)과 Bahdanau(쿼리 "
+              "s_{t-1}), 그리고 어텐션 없음. 모든 행렬은 같은 색 척도(0~1)를 씁니다.",
+    },
+    "task": {"en": "Task", "ko": "과제"},
+    "task_dates": {"en": "Dates → ISO 8601", "ko": "날짜 → ISO 8601"},
+    "task_en-es": {"en": "English → Spanish", "ko": "영어 → 스페인어"},
+    "models": {"en": "Models", "ko": "모델들"},
+    "luong_vs_bahdanau": {
+        "en": "Luong computes the attention after the RNN step, with the new state s_t as the query; Bahdanau computes it "
+              "before, with s_{t-1}, and feeds a_t into the RNN. The article's formulas are Luong's; the paper it starts "
+              "from is Bahdanau's.",
+        "ko": "Luong은 RNN 단계 뒤에 새 상태 s_t를 쿼리로 어텐션을 계산하고, Bahdanau는 그 앞에서 s_{t-1}로 계산해 a_t를 "
+              "RNN 입력으로 넣습니다. 글의 수식은 Luong 방식이고, 글이 출발한 논문은 Bahdanau 방식입니다.",
+    },
+    "metrics_table": {"en": "Measured on the held-out test split (from each model card)",
+                      "ko": "보류된 테스트 데이터에서 잰 값 (각 모델 카드에서)"},
+    "curves_title": {"en": "With and without attention, by source length", "ko": "어텐션 유무에 따른 입력 길이별 성능"},
+    "curves_text": {
+        "en": "The article's claim: one fixed-length context vector struggles as inputs grow, attention does not. Our "
+              "own numbers, measured on the test split and saved with each model.",
+        "ko": "글의 주장: 고정 길이 컨텍스트 벡터는 입력이 길어질수록 힘들어지지만 어텐션은 그렇지 않다. 테스트 데이터에서 "
+              "직접 잰 우리 숫자이며, 모델과 함께 저장되어 있습니다.",
+    },
+    "exact_by_length": {"en": "exact match (%)", "ko": "정확히 맞춤 (%)"},
+    "bleu_by_length": {"en": "BLEU", "ko": "BLEU"},
+    "source_length": {"en": "source length (characters or words)", "ko": "입력 길이 (글자 또는 단어)"},
+    "col_model": {"en": "model", "ko": "모델"},
+    "col_decoder": {"en": "decoder", "ko": "디코더"},
+    "col_score_fn": {"en": "score", "ko": "스코어"},
+    "col_output": {"en": "output", "ko": "출력"},
+    "col_metric": {"en": "test figures", "ko": "테스트 결과"},
+    "no_attention_short": {"en": "no attention: no matrix", "ko": "어텐션 없음: 행렬 없음"},
+    # --- beam / forced / what-if
+    "beam_width": {"en": "Beam width k", "ko": "빔 너비 k"},
+    "beam_intro": {
+        "en": "Beam search keeps the k best partial translations at every step. Every candidate is drawn: kept (blue), "
+              "pruned (grey), finished (green), the best (red star). Click a finished one to see its attention.",
+        "ko": "빔 탐색은 매 단계 가장 좋은 부분 번역 k개를 남깁니다. 모든 후보를 그립니다: 남김(파랑), 잘림(회색), "
+              "끝남(초록), 최고(빨간 별). 끝난 후보를 누르면 그 어텐션이 보입니다.",
+    },
+    "show_pruned": {"en": "Show pruned candidates", "ko": "잘린 후보 보기"},
+    "hypotheses": {"en": "Finished hypotheses (ranked by log P / length)", "ko": "끝난 가설 (log P / 길이 순)"},
+    "hypothesis": {"en": "Hypothesis", "ko": "가설"},
+    "col_rank": {"en": "rank", "ko": "순위"},
+    "col_logp": {"en": "log P", "ko": "log P"},
+    "col_norm": {"en": "log P / length", "ko": "log P / 길이"},
+    "status_kept": {"en": "kept", "ko": "남김"},
+    "status_pruned": {"en": "pruned", "ko": "잘림"},
+    "status_finished": {"en": "finished", "ko": "끝남"},
+    "status_best": {"en": "best", "ko": "최고"},
+    "forced_intro": {
+        "en": "Type a translation yourself: the model reads it token by token and says how likely it finds each one. "
+              "Red bars are tokens it finds unlikely (below the threshold, or not its own first choice).",
+        "ko": "번역을 직접 써 보세요: 모델이 토큰을 하나씩 읽으며 각 토큰이 얼마나 그럴듯한지 알려 줍니다. 빨간 막대는 모델이 "
+              "그럴듯하지 않다고 보는 토큰입니다(기준보다 낮거나, 모델의 첫 선택이 아님).",
+    },
+    "target": {"en": "Target translation", "ko": "목표 번역"},
+    "threshold": {"en": "Flag tokens below this probability", "ko": "이 확률보다 낮으면 표시"},
+    "forced_summary": {"en": "log P(your target) = {forced:.3f}; log P(the model's own output) = {greedy:.3f}",
+                       "ko": "log P(입력한 번역) = {forced:.3f}; log P(모델 자신의 출력) = {greedy:.3f}"},
+    "flagged": {"en": "Unlikely tokens: {tokens}", "ko": "그럴듯하지 않은 토큰: {tokens}"},
+    "none_flagged": {"en": "The model finds every token of this target likely.",
+                     "ko": "모델은 이 번역의 모든 토큰을 그럴듯하다고 봅니다."},
+    "model_would_say": {"en": "the model would say", "ko": "모델의 선택"},
+    "whatif_intro": {
+        "en": "Change the attention at one step and watch what follows: the context a_t, the state s̃_t, the output "
+              "distribution and, if you like, the rest of the decoding.",
+        "ko": "한 단계의 어텐션을 바꾸고 그 결과를 보세요: 컨텍스트 a_t, 상태 s̃_t, 출력 분포, 그리고 원하면 나머지 디코딩까지.",
+    },
+    "edit_kind": {"en": "Change α_t by", "ko": "α_t 바꾸는 방법"},
+    "edit_one_hot": {"en": "all attention on one token", "ko": "한 토큰에 모든 어텐션"},
+    "edit_mask": {"en": "mask one token, renormalise", "ko": "한 토큰을 가리고 다시 정규화"},
+    "edit_temperature": {"en": "temperature on e_t", "ko": "e_t에 온도 적용"},
+    "edit_values": {"en": "type the values", "ko": "값 직접 입력"},
+    "source_token": {"en": "Source token", "ko": "입력 토큰"},
+    "continue": {"en": "Continue decoding from the changed step", "ko": "바뀐 단계부터 디코딩 계속하기"},
+    "before": {"en": "model's α_t", "ko": "모델의 α_t"},
+    "after": {"en": "changed α_t", "ko": "바꾼 α_t"},
+    "before_out": {"en": "before", "ko": "바꾸기 전"},
+    "after_out": {"en": "after", "ko": "바꾼 뒤"},
+    "whatif_result": {"en": "Output: {before} → {after}", "ko": "출력: {before} → {after}"},
+    "weights_row": {"en": "Weights (any non-negative numbers; they are normalised to sum to 1)",
+                    "ko": "가중치 (음이 아닌 아무 숫자; 합이 1이 되도록 정규화됩니다)"},
+    "bad_weights": {"en": "The weights must be non-negative numbers with a positive sum.",
+                    "ko": "가중치는 합이 양수인 음이 아닌 숫자여야 합니다."},
+    "alpha_compare": {"en": "α_t before and after", "ko": "바꾸기 전과 뒤의 α_t"},
+    "output_compare": {"en": "Output distribution before and after", "ko": "바꾸기 전과 뒤의 출력 분포"},
+    "vectors_compare": {"en": "a_t and s̃_t before and after", "ko": "바꾸기 전과 뒤의 a_t와 s̃_t"},
+    # --- upload
+    "upload_intro": {
+        "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; a `target` column "
+              "switches to forced decoding. Up to 10,000 lines and 5 MB; UTF-8 or UTF-16.",
+        "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 강제 "
+              "디코딩을 합니다. 최대 10,000줄, 5 MB; UTF-8 또는 UTF-16.",
+    },
+    "file": {"en": "File", "ko": "파일"},
+    "upload_error": {"en": "This file cannot be used: {error}", "ko": "이 파일은 쓸 수 없습니다: {error}"},
+    "skipped": {"en": "{n} line(s) skipped", "ko": "{n}줄 건너뜀"},
+    "col_line": {"en": "line", "ko": "줄"},
+    "col_reason": {"en": "reason", "ko": "이유"},
+    "decoding": {"en": "Decoding {done:,} of {total:,}…", "ko": "{total:,}개 중 {done:,}개 디코딩 중…"},
+    "decoded": {"en": "{n:,} inputs decoded in {seconds:.2f} s ({mode}).", "ko": "입력 {n:,}개를 {seconds:.2f}초에 디코딩했습니다 ({mode})."},
+    "mode_greedy": {"en": "greedy", "ko": "탐욕적 디코딩"},
+    "mode_forced": {"en": "forced decoding of the target column", "ko": "target 열을 강제 디코딩"},
+    "results": {"en": "Results (click a column to sort, a row to select it)", "ko": "결과 (열을 누르면 정렬, 행을 누르면 선택)"},
+    "col_source": {"en": "source", "ko": "입력"},
+    "col_prediction": {"en": "output", "ko": "출력"},
+    "col_target": {"en": "target", "ko": "목표"},
+    "col_prob": {"en": "P(output)", "ko": "P(출력)"},
+    "col_entropy": {"en": "attention entropy", "ko": "어텐션 엔트로피"},
+    "col_src_len": {"en": "source length", "ko": "입력 길이"},
+    "col_out_len": {"en": "output length", "ko": "출력 길이"},
+    "open_selected": {"en": "Open the selected row in Step by step", "ko": "선택한 행을 단계별 보기에서 열기"},
+    "gallery": {"en": "Alignment matrices of the first rows in the table's order",
+                "ko": "표 순서대로 처음 몇 행의 정렬 행렬"},
+    "download_jsonl": {"en": "All results (JSON Lines)", "ko": "전체 결과 (JSON Lines)"},
+    "download_csv": {"en": "All results (CSV)", "ko": "전체 결과 (CSV)"},
+    "download_trace": {"en": "Selected trace (JSON)", "ko": "선택한 트레이스 (JSON)"},
     # --- sandbox
     "sandbox_intro": {
         "en": "No model here: edit a decoder state s_t and a few encoder states h_i, pick a score function, and follow "

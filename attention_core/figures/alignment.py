@@ -47,4 +47,6 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
         fig.add_shape(type="rect", x0=-0.5, x1=len(src) - 0.5, y0=step - 1.5, y1=step - 0.5,
                       line=dict(color=HIGHLIGHT, width=3))
     cell = max(22, 2 * font_size + 6)
-    return finish(fig, title=title, height=height or max(240, 100 + cell * len(tgt)), font_size=font_size)
+    top = (2 * font_size + 16) + (2 * font_size + 20 if title else 0)  # room for the tokens on top, then the title
+    return finish(fig, title=title, height=height or max(240, 100 + cell * len(tgt)), font_size=font_size,
+                  margin=dict(l=10, r=10, t=top, b=10))

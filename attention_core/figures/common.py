@@ -34,7 +34,8 @@ def token_axis(tokens: list[str]) -> dict:
 def finish(fig: go.Figure, *, title: str | None = None, height: int = 300, font_size: int = 14,
            margin: dict | None = None) -> go.Figure:
     fig.update_layout(
-        title=dict(text=label(title, 200) if title else None, x=0, xanchor="left", font=dict(size=font_size + 2)),
+        title=dict(text=label(title, 200) if title else None, x=0, xanchor="left", y=1, yanchor="top",
+                   yref="container", pad=dict(t=8), font=dict(size=font_size + 2)),
         height=height, margin=margin or dict(l=10, r=10, t=44 if title else 10, b=10),
         font=dict(family=FONT, size=font_size), plot_bgcolor="white", paper_bgcolor="white",
         hoverlabel=dict(font=dict(family=FONT, size=font_size)), showlegend=False,

@@ -54,7 +54,7 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int = 520, title: st
             continue
         on_best = n["id"] in best_path
         fig.add_trace(go.Scatter(
-            x=[parent["t"], n["t"]], y=[y[parent["id"]], y[n["id"]]], mode="lines", hoverinfo="skip",
+            x=[parent["t"], n["t"]], y=[y[parent["id"]], y[n["id"]]], mode="lines", hoverinfo="skip", showlegend=False,
             line=dict(color=HIGHLIGHT if on_best else (MUTED if n["status"] == "pruned" else ACCENT),
                       width=3 if on_best else (0.6 if n["status"] == "pruned" else 1.4)),
         ))

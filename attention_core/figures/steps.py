@@ -122,7 +122,7 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
             showscale=row == 1, colorbar=dict(thickness=10), xgap=0.5,
             hovertemplate=f"{label(name)}[%{{x}}] = %{{z:.4f}}<extra></extra>",
         ), row=row, col=1)
-        fig.update_yaxes(tickmode="array", tickvals=[0], ticktext=[name], row=row, col=1)
+        fig.update_yaxes(tickmode="array", tickvals=[0], ticktext=[label(name, 40)], row=row, col=1)
         fig.update_xaxes(showticklabels=False, row=row, col=1)
         if split_at and name in split_at:  # the seam between the two halves of a concatenation
             fig.add_vline(x=split_at[name] - 0.5, line=dict(color="black", width=4), row=row, col=1)

@@ -1,0 +1,73 @@
+"""Compare: one input through several models side by side, and attention against no attention by length."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import TEXT, classroom, get_trace, show, sidebar, usable_models
+from app_pages.texts import t as tr
+from attention_core import InputError
+from attention_core.examples import examples_for
+from attention_core.figures import alignment_heatmap
+from attention_core.figures.decoding import length_curves
+
+TASK, CHOSEN = "cmp_task", "cmp_models"
+
+
+def headline(metrics: dict) -> str:
+    if "bleu" in metrics:
+        return f"BLEU {metrics['bleu']:.1f}, chrF {metrics['chrf']:.1f}"
+    text = f"exact {100 * metrics.get('exact_match', 0):.1f}%"
+    if "field_attention" in metrics:
+        text += f", field attention {100 * metrics['field_attention']:.1f}%"
+    return text
+
+
+lang = sidebar()
+fs = 20 if classroom() else 13
+st.title(tr("page_compare", lang))
+st.caption(tr("compare_intro", lang))
+models = usable_models()
+tasks = sorted({m.config.task for m in models.values()})
+left, right = st.columns([1, 3])
+task = left.segmented_control(tr("task", lang), tasks, format_func=lambda k: tr(f"task_{k}", lang), key=TASK,
+                              default="dates" if "dates" in tasks else tasks[0], required=True)
+names = [n for n, m in models.items() if m.config.task == task]
+chosen = right.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
+examples = examples_for(task)
+current = st.session_state.get(TEXT, examples[0])
+text = st.text_input(tr("input", lang), value=current if current and models[names[0]].check(current) is None
+                     else examples[0], key=f"cmp_text_{task}", max_chars=1000)
+st.info(tr("luong_vs_bahdanau", lang))
+
+traces = {}
+for name in chosen:
+    try:
+        traces[name] = get_trace(name, text)
+    except InputError as error:
+        st.warning(f"{name}: {error}")
+if traces:
+    st.dataframe(pd.DataFrame([{
+        tr("col_model", lang): name, tr("col_decoder", lang): models[name].config.decoder,
+        tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
+        tr("col_metric", lang): headline(models[name].metrics),
+    } for name, trace in traces.items()]), hide_index=True, width="stretch")
+    st.caption(tr("metrics_table", lang))
+    columns = st.columns(2)
+    for k, (name, trace) in enumerate(traces.items()):
+        with columns[k % 2]:
+            if trace.alignment is None:
+                st.markdown(f"**{name}** — {tr('no_attention_short', lang)}")
+                continue
+            fig = alignment_heatmap(trace, zmax=1.0, title=f"{name} · query {trace.steps[0].query}", font_size=fs,
+                                    show_values=False)
+            show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True)
+
+st.subheader(tr("curves_title", lang))
+st.caption(tr("curves_text", lang))
+metric = "exact_match" if task == "dates" else "bleu"
+curves = {n: models[n].metrics.get("by_length", []) for n in names}
+fig = length_curves(curves, metric=metric, font_size=fs, x_title=tr("source_length", lang),
+                    y_title=tr("exact_by_length" if metric == "exact_match" else "bleu_by_length", lang))
+show(fig, f"curves_{task}", lang, name=f"by-length-{task}")

@@ -1,0 +1,43 @@
+"""Forced decoding: the model reads a target the user types and says how likely each token is."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import classroom, get_trace, md_literal, model_and_input, show, sidebar, trace_or_stop
+from app_pages.texts import t as tr
+from attention_core import InputError
+from attention_core.figures import alignment_heatmap
+from attention_core.figures.decoding import forced_probabilities
+
+TARGET, THRESHOLD = "forced_target", "forced_threshold"
+
+lang = sidebar()
+fs = 18 if classroom() else 13
+st.title(tr("page_forced", lang))
+st.caption(tr("forced_intro", lang))
+model, text = model_and_input(lang)
+greedy = trace_or_stop(model, text, lang)
+left, right = st.columns([3, 1])
+target = left.text_input(tr("target", lang), value=greedy.prediction, key=f"{TARGET}_{model.name}_{text}",
+                         max_chars=1000)
+threshold = right.select_slider(tr("threshold", lang), [0.01, 0.05, 0.1, 0.2, 0.3, 0.5], value=0.1, key=THRESHOLD)
+try:
+    forced = get_trace(model.name, text, target=target)
+except InputError as error:
+    st.warning(tr("bad_input", lang, error=error))
+    st.stop()
+
+st.markdown(tr("forced_summary", lang, forced=round(forced.log_prob, 3) + 0.0, greedy=round(greedy.log_prob, 3) + 0.0))
+flagged = [f"{s.t}: {md_literal(repr(s.token))} (p = {s.prob:.3f}; {tr('model_would_say', lang)} "
+           f"{md_literal(repr(s.top_k[0][0]))})"
+           for s in forced.steps if s.prob < threshold or (s.top_k and s.top_k[0][0] != s.token)]
+if flagged:
+    st.warning(tr("flagged", lang, tokens="; ".join(flagged)))
+else:
+    st.success(tr("none_flagged", lang))
+fig = forced_probabilities(forced, threshold=threshold, font_size=fs, names={"preferred": tr("model_would_say", lang)})
+show(fig, "forced_probs", lang, name=f"forced-{model.name}")
+if forced.alignment is not None:
+    show(alignment_heatmap(forced, font_size=fs), "forced_alignment", lang, name=f"forced-alignment-{model.name}",
+         print_scale=True)

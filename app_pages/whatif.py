@@ -1,0 +1,91 @@
+"""What if? Override α_t at one step and see a_t, s̃_t, the output distribution and the rest of the decoding change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import (
+    classroom,
+    current_step,
+    md_literal,
+    model_and_input,
+    show,
+    sidebar,
+    trace_or_stop,
+)
+from app_pages.texts import t as tr
+from attention_core import InputError
+from attention_core.figures import alignment_heatmap, vector_strip
+from attention_core.figures.decoding import paired_bars
+from attention_core.whatif import EDITS, make_edit
+
+STEP_KEY, KIND, TOKEN, TEMP, CONTINUE = "wi_step", "wi_kind", "wi_token", "wi_temp", "wi_continue"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def what_if(name: str, text: str, t: int, kind: str, index: int, T: float, weights: tuple | None, go_on: bool):
+    from app_pages.common import get_model
+
+    edit = make_edit(kind, index=index, T=T, weights=weights)
+    return get_model(name).what_if(text, t, edit, continue_decoding=go_on)
+
+
+lang = sidebar()
+fs = 18 if classroom() else 13
+st.title(tr("page_whatif", lang))
+st.caption(tr("whatif_intro", lang))
+model, text = model_and_input(lang, attention_only=True)
+original = trace_or_stop(model, text, lang)
+T, src = len(original.steps), original.source_tokens
+
+c1, c2, c3 = st.columns([1, 2, 2])
+start = min(max(current_step() or (T // 2 + 1), 1), T)  # the middle of the output unless a step is chosen
+t = c1.number_input(tr("step", lang), 1, T, start, key=f"{STEP_KEY}_{T}")
+kind = c2.selectbox(tr("edit_kind", lang), EDITS, format_func=lambda k: tr(f"edit_{k}", lang), key=KIND)
+go_on = c3.toggle(tr("continue", lang), value=True, key=CONTINUE)
+step = original.steps[t - 1]
+index, T_value, weights = 0, 1.0, None
+if kind in ("one_hot", "mask"):
+    top = int(np.argmax(step.alpha))
+    # mask: the token the model looks at; all attention on one token: the one farthest from it
+    default = top if kind == "mask" else max(range(len(src)), key=lambda i: abs(i - top))
+    index = st.selectbox(tr("source_token", lang), range(len(src)), index=default, key=f"{TOKEN}_{kind}_{len(src)}",
+                         format_func=lambda i: f"{i + 1}: {src[i]!r}")
+elif kind == "temperature":
+    T_value = st.select_slider(tr("temperature", lang), [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0], value=4.0, key=TEMP)
+else:
+    st.caption(tr("weights_row", lang))
+    frame = pd.DataFrame([np.round(step.alpha, 3)], columns=[f"{i + 1}: {tok}" for i, tok in enumerate(src)])
+    edited = st.data_editor(frame, key=f"wi_values_{model.name}_{text}_{t}", hide_index=True)
+    values = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)[0]
+    if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
+        st.warning(tr("bad_weights", lang))
+        st.stop()
+    weights = tuple(float(v) for v in values)
+
+try:
+    changed = what_if(model.name, text, int(t), kind, int(index), float(T_value), weights, go_on)
+except (InputError, ValueError) as error:
+    st.warning(tr("bad_input", lang, error=error))
+    st.stop()
+new = changed.steps[t - 1]
+st.markdown("#### " + tr("whatif_result", lang, before=md_literal(original.prediction),
+                         after=md_literal(changed.prediction if go_on else "".join(changed.target_tokens))))
+
+names = (tr("before", lang), tr("after", lang))
+show(paired_bars(src, step.alpha, new.alpha, names=names, font_size=fs, title=tr("alpha_compare", lang),
+                 y_title="α<sub>t</sub>"), "wi_alpha", lang, name=f"whatif-alpha-step{t}")
+before_out, after_out = dict(step.top_k), dict(new.top_k)
+tokens = list(dict.fromkeys([tok for tok, _ in step.top_k] + [tok for tok, _ in new.top_k]))
+show(paired_bars(tokens, [before_out.get(k, 0.0) for k in tokens], [after_out.get(k, 0.0) for k in tokens],
+                 names=(tr("before_out", lang), tr("after_out", lang)), font_size=fs,
+                 title=tr("output_compare", lang), y_title="ŷ<sub>t</sub>"), "wi_output", lang,
+     name=f"whatif-output-step{t}")
+show(vector_strip([(f"a_t, {names[0]}", step.a), (f"a_t, {names[1]}", new.a),
+                   (f"s̃_t, {names[0]}", step.s_tilde), (f"s̃_t, {names[1]}", new.s_tilde)],
+                  font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}")
+if go_on and changed.alignment is not None:
+    show(alignment_heatmap(changed, step=t, font_size=fs), "wi_alignment", lang, name="whatif-alignment",
+         print_scale=True)
