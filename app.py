@@ -16,7 +16,7 @@ pages = {
     t("section_decode", L): [
         st.Page("app_pages/beam.py", title=t("page_beam", L), url_path="beam"),
         st.Page("app_pages/forced.py", title=t("page_forced", L), url_path="forced"),
-        st.Page("app_pages/whatif.py", title=t("page_whatif", L), url_path="what-if"),
+        st.Page("app_pages/whatif.py", title=t("page_whatif", L), url_path="whatif"),
     ],
     t("section_more", L): [
         st.Page("app_pages/upload.py", title=t("page_upload", L), url_path="upload"),

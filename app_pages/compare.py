@@ -36,7 +36,7 @@ task = left.segmented_control(tr("task", lang), tasks, format_func=lambda k: tr(
 names = [n for n, m in models.items() if m.config.task == task]
 chosen = right.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
 examples = examples_for(task)
-current = st.session_state.get(TEXT, examples[0])
+current = st.session_state.get(TEXT) or st.query_params.get(TEXT) or examples[0]  # the input of the other pages
 text = st.text_input(tr("input", lang), value=current if current and models[names[0]].check(current) is None
                      else examples[0], key=f"cmp_text_{task}", max_chars=1000)
 st.info(tr("luong_vs_bahdanau", lang))

@@ -4,9 +4,11 @@ standalone offline HTML."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import threading
+import warnings
 from pathlib import Path
 
 import plotly
@@ -69,11 +71,12 @@ def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0, width: int | N
     _start_kaleido()
     width = width or int(fig.layout.width or 1000)
     height = height or int(fig.layout.height or 500)
-    with _kaleido_lock:  # the sync server takes one figure at a time
+    with _kaleido_lock, warnings.catch_warnings():  # the sync server takes one figure at a time
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
         return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
 
 
 def figure_html(fig: go.Figure, title: str = "Attention Explorer figure") -> bytes:
     """A standalone HTML page with plotly.js inlined: it opens offline, with hover and zoom."""
     body = pio.to_html(fig, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
-    return body.replace("<head>", f"<head><meta charset=\"utf-8\"><title>{title}</title>", 1).encode("utf-8")
+    return body.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1).encode("utf-8")

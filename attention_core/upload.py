@@ -77,11 +77,15 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records, start = [], 1
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        for record in reader:  # numbered by the physical line each record starts on, as an editor shows it
+            if record and any(cell.strip() for cell in record):
+                records.append((start, record))
+            start = reader.line_num + 1
     except csv.Error as error:
         raise ValueError(f"the file is not valid {'CSV' if delimiter == ',' else 'TSV'}: {error}") from None
-    records = [(n, r) for n, r in enumerate(records, 1) if r and any(cell.strip() for cell in r)]
     if not records:
         raise ValueError("the file has no rows")
     first = records[0][1]

@@ -19,7 +19,7 @@ dates() {
 }
 
 enes() {
-  local common="--task en-es --epochs 30 --patience 4 --lr 0.002 --batch-size 64 --min-count 3 --label-smoothing 0.1 --seed 0 --quiet"
+  local common="--task en-es --epochs 16 --patience 3 --lr 0.002 --batch-size 64 --min-count 3 --label-smoothing 0.1 --seed 0 --quiet"
   for spec in "en-es-dot luong dot" "en-es-bahdanau bahdanau concat" "en-es-noattn none dot"; do
     set -- $spec
     echo "$PY -m attention_core train $common --decoder $2 --score $3 --out pretrained/$1"

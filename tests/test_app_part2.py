@@ -1,0 +1,77 @@
+"""AppTest: compare, beam search, forced decoding, what-if and upload views compute on the real models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_utils import app, chart, chart_keys, texts
+
+from attention_core import load_pretrained
+from attention_core.whatif import make_edit
+
+pytestmark = pytest.mark.timeout(600)
+TEXT = "Tuesday, November 24, 2026"
+
+
+def test_compare_shows_every_dates_model_on_one_scale():
+    at = app(text=TEXT)
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    attention_models = [n for n in ("dates-bahdanau", "dates-concat", "dates-dot", "dates-general", "dates-location",
+                                    "dates-scaled_dot")]
+    for name in attention_models:
+        heat = chart(at, f"cmp_{name}")["data"][0]
+        assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0)
+        np.testing.assert_allclose(np.asarray(heat["z"]), load_pretrained(name).trace(TEXT).alignment, rtol=1e-6)
+    curves = chart(at, "curves_dates")["data"]
+    assert {c["name"] for c in curves} == {*attention_models, "dates-noattn"}
+    table = at.dataframe[0].value
+    assert set(table["model"]) == {*attention_models, "dates-noattn"} and set(table["output"]) == {"2026-11-24"}
+
+
+def test_beam_tree_and_hypotheses():
+    at = app(text=TEXT)
+    at.switch_page("app_pages/beam.py").run()
+    at.slider(key="beam_width").set_value(3).run()
+    assert not at.exception
+    best = load_pretrained("dates-dot").trace(TEXT, beam=3)
+    tree = chart(at, "beam_tree")
+    markers = [d for d in tree["data"] if d.get("mode") == "markers+text"]
+    assert sum(len(d["x"]) for d in markers) == len(best.beam_tree)
+    assert list(at.dataframe[0].value["output"]) == [best.prediction] + [h.prediction for h in best.hypotheses]
+    at.selectbox(key="beam_pick").set_value(2).run()
+    np.testing.assert_allclose(np.asarray(chart(at, "beam_alignment")["data"][0]["z"]), best.hypotheses[0].alignment,
+                               rtol=1e-6)
+
+
+def test_forced_decoding_flags_unlikely_tokens():
+    at = app(text=TEXT)
+    at.switch_page("app_pages/forced.py").run()
+    target_box = next(w for w in at.text_input if w.key.startswith("forced_target"))
+    target_box.set_value("2026-12-24").run()
+    assert not at.exception
+    forced = load_pretrained("dates-dot").trace(TEXT, target="2026-12-24")
+    bars = chart(at, "forced_probs")["data"][0]
+    np.testing.assert_allclose(bars["y"], [s.prob for s in forced.steps], rtol=1e-6)
+    assert at.warning and "'2'" in at.warning[0].value  # the month digit the model disagrees with
+
+
+def test_what_if_one_hot_changes_the_output():
+    at = app(text=TEXT)
+    at.switch_page("app_pages/whatif.py").run()
+    step_box = next(w for w in at.number_input if w.key.startswith("wi_step"))
+    step_box.set_value(9).run()
+    token = next(w for w in at.selectbox if w.key.startswith("wi_token"))
+    token.set_value(0).run()
+    assert not at.exception
+    expected = load_pretrained("dates-dot").what_if(TEXT, 9, make_edit("one_hot", index=0))
+    after = chart(at, "wi_alpha")["data"][1]["y"]
+    assert list(after) == [1.0] + [0.0] * (len(after) - 1)
+    np.testing.assert_allclose(np.asarray(chart(at, "wi_alignment")["data"][0]["z"]), expected.alignment, rtol=1e-6)
+    assert f"→ {expected.prediction}" in texts(at).replace("\\", "")  # markdown escapes removed
+
+
+def test_upload_page_waits_for_a_file():
+    at = app()
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception and not chart_keys(at)
