@@ -114,3 +114,43 @@ def test_classroom_mode_on_a_projector(server, browser):
     assert page.locator(".js-plotly-plot").count() == 1
     screenshot(page, "classroom-1280x720")
     context.close()
+
+
+def test_upload_a_file_then_download_the_results(server, page, tmp_path):
+    from attention_core import load_pretrained
+
+    lines = ["2026년 11월 24일 화요일", "Tuesday, November 24, 2026", "<b>1 May 2000</b>", "", "=1+1"]
+    source = tmp_path / "dates.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.goto(f"{server}/upload")
+    page.wait_for_selector("[data-testid=stFileUploaderDropzone]", timeout=60_000)
+    page.locator("[data-testid=stFileUploaderDropzone] input[type=file]").set_input_files(str(source))
+    page.wait_for_selector(".st-key-up_table [data-testid=stDataFrame]", timeout=60_000)
+    page.get_by_text("4 inputs decoded").wait_for(timeout=30_000)
+    screenshot(page, "upload")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="All results (JSON Lines)").click()
+    rows = [__import__("json").loads(line) for line in
+            __import__("pathlib").Path(download.value.path()).read_text(encoding="utf-8").splitlines()]
+    model = load_pretrained("dates-dot")
+    assert [r["line"] for r in rows] == [1, 2, 3, 5]
+    assert [r["source"] for r in rows] == [lines[0], lines[1], lines[2], lines[4]]
+    assert [r["prediction"] for r in rows] == [model.translate(x) for x in (lines[0], lines[1], lines[2], lines[4])]
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="All results (CSV)").click()
+    text = __import__("pathlib").Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "'=1+1" in text and "\n=1+1" not in text  # the formula is neutralised
+    no_errors(page)
+
+
+def test_export_a_figure_as_png(server, page):
+    page.goto(f"{server}/alignment?text=24.+November+2026")
+    wait_ready(page)
+    page.locator(".st-key-alignment").locator("xpath=following::button[contains(., 'Export')][1]").click()
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_test_id("stPopoverBody").get_by_role("button", name="PNG", exact=True).click()
+    png = __import__("pathlib").Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width == 3 * 1000 and height >= 3 * 240  # print resolution: 3× the 1000-pixel-wide figure
+    no_errors(page)
