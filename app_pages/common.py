@@ -11,6 +11,7 @@ from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
 from attention_core.export import PRINT_SCALE, figure_html, figure_image
+from attention_core.tokenizers import safe_text
 
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
@@ -146,8 +147,8 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
                      placeholder=t("pick_example", lang_), on_change=_use_example)
     with middle:
         first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
-        text = st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
-                             max_chars=1000, **first)
+        text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
+                                       max_chars=1000, **first))
     return model, text
 
 

@@ -22,6 +22,14 @@ _NO_SPACE_BEFORE = set(".,;:!?)]}%»…")
 _NO_SPACE_AFTER = set("([{¿¡«")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """The text with every lone surrogate replaced by U+FFFD, so that it can always be encoded as UTF-8."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def normalize(text: str, form: str = "NFKC") -> str:
     """Unicode-normalise, drop control/format/surrogate code points, collapse whitespace."""
     text = unicodedata.normalize(form, text)

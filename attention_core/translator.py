@@ -19,7 +19,7 @@ import torch
 from .config import ModelConfig
 from .decoding import Steps, beam_search, decode
 from .model import Seq2Seq
-from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids
+from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
 from .trace import StepTrace, Trace
 
 MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
@@ -193,7 +193,7 @@ class Translator:
             ]
             words = tokens[:-1] if tokens and tokens[-1] == EOS else tokens
             traces.append(Trace(
-                model=self.name, score=cfg.score, decoder=cfg.decoder, source=text,
+                model=self.name, score=cfg.score, decoder=cfg.decoder, source=safe_text(text),
                 source_tokens=[src_itos[i] for i in seq], target_tokens=tokens,
                 encoder_states=steps.H[b, :N], steps=step_traces,
                 prediction=self.target_tokenizer.join(words), mode=mode,

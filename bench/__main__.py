@@ -9,9 +9,9 @@ import sys
 
 import torch
 
-from . import core
+from . import app, core
 
-SUITES = {"core": core.run}
+SUITES = {"core": core.run, "app": app.run}
 
 
 def machine() -> str:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import statistics
 import time
 
-from attention_core import load_pretrained
+from attention_core import list_pretrained, load_pretrained
 from attention_core.data.dates import make_splits
 
 DATE_20 = "Tuesday, 24 Nov 2026"  # 20 characters
+SENTENCE_15 = "the children played in the garden behind the old house all afternoon with the dog"  # 15 words
+_STORY = ("the old man who lived in the small house near the river told the children a long story about the war "
+          "and the cold winter of that year when the snow covered the fields and the roads and nobody could leave "
+          "the village for many weeks so the families shared their bread and their wood and sang old songs by the "
+          "fire every night until the spring came back")
+SENTENCE_60 = " ".join(_STORY.split()[:59])  # 59 words and the end marker: 60 tokens
 
 
 def _times(fn, repeat: int, warmup: int = 10) -> list[float]:
@@ -33,7 +39,7 @@ def trace_latency(model_name: str, text: str, repeat: int = 300) -> dict:
             "median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * _p95(times)}
 
 
-def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat: int = 5) -> dict:
+def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat: int = 3) -> dict:
     model = load_pretrained(model_name)
     texts = [ex.source for ex in make_splits(seed=0, train_size=10, test_size=count)["test"]][:count]
     batch = _times(lambda: model.trace_batch(texts), batch_repeat, warmup=1)
@@ -46,11 +52,18 @@ def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat
 
 
 def run() -> list[str]:
-    latency = trace_latency("dates-dot", DATE_20)
-    batch = batch_vs_loop()
-    return [
-        f"trace, 20-character date ({latency['input']!r}, dates-dot): median {latency['median_ms']:.2f} ms, "
-        f"p95 {latency['p95_ms']:.2f} ms",
-        f"trace_batch of {batch['inputs']:,} dates: {batch['trace_batch_s']:.3f} s; loop of trace: "
-        f"{batch['loop_s']:.2f} s; speed-up {batch['speedup']:.1f}x",
-    ]
+    lines = []
+    for model, text, what in [("dates-dot", DATE_20, "20-character date"),
+                              ("en-es-dot", SENTENCE_15, "15-word sentence"),
+                              ("en-es-dot", SENTENCE_60, "60-token input")]:
+        if model not in list_pretrained():
+            lines.append(f"trace, {what}: skipped, {model} is not in pretrained/")
+            continue
+        r = trace_latency(model, text, repeat=300 if model.startswith("dates") else 100)
+        lines.append(f"trace, {what} ({model}, {r['tokens']} source tokens): median {r['median_ms']:.2f} ms, "
+                     f"p95 {r['p95_ms']:.2f} ms")
+    for count in (1_000, 10_000):
+        b = batch_vs_loop(count=count)
+        lines.append(f"trace_batch of {b['inputs']:,} dates (dates-dot): {b['trace_batch_s']:.3f} s; loop of trace: "
+                     f"{b['loop_s']:.2f} s; speed-up {b['speedup']:.1f}x")
+    return lines

@@ -1,0 +1,168 @@
+"""App benchmarks: server-side rerun on a step change (AppTest), cold start and repaint in Chromium,
+bytes sent per step change, uploads of 1,000 and 10,000 lines, memory with every model loaded and
+after 1,000 step changes."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from attention_core import list_pretrained, load_pretrained
+from attention_core.data.dates import make_splits
+
+from .harness import ROOT, app_server, chromium, wait_idle
+
+LONG_SENTENCE = ("the old man who lived in the small house near the river told the children a long story about "
+                 "the war and the cold winter of that year")  # 29 words: with the end marker, N = 30
+
+
+def _median_ms(values: list[float]) -> float:
+    return 1000 * statistics.median(values)
+
+
+def _p95_ms(values: list[float]) -> float:
+    return 1000 * sorted(values)[int(0.95 * (len(values) - 1))]
+
+
+def trace_shape(model_name: str, text: str) -> tuple[int, int]:
+    trace = load_pretrained(model_name).trace(text)
+    return len(trace.target_tokens), len(trace.source_tokens)
+
+
+def apptest_step_rerun(model_name: str, text: str, changes: int = 40) -> dict:
+    """Server-side time of one rerun after the step slider moves (the trace comes from the cache)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["model"], at.query_params["text"] = model_name, text
+    at.run()
+    T = len(load_pretrained(model_name).trace(text).steps)
+    times = []
+    for k in range(changes):
+        slider = at.slider(key="step")
+        slider.set_value(1 + (k * 7) % T)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return {"median_ms": _median_ms(times), "p95_ms": _p95_ms(times), "steps": T}
+
+
+def _ws_bytes(page) -> list[int]:
+    counter = [0]
+
+    def on_socket(ws):
+        ws.on("framereceived", lambda payload: counter.__setitem__(0, counter[0] + len(payload)))
+
+    page.on("websocket", on_socket)
+    return counter
+
+
+def browser_metrics(model_name: str, text: str, repaints: int = 20) -> dict:
+    """Cold start to first chart, repaint after a step change, bytes per step change."""
+    started = {}
+    out = {}
+    with app_server(on_start=lambda p: started.setdefault("t", time.perf_counter())) as url:
+        with chromium() as (_, page):
+            counter = _ws_bytes(page)
+            page.goto(f"{url}/")
+            page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot .main-svg", timeout=120_000)
+            out["cold_start_s"] = time.perf_counter() - started["t"]
+            page.goto(f"{url}/?model={model_name}&text={text.replace(' ', '+')}&step=1")
+            wait_idle(page)
+            times, sizes = [], []
+            for k in range(repaints):
+                before = page.evaluate("Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
+                                       "._fullData[0].y).join()")
+                counter[0] = 0
+                key = "ArrowRight" if k % 2 == 0 else "ArrowLeft"
+                page.mouse.click(700, 40)
+                start = time.perf_counter()
+                page.keyboard.press(key)
+                page.wait_for_function("(b) => Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
+                                       "._fullData[0].y).join() !== b", arg=before, polling="raf", timeout=30_000)
+                times.append(time.perf_counter() - start)
+                wait_idle(page)
+                sizes.append(counter[0])
+            out["repaint_median_ms"], out["repaint_p95_ms"] = _median_ms(times), _p95_ms(times)
+            out["bytes_per_step_median"] = statistics.median(sizes)
+    return out
+
+
+def upload_metrics(counts=(1_000, 10_000)) -> dict:
+    """End to end in the browser: from choosing the file to the results table, and whether the page stays
+    responsive (the longest a trivial script waits while the server decodes)."""
+    out = {}
+    examples = make_splits(seed=3, train_size=10, test_size=max(counts))["test"]
+    with app_server() as url, chromium() as (_, page), tempfile.TemporaryDirectory() as tmp:
+        for count in counts:
+            path = Path(tmp) / f"dates-{count}.txt"
+            path.write_text("\n".join(e.source for e in examples[:count]) + "\n", encoding="utf-8")
+            page.goto(f"{url}/upload")
+            page.wait_for_selector("[data-testid=stFileUploaderDropzone]", timeout=60_000)
+            start = time.perf_counter()
+            page.locator("[data-testid=stFileUploaderDropzone] input[type=file]").set_input_files(str(path))
+            progress_seen, worst_js = set(), 0.0
+            while not page.locator(".st-key-up_table [data-testid=stDataFrame]").count():
+                js = time.perf_counter()
+                text = page.evaluate("document.querySelector('[data-testid=stProgress]')?.innerText || ''")
+                worst_js = max(worst_js, time.perf_counter() - js)
+                if text:
+                    progress_seen.add(text)
+                time.sleep(0.05)
+                if time.perf_counter() - start > 300:
+                    raise TimeoutError("the results table did not appear")
+            out[count] = {"to_table_s": time.perf_counter() - start, "progress_updates_seen": len(progress_seen),
+                          "slowest_page_script_ms": 1000 * worst_js}
+    return out
+
+
+def memory_metrics(step_changes: int = 1_000) -> dict:
+    """RSS of the app server with every shipped model loaded, and after many step changes."""
+    out = {}
+    holder = {}
+    with app_server(on_start=lambda p: holder.setdefault("p", psutil.Process(p.pid))) as url:
+        with chromium() as (_, page):
+            page.goto(f"{url}/compare")  # the compare page loads every model of a task
+            wait_idle(page)
+            page.get_by_text("English → Spanish").click()
+            wait_idle(page)
+            out["models_loaded"] = len(list_pretrained())
+            out["rss_all_models_mb"] = holder["p"].memory_info().rss / 2**20
+            page.goto(f"{url}/?step=1")
+            wait_idle(page)
+            page.mouse.click(700, 40)
+            marks = {}
+            for k in range(step_changes):
+                page.keyboard.press("ArrowRight" if (k // 10) % 2 == 0 else "ArrowLeft")
+                page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+                if k + 1 in (100, step_changes):
+                    marks[k + 1] = holder["p"].memory_info().rss / 2**20
+            out["rss_after_100_mb"], out[f"rss_after_{step_changes}_mb"] = marks[100], marks[step_changes]
+    return out
+
+
+def run() -> list[str]:
+    lines = []
+    shape = trace_shape("en-es-dot", LONG_SENTENCE)
+    rerun = apptest_step_rerun("en-es-dot", LONG_SENTENCE)
+    lines.append(f"server-side rerun on a step change (AppTest), en-es-dot trace of {shape[0]}×{shape[1]}: "
+                 f"median {rerun['median_ms']:.0f} ms, p95 {rerun['p95_ms']:.0f} ms")
+    b = browser_metrics("en-es-dot", LONG_SENTENCE)
+    lines.append(f"cold start (server process start) to first chart in Chromium: {b['cold_start_s']:.2f} s")
+    lines.append(f"step repaint in Chromium (key press to the new α drawn), same trace: median "
+                 f"{b['repaint_median_ms']:.0f} ms, p95 {b['repaint_p95_ms']:.0f} ms")
+    lines.append(f"bytes sent to the browser per step change: {b['bytes_per_step_median'] / 1024:.0f} KiB (median)")
+    for count, u in upload_metrics().items():
+        lines.append(f"upload of {count:,} date lines, file chosen to results table: {u['to_table_s']:.2f} s; "
+                     f"progress texts seen {u['progress_updates_seen']}; slowest page script while decoding "
+                     f"{u['slowest_page_script_ms']:.0f} ms")
+    m = memory_metrics()
+    lines.append(f"app server RSS with all {m['models_loaded']} models loaded: {m['rss_all_models_mb']:.0f} MB; "
+                 f"after 100 step changes {m['rss_after_100_mb']:.0f} MB, after 1,000 "
+                 f"{m['rss_after_1000_mb']:.0f} MB")
+    return lines
