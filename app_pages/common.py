@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 
 import streamlit as st
 
@@ -97,7 +98,9 @@ def footer(lang_: str):
 @st.cache_resource(show_spinner=False)
 def get_model(name: str):
     """Each model is loaded once per process and shared (read-only) by every session."""
-    return load_pretrained(name)
+    model = load_pretrained(name)
+    print(f"attention-explorer: loaded model {name}", file=sys.stderr, flush=True)  # the load test counts these
+    return model
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
 
 import torch
@@ -101,11 +102,13 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
         for row in metrics.get("by_length", [])
     )
     direction = "bidirectional" if cfg.bidirectional else "unidirectional"
-    machine = f"this machine ({platform.machine()}, {torch.get_num_threads()} thread(s), CPU)"
+    threads = training.get("threads", torch.get_num_threads())
+    machine = f"this machine ({platform.machine()}, {os.cpu_count()} cores, {threads} thread(s), CPU)"
     examples = date_examples(translator) if cfg.task == "dates" else crossing_examples(translator)
     example_title = ("Examples that must come out right and look right" if cfg.task == "dates"
                      else "Adjective–noun crossings in α")
     unit = "characters" if cfg.tokenizer == "char" else "words"
+    cpu = f" ({training['cpu_seconds'] / 60:.1f} min of CPU time)" if "cpu_seconds" in training else ""
     return f"""# {translator.name}
 
 {cfg.description or _DECODER_TEXT[cfg.decoder]}
@@ -125,8 +128,8 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
 ```
 {training.get('command', '')}
 ```
-{training.get('seconds', 0):.0f} s on {machine}, best epoch {training.get('best_epoch', '?')} of
-{len(training.get('history', []))}; written {dt.date.today().isoformat()}.
+{training.get('seconds', 0) / 60:.1f} min wall-clock{cpu} on {machine}, best epoch
+{training.get('best_epoch', '?')} of {len(training.get('history', []))}; written {dt.date.today().isoformat()}.
 
 ## Metrics (test split; greedy decoding unless stated)
 | metric | value |

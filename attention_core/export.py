@@ -20,6 +20,8 @@ from .trace import Trace
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PRINT_SCALE = 3  # alignment matrices at print resolution: 3× the on-screen pixels (about 300 dpi at 10 cm)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# kaleido's page loads the plotly.js bundled with the plotly package and no MathJax: no CDN, ever.
+KALEIDO_OPTIONS = {"plotlyjs": str(_PLOTLY_JS), "mathjax": False}
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
@@ -59,7 +61,7 @@ def _start_kaleido() -> None:
         if not _kaleido_started:
             import kaleido
 
-            kaleido.start_sync_server(plotlyjs=str(_PLOTLY_JS), mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(**KALEIDO_OPTIONS, silence_warnings=True)
             _kaleido_started = True
 
 

@@ -118,7 +118,7 @@ def _validate(translator: Translator, examples: list, task: str, loss_fn) -> tup
 def train(s: TrainSettings, command: str = "") -> Translator:
     """Train one model and write its folder (weights, config, vocab, metrics, card) to s.out."""
     seed_everything(s.seed)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     splits = load_task(s.task, seed=s.seed, train_size=s.train_size)
     preset = PRESETS[s.preset or s.task]
     tokenizer_cls = CharTokenizer if preset["tokenizer"] == "char" else WordTokenizer
@@ -166,9 +166,10 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     dtype = getattr(torch, cfg.weights_dtype)
     model.load_state_dict({k: v.to(dtype).float() for k, v in best_state.items()})
     model.cpu().eval()
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     metrics = model_metrics(translator, splits, task=s.task)
-    metrics["training"] = {"seconds": round(seconds, 1), "best_epoch": best_epoch, "history": history,
+    metrics["training"] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
+                           "threads": torch.get_num_threads(), "best_epoch": best_epoch, "history": history,
                            "settings": {k: str(v) if isinstance(v, Path) else v
                                         for k, v in dataclasses.asdict(s).items()},
                            "train_examples": len(pairs), "command": command}
