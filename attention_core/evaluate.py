@@ -25,7 +25,7 @@ def bleu_chrf(predictions: list[str], references: list[str]) -> tuple[float, flo
     return float(bleu), float(chrf)
 
 
-def field_attention(traces: list[Trace], examples: list) -> dict[str, float]:
+def field_attention(traces: list[Trace], examples: list) -> dict:
     """Share of output digits whose argmax α falls inside their field's span in the input.
 
     Output position j of "YYYY-MM-DD" copies field TARGET_FIELDS[j]; the step that emits it must look
@@ -33,6 +33,7 @@ def field_attention(traces: list[Trace], examples: list) -> dict[str, float]:
     """
     hits = {f: 0 for f in FIELDS}
     totals = {f: 0 for f in FIELDS}
+    misses = []
     for trace, example in zip(traces, examples):
         alignment = trace.alignment
         if alignment is None:
@@ -41,9 +42,14 @@ def field_attention(traces: list[Trace], examples: list) -> dict[str, float]:
             if j >= len(alignment):
                 continue
             start, end = example.spans[field]
+            at = int(alignment[j].argmax())
             totals[field] += 1
-            hits[field] += int(start <= int(alignment[j].argmax()) < end)
-    out = {f"field_attention_{f}": hits[f] / totals[f] if totals[f] else 0.0 for f in FIELDS}
+            hits[field] += int(start <= at < end)
+            if not start <= at < end and len(misses) < 6:
+                misses.append({"source": example.source, "position": j, "digit": trace.target_tokens[j],
+                               "field": field, "at": at, "attended": trace.source_tokens[at]})
+    out: dict = {f"field_attention_{f}": hits[f] / totals[f] if totals[f] else 0.0 for f in FIELDS}
+    out["attention_misses"] = misses
     total = sum(totals.values())
     out["field_attention"] = sum(hits.values()) / total if total else 0.0
     return out

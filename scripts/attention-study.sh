@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The dates attention study behind pretrained/README.md: what makes attention land on the right field?
 # Trains each variant of dates-dot (60,000 examples, up to 8 epochs, seed 0 unless stated) into
-# build/study/ and prints one table row per variant. About 4 minutes a variant on one core.
+# build/study/ and prints one table row per variant (about 4 minutes a variant on one core). Its output
+# is recorded in scripts/attention-study.md, which pretrained/README.md shows:
+#   scripts/attention-study.sh > scripts/attention-study.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}

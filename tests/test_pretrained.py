@@ -1,0 +1,108 @@
+"""The shipped models: they load, get the required examples right, look right, and meet their floors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from conftest import ROOT
+
+from attention_core import list_pretrained, load_pretrained
+from attention_core.data import DATA_DIR, load_task, read_pairs
+from attention_core.data.dates import TARGET_FIELDS, find_spans
+from attention_core.evaluate import evaluate
+from attention_core.examples import CROSSING_EXAMPLES, DATE_EXAMPLES
+
+DATES = ["dates-dot", "dates-scaled_dot", "dates-general", "dates-concat", "dates-location", "dates-bahdanau",
+         "dates-noattn"]
+EN_ES = ["en-es-dot", "en-es-bahdanau", "en-es-noattn"]
+pytestmark = pytest.mark.timeout(900)
+
+
+def test_every_model_ships_and_fits():
+    assert sorted(list_pretrained()) == sorted(DATES + EN_ES)
+    sizes = {n: sum(f.stat().st_size for f in (ROOT / "pretrained" / n).iterdir()) for n in DATES + EN_ES}
+    assert max(sizes.values()) <= 10 * 2**20, sizes
+    assert sum(sizes.values()) <= 40 * 2**20
+    for name in DATES + EN_ES:
+        folder = ROOT / "pretrained" / name
+        assert {"model.safetensors", "config.json", "vocab.json", "card.md", "metrics.json"} <= {
+            p.name for p in folder.iterdir()}
+        card = (folder / "card.md").read_text(encoding="utf-8")
+        for section in ("## Architecture", "## Data", "## Training", "## Metrics", "## Where it fails"):
+            assert section in card, (name, section)
+        assert "python -m attention_core train" in card
+
+
+@pytest.mark.parametrize("name", DATES)
+def test_dates_models_get_the_examples_right(name):
+    model = load_pretrained(name)
+    for text, expected in DATE_EXAMPLES.items():
+        assert model.translate(text) == expected, (name, text)
+
+
+@pytest.mark.parametrize("name", ["dates-dot", "dates-general", "dates-scaled_dot"])
+def test_attention_looks_right_on_the_examples(name):
+    model = load_pretrained(name)
+    hits = total = 0
+    for text, expected in DATE_EXAMPLES.items():
+        spans, alignment = find_spans(text, expected), model.trace(text).alignment
+        for j, field in TARGET_FIELDS.items():
+            total += 1
+            hits += spans[field][0] <= int(alignment[j].argmax()) < spans[field][1]
+    assert hits / total >= 0.9, (name, hits, total)
+
+
+@pytest.fixture(scope="module")
+def date_sample():
+    return load_task("dates", seed=0)["test"][:2000]
+
+
+@pytest.mark.parametrize("name, floor", [("dates-dot", 0.99), ("dates-general", 0.99), ("dates-concat", 0.99),
+                                         ("dates-bahdanau", 0.99)])
+def test_dates_exact_match_floor(name, floor, date_sample):
+    assert evaluate(load_pretrained(name), date_sample, task="dates")["exact_match"] >= floor
+
+
+def test_dates_dot_field_attention_floor(date_sample):
+    metrics = evaluate(load_pretrained("dates-dot"), date_sample, task="dates")
+    assert metrics["field_attention"] >= 0.94  # target 0.95 on the whole test split
+
+
+def test_en_es_dot_bleu_floors():
+    splits = load_task("en-es")
+    model = load_pretrained("en-es-dot")
+    assert evaluate(model, splits["test"], task="en-es")["bleu"] >= 21  # target 22
+    assert evaluate(model, splits["test-definitions"], task="en-es")["bleu"] >= 15  # target 16
+
+
+def test_attention_beats_no_attention_on_long_sentences():
+    splits = load_task("en-es")
+    long = [p for p in splits["test"] if len(p.source.split()) >= 12]
+    with_attention = evaluate(load_pretrained("en-es-dot"), long, task="en-es")["bleu"]
+    without = evaluate(load_pretrained("en-es-noattn"), long, task="en-es")["bleu"]
+    assert with_attention > without
+
+
+def test_adjective_noun_crossing_shows_in_alpha():
+    model = load_pretrained("en-es-dot")
+    trace = model.trace(CROSSING_EXAMPLES[0])  # "she bought the red car"
+    assert "rojo" in trace.target_tokens and "coche" in trace.target_tokens
+    looks = {tok: trace.source_tokens[int(a.argmax())] for tok, a in zip(trace.target_tokens, trace.alignment)}
+    assert looks["coche"] == "car" and looks["rojo"] == "red"
+    assert trace.target_tokens.index("coche") < trace.target_tokens.index("rojo")  # the order crosses
+
+
+def test_corpus_matches_its_manifest():
+    manifest = json.loads((DATA_DIR / "en-es" / "manifest.json").read_text())
+    for name, expected in manifest["files"].items():
+        data = (DATA_DIR / "en-es" / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == expected["sha256"], name
+        assert len(read_pairs(DATA_DIR / "en-es" / name)) == expected["rows"], name
+
+
+def test_by_length_curves_are_saved_for_the_app():
+    for name in DATES + EN_ES:
+        rows = load_pretrained(name).metrics["by_length"]
+        assert rows and all(r["count"] > 0 for r in rows)
