@@ -20,7 +20,9 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.deps
 chromium:
 	@./scripts/install-chromium.sh
 
+# The app works without Chromium; only PNG/SVG export needs it, so a failed install is not fatal here.
 run: $(VENV)/.deps
+	-@./scripts/install-chromium.sh || echo "note: without chromium, figures export as HTML only"
 	$(PY) -m streamlit run app.py
 
 lint: $(VENV)/.dev-deps
