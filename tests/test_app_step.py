@@ -106,3 +106,23 @@ def test_classroom_mode_shows_one_figure_at_a_time():
     assert chart_keys(at) == ["diagram"]
     at.segmented_control(key="stage").set_value("stage2").run()
     assert chart_keys(at) == ["alpha"]
+
+
+def test_changing_the_step_never_runs_the_model_again(monkeypatch):
+    from attention_core import Translator
+
+    calls = []
+    original = Translator.trace
+
+    def counting(self, text, **options):
+        calls.append(text)
+        return original(self, text, **options)
+
+    monkeypatch.setattr(Translator, "trace", counting)
+    at = app(text="le  3 mars  1999")  # a text no other test decodes, so the cache starts empty
+    at.run()
+    first = len(calls)
+    for step in (2, 5, 3, 1):
+        at.slider(key="step").set_value(step).run()
+        assert not at.exception and at.slider(key="step").value == step
+    assert first >= 1 and len(calls) == first  # the trace came from the cache every time
