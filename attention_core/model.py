@@ -83,9 +83,7 @@ class LuongDecoder(nn.Module):
     def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory, edit: AlphaEdit | None = None) -> StepOut:
         s_t = self.rnn(self.dropout(self.embedding(y_prev)), s_prev)  # (B, n)
         e_t, alpha_t, a_t = attend(self.score, s_t, m, edit)
-        v_t = torch.cat([a_t, s_t], dim=-1)  # (B, 2n)
-        s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
-        return StepOut(s_t, e_t, alpha_t, a_t, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
+        return StepOut(s_t, e_t, alpha_t, a_t, *readout(self, a_t, s_t))
 
 
 class BahdanauDecoder(LuongDecoder):
@@ -100,9 +98,7 @@ class BahdanauDecoder(LuongDecoder):
     def step(self, y_prev, s_prev, m, edit=None):
         e_t, alpha_t, a_t = attend(self.score, s_prev, m, edit)
         s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), a_t], dim=-1), s_prev)  # (B, n)
-        v_t = torch.cat([a_t, s_t], dim=-1)  # (B, 2n)
-        s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
-        return StepOut(s_t, e_t, alpha_t, a_t, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
+        return StepOut(s_t, e_t, alpha_t, a_t, *readout(self, a_t, s_t))
 
 
 class PlainDecoder(nn.Module):
@@ -121,9 +117,14 @@ class PlainDecoder(nn.Module):
 
     def step(self, y_prev, s_prev, m, edit=None):  # no attention: nothing to edit
         s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), m.c], dim=-1), s_prev)  # (B, n)
-        v_t = torch.cat([m.c, s_t], dim=-1)  # (B, 2n)
-        s_tilde_t = torch.tanh(self.W_c(v_t))  # (B, n)
-        return StepOut(s_t, None, None, None, v_t, s_tilde_t, self.W_y(self.dropout(s_tilde_t)))
+        return StepOut(s_t, None, None, None, *readout(self, m.c, s_t))
+
+
+def readout(decoder: nn.Module, context: torch.Tensor, s_t: torch.Tensor):
+    """v_t = [a_t; s_t] (or [c; s_t]); s̃_t = tanh(W_c v_t + b_c); logits = W_y s̃_t + b_y"""
+    v_t = torch.cat([context, s_t], dim=-1)  # (B, 2n)
+    s_tilde_t = torch.tanh(decoder.W_c(v_t))  # (B, n)
+    return v_t, s_tilde_t, decoder.W_y(decoder.dropout(s_tilde_t))  # (B, 2n), (B, n), (B, V)
 
 
 def attend(score: nn.Module, query: torch.Tensor, m: Memory,
