@@ -60,7 +60,8 @@ if traces:
             if trace.alignment is None:
                 st.markdown(f"**{name}** — {tr('no_attention_short', lang)}")
                 continue
-            fig = alignment_heatmap(trace, zmax=1.0, title=f"{name} · query {trace.steps[0].query}", font_size=fs,
+            title = f"{name} · {tr('query_word', lang)} {trace.steps[0].query}"
+            fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs,
                                     show_values=False)
             show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True)
 
