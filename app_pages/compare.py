@@ -68,7 +68,13 @@ if traces:
 st.subheader(tr("curves_title", lang))
 st.caption(tr("curves_text", lang))
 metric = "exact_match" if task == "dates" else "bleu"
+y_title = tr("exact_by_length" if metric == "exact_match" else "bleu_by_length", lang)
 curves = {n: models[n].metrics.get("by_length", []) for n in names}
-fig = length_curves(curves, metric=metric, font_size=fs, x_title=tr("source_length", lang),
-                    y_title=tr("exact_by_length" if metric == "exact_match" else "bleu_by_length", lang))
+fig = length_curves(curves, metric=metric, font_size=fs, x_title=tr("source_length", lang), y_title=y_title,
+                    title=tr("curve_test", lang))
 show(fig, f"curves_{task}", lang, name=f"by-length-{task}")
+far = {n: models[n].metrics.get("by_length_out_of_domain", []) for n in names}
+if any(far.values()):  # English unlike the training sentences, which runs longer
+    fig = length_curves(far, metric=metric, font_size=fs, x_title=tr("source_length", lang), y_title=y_title,
+                        title=tr("curve_ood", lang))
+    show(fig, f"curves_{task}_ood", lang, name=f"by-length-{task}-definitions")

@@ -9,7 +9,9 @@ from .trace import Trace
 from .translator import Translator
 
 DATE_LENGTH_BUCKETS = ((1, 12), (13, 16), (17, 20), (21, 24), (25, 28), (29, 64))
-SENTENCE_LENGTH_BUCKETS = ((1, 5), (6, 8), (9, 11), (12, 15), (16, 20), (21, 64))
+# The test sentences are short (WordNet examples: median 5 words); the definitions run longer.
+SENTENCE_LENGTH_BUCKETS = ((1, 3), (4, 5), (6, 7), (8, 9), (10, 11), (12, 64))
+DEFINITION_LENGTH_BUCKETS = ((1, 3), (4, 6), (7, 9), (10, 12), (13, 15), (16, 64))
 
 
 def exact_match(predictions: list[str], targets: list[str]) -> float:
@@ -62,9 +64,10 @@ def _bucket_of(length: int, buckets) -> int | None:
     return None
 
 
-def by_length(lengths: list[int], predictions: list[str], targets: list[str], *, metric: str) -> list[dict]:
+def by_length(lengths: list[int], predictions: list[str], targets: list[str], *, metric: str,
+              buckets=None) -> list[dict]:
     """Score per source-length bucket: exact match (dates) or BLEU (sentences), with counts."""
-    buckets = DATE_LENGTH_BUCKETS if metric == "exact_match" else SENTENCE_LENGTH_BUCKETS
+    buckets = buckets or (DATE_LENGTH_BUCKETS if metric == "exact_match" else SENTENCE_LENGTH_BUCKETS)
     rows = []
     for index, (low, high) in enumerate(buckets):
         members = [i for i, n in enumerate(lengths) if _bucket_of(n, buckets) == index]
@@ -76,7 +79,7 @@ def by_length(lengths: list[int], predictions: list[str], targets: list[str], *,
     return rows
 
 
-def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1) -> dict:
+def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1, buckets=None) -> dict:
     """Every figure for a model card, measured on `examples` (greedy decoding, or beam search)."""
     examples = [ex for ex in examples if translator.check(ex.source) is None]
     if beam > 1:
@@ -95,7 +98,7 @@ def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1
     else:
         metrics["bleu"], metrics["chrf"] = bleu_chrf(predictions, targets)
         metrics["exact_match"] = exact_match([p.lower() for p in predictions], [t.lower() for t in targets])
-        metrics["by_length"] = by_length(lengths, predictions, targets, metric="bleu")
+        metrics["by_length"] = by_length(lengths, predictions, targets, metric="bleu", buckets=buckets)
     wrong = [i for i, (p, t) in enumerate(zip(predictions, targets)) if p.lower() != t.lower()]
     metrics["failures"] = [{"source": examples[i].source, "target": targets[i], "prediction": predictions[i]}
                            for i in wrong[:6]]
@@ -110,6 +113,7 @@ def model_metrics(translator: Translator, splits: dict, *, task: str) -> dict:
         beam = evaluate(translator, splits["test"], task=task, beam=4)
         metrics["beam4"] = {"bleu": beam["bleu"], "chrf": beam["chrf"]}
         if splits.get("test-definitions"):
-            ood = evaluate(translator, splits["test-definitions"], task=task)
+            ood = evaluate(translator, splits["test-definitions"], task=task, buckets=DEFINITION_LENGTH_BUCKETS)
             metrics["out_of_domain"] = {k: ood[k] for k in ("bleu", "chrf", "examples", "failures")}
+            metrics["by_length_out_of_domain"] = ood["by_length"]
     return metrics
