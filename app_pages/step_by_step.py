@@ -39,7 +39,6 @@ SCORE_TEX = {
     "location": r"e_t = W_a s_t",
 }
 BAHDANAU_TEX = r"e_t^i = w_a^\top \tanh\left(W_a [s_{t-1} ; h_i]\right)"
-STAGES = ("diagram", "stage1", "stage2", "stage3", "stage4")
 
 
 def vec_tex(v: np.ndarray, k: int = 4) -> str:

@@ -154,3 +154,17 @@ def test_export_a_figure_as_png(server, page):
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width == 3 * 1000 and height >= 3 * 240  # print resolution: 3× the 1000-pixel-wide figure
     no_errors(page)
+
+
+def test_play_advances_by_itself_and_pause_stops(server, page):
+    page.goto(f"{server}/?step=1")
+    wait_ready(page)
+    page.get_by_role("button", name=re.compile("Play")).click()
+    thumb = ".st-key-step [data-testid=stSliderThumbValue]"
+    page.wait_for_function(f"Number(document.querySelector('{thumb}').innerText) >= 3", timeout=60_000)
+    page.get_by_role("button", name=re.compile("Pause")).click()
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
+    stopped = page.locator(thumb).inner_text()
+    page.wait_for_timeout(3_000)
+    assert page.locator(thumb).inner_text() == stopped
+    no_errors(page)
