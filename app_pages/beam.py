@@ -24,7 +24,7 @@ best = trace_or_stop(model, text, lang, beam=width)
 hypotheses = [best, *best.hypotheses]
 
 if width > 1:
-    names = {k: tr(f"status_{k}", lang) for k in ("kept", "pruned", "finished", "best")}
+    names = {k: tr(f"status_{k}", lang) for k in ("root", "kept", "pruned", "finished", "best")}
     fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names)
     event = show(fig, "beam_tree", lang, name=f"beam-{model.name}-k{width}", on_select="rerun",
                  selection_mode="points")

@@ -186,6 +186,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_rank": {"en": "rank", "ko": "순위"},
     "col_logp": {"en": "log P", "ko": "log P"},
     "col_norm": {"en": "log P / length", "ko": "log P / 길이"},
+    "status_root": {"en": "start <s>", "ko": "시작 <s>"},
     "status_kept": {"en": "kept", "ko": "남김"},
     "status_pruned": {"en": "pruned", "ko": "잘림"},
     "status_finished": {"en": "finished", "ko": "끝남"},

@@ -19,24 +19,27 @@ STATUS_STYLE = {
 
 
 def _tree_layout(nodes: list[dict]) -> dict[int, float]:
-    """y position of every node: children ordered under their parent, best log-probability first."""
+    """y position of every node: the surviving ones on top, ordered under their parent, best first;
+    the pruned candidates below them."""
     by_step: dict[int, list[dict]] = {}
     for node in nodes:
         by_step.setdefault(node["t"], []).append(node)
     y = {nodes[0]["id"]: 0.0}
     for t in sorted(by_step)[1:]:
-        ordered = sorted(by_step[t], key=lambda n: (y.get(n["parent"], 0.0), -n["log_prob"]))
+        ordered = sorted(by_step[t],
+                         key=lambda n: (n["status"] == "pruned", y.get(n["parent"], 0.0), -n["log_prob"]))
         for rank, node in enumerate(ordered):
             y[node["id"]] = float(rank)
     return y
 
 
-def beam_tree(trace: Trace, *, font_size: int = 13, height: int = 520, title: str | None = None,
+def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, title: str | None = None,
               show_pruned: bool = True, names: dict[str, str] | None = None) -> go.Figure:
     """Every candidate of the beam search: x = step, one marker per hypothesis extension, a line to its
     parent. Kept (blue), pruned (grey), finished (green diamonds), the best hypothesis (red star).
     Each marker's customdata is [node id, rank of its finished hypothesis or -1]."""
-    names = {"kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best", **(names or {})}
+    names = {"root": "<s>", "kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best",
+             **(names or {})}
     nodes = [n for n in trace.beam_tree if show_pruned or n["status"] != "pruned"]
     if not nodes:
         raise ValueError("this trace has no beam-search tree: decode with a beam width above 1")
@@ -69,18 +72,21 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int = 520, title: st
         style = STATUS_STYLE[key]
         fig.add_trace(go.Scatter(
             x=[n["t"] for n in members], y=[y[n["id"]] for n in members], mode="markers+text",
-            name=names.get(key, key), marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
-                                                  line=dict(color="white", width=1)),
+            name=label(names.get(key, key), 40),
+            marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
+                        line=dict(color="white", width=1)),
             text=[label(n["token"], 10) if key != "pruned" else "" for n in members], textposition="top center",
             textfont=dict(size=font_size - 1),
             customdata=[[n["id"], n.get("rank", -1), label(n["token"]), n["log_prob"]] for n in members],
-            hovertemplate="%{customdata[2]}<br>log P = %{customdata[3]:.3f}<extra>" + names.get(key, key) + "</extra>",
+            hovertemplate="%{customdata[2]}<br>log P = %{customdata[3]:.3f}<extra>" + label(names.get(key, key), 40)
+                          + "</extra>",
         ))
     fig.update_xaxes(title=dict(text="t"), dtick=1, gridcolor="#f0f0f0")
     fig.update_yaxes(visible=False, autorange="reversed")
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.12), clickmode="event+select",
                       dragmode=False)
-    fig = finish(fig, title=title, height=height, font_size=font_size)
+    rows = max(y.values()) + 1
+    fig = finish(fig, title=title, height=height or int(140 + (2 * font_size + 4) * min(rows, 40)), font_size=font_size)
     fig.update_layout(showlegend=True)
     return fig
 
