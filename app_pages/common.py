@@ -54,6 +54,12 @@ def _keep_lang_in_url() -> None:
         st.query_params[LANG] = st.session_state[LANG]
 
 
+def go_to(page: str) -> None:
+    """st.switch_page without its default of clearing the URL, which fails while widgets are bound to it;
+    the bound values live on in session state and the next page's widgets put them back in the URL."""
+    st.switch_page(page, query_params={LANG: lang()} if lang() != "en" else {})
+
+
 def classroom() -> bool:
     return bool(st.session_state.get(CLASSROOM, st.query_params.get(CLASSROOM) in ("true", "1")))
 

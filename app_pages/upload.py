@@ -11,7 +11,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import DEFAULT_MODEL, MODEL, STEP, STEP_PAGE, TEXT, get_trace, show, sidebar, usable_models
+from app_pages.common import (
+    DEFAULT_MODEL,
+    MODEL,
+    STEP,
+    STEP_PAGE,
+    TEXT,
+    get_trace,
+    go_to,
+    show,
+    sidebar,
+    usable_models,
+)
 from app_pages.texts import t as tr
 from attention_core.export import batch_record, jsonl, results_csv
 from attention_core.figures import alignment_heatmap
@@ -146,7 +157,7 @@ if selected is not None:
                        file_name=f"trace-line{row['line']}.json")
     c4.button(tr("open_selected", lang), key="up_open", on_click=open_in_step_page, args=(name, row["source"]))
     if st.session_state.pop("_open_step", False):
-        st.switch_page(STEP_PAGE)
+        go_to(STEP_PAGE)
 
 if model.config.has_attention:
     st.subheader(tr("gallery", lang))

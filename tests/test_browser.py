@@ -59,7 +59,7 @@ def test_type_step_switch_language(server, page):
     page.wait_for_function("(b) => JSON.stringify(Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
                            "._fullData[0].y)) !== JSON.stringify(b)", arg=before, timeout=30_000)
     assert chart_data(page, "alpha") != before
-    assert "step=" in page.url  # the step is in the URL
+    page.wait_for_url(re.compile(r"step=2"), timeout=30_000)  # the step is in the URL
     page.get_by_text("한국어").click()
     page.get_by_role("heading", name="단계별 보기").wait_for(timeout=30_000)
     wait_ready(page)

@@ -21,7 +21,7 @@ def test_trace_json_follows_the_contract(tiny_model_dir):
     assert code == 0, err
     data = json.loads(out)
     assert data["model"] == "tiny-dates" and data["decoder"] == "luong" and data["score"] == "dot"
-    assert data["source_tokens"] == list("24 November 2026") + ["</s>"]
+    assert data["source_tokens"] == list("24 November 2026")  # dates models read no end marker
     assert data["target_tokens"][-1] == "</s>" and len(data["steps"]) == len(data["target_tokens"])
     assert data["steps"][0]["input_token"] == "<s>" and data["steps"][0]["query"] == "s_t"
     assert len(data["encoder_states"]) == len(data["source_tokens"])
