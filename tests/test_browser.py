@@ -140,6 +140,12 @@ def test_upload_a_file_then_download_the_results(server, page, tmp_path):
         page.get_by_role("button", name="All results (CSV)").click()
     text = __import__("pathlib").Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "'=1+1" in text and "\n=1+1" not in text  # the formula is neutralised
+    grid = page.locator(".st-key-up_table [data-testid=stDataFrame]").bounding_box()
+    page.mouse.click(grid["x"] + 16, grid["y"] + 35 + 35 + 17)  # the selection box of the second row
+    page.get_by_role("button", name="Open the selected row in Step by step").click()
+    page.get_by_role("heading", name="Step by step").wait_for(timeout=30_000)
+    wait_ready(page)
+    assert page.locator(".st-key-text input").input_value() == lines[1]
     no_errors(page)
 
 
