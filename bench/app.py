@@ -16,8 +16,8 @@ from attention_core.data.dates import make_splits
 
 from .harness import ROOT, app_server, chromium, wait_idle
 
-LONG_SENTENCE = ("the old man who lived in the small house near the river told the children a long story about "
-                 "the war and the cold winter of that year")  # 29 words: with the end marker, N = 30
+LONG_SENTENCE = ("the candidate conceded after enough votes had come in to show that he would lose and the vote in "
+                 "new hampshire often decides the outcome of the presidential election")  # en-es-dot: 29 × 30
 
 
 def _median_ms(values: list[float]) -> float:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from conftest import random_translator
 
@@ -16,6 +20,7 @@ from attention_core.figures import (
     score_bars,
     vector_strip,
 )
+from attention_core.figures.decoding import beam_tree, forced_probabilities, length_curves, paired_bars
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +53,10 @@ def test_stage_figures_carry_the_step_numbers(trace):
         np.testing.assert_array_equal(score_bars(trace, t).data[0].y, step.e)
         fig = alpha_bars(trace, t)
         np.testing.assert_array_equal(fig.data[0].y, step.alpha)
-        stacked = fig.data[1:]  # one segment per token, laid end to end: they fill [0, 1]
-        assert len(stacked) == len(step.alpha)
-        ends = sorted(float(bar.base) + float(bar.x[0]) for bar in stacked)
-        assert ends[-1] == pytest.approx(1.0, abs=1e-6)
+        stacked = fig.data[1]  # one segment per token, laid end to end, largest first: they fill [0, 1]
+        assert len(stacked.x) == len(step.alpha) and list(stacked.x) == sorted(step.alpha, reverse=True)
+        np.testing.assert_allclose(np.asarray(stacked.base[1:]), np.cumsum(stacked.x)[:-1], atol=1e-9)
+        assert float(stacked.base[-1]) + float(stacked.x[-1]) == pytest.approx(1.0, abs=1e-6)
         ctx = context_figure(trace, t)
         np.testing.assert_allclose(ctx.data[0].z, step.alpha[:, None] * trace.encoder_states, rtol=1e-6)
         np.testing.assert_allclose(ctx.data[1].z[0], step.a, rtol=1e-5, atol=1e-7)
@@ -94,3 +99,42 @@ def test_no_attention_diagram_and_errors():
         alignment_heatmap(trace)
     with pytest.raises(ValueError):
         score_bars(trace, 1)
+
+
+def test_every_builder_passes_plotly_validation():
+    """Figures are built without Plotly's per-property checks (for speed); here every builder's output,
+    hostile token labels included, must pass them: a misspelt property would raise ValueError."""
+    model = random_translator("luong", "dot", seed=3)
+    hostile = model.trace("<b>1</b> & 2 june")
+    beam = model.trace("12 june", beam=3)
+    forced = model.trace("1 june", target="ggggg")
+    bahdanau = random_translator("bahdanau", seed=4).trace("1 june")
+    none = random_translator("none").trace("1 june")
+    step = hostile.steps[0]
+    curves = {"a <b>": [dict(low=1, high=5, count=3, exact_match=0.5), dict(low=6, high=9, count=2, exact_match=1.0)]}
+    figures = [
+        alignment_heatmap(hostile, step=1, show_values=True, clickable=True, title="<i>t</i>"),
+        score_bars(hostile, 1, title="x"), alpha_bars(hostile, 1), context_figure(hostile, 1),
+        vector_strip([("[a_t; s_t]", step.concat), ("s̃_t", step.s_tilde)], split_at={"[a_t; s_t]": len(step.s)}),
+        output_bars(forced, 2), encoder_decoder_diagram(hostile, 2), encoder_decoder_diagram(bahdanau, 1),
+        encoder_decoder_diagram(none, 1), beam_tree(beam), beam_tree(beam, show_pruned=False),
+        forced_probabilities(forced), paired_bars(["<b>", "x"], np.array([0.2, 0.8]), np.array([0.5, 0.5]),
+                                                  names=("before", "after")),
+        length_curves(curves, metric="exact_match"),
+    ]
+    for fig in figures:
+        checked = go.Figure(fig.to_dict())  # validates every property
+        # ...and changes nothing: what validation would coerce (a colorscale name, whose meaning differs
+        # between plotly.py and plotly.js) must already be in its final form.
+        before, after = (json.loads(pio.to_json(f, validate=False)) for f in (fig, checked))
+        assert _differences(before, after) == []
+
+
+def _differences(a, b, path: str = "") -> list[str]:
+    """Paths at which two JSON values differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b))
+                for d in (_differences(a[k], b[k], f"{path}/{k}") if k in a and k in b else [f"{path}/{k}"])]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {str(a)[:60]} → {str(b)[:60]}"]

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import BLUES, HIGHLIGHT, finish, label, token_axis
+from .common import BLUES, HIGHLIGHT, figure, label, layout, token_axis
 
 
 def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: bool = False,
@@ -20,33 +20,35 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
     if A is None:
         raise ValueError(f"{trace.model} has no attention, so no alignment matrix")
     src, tgt = source_tokens or trace.source_tokens, trace.target_tokens
-    hover = [[[label(tgt[t]), label(src[i]), t + 1, i + 1] for i in range(len(src))] for t in range(len(tgt))]
-    fig = go.Figure(go.Heatmap(
-        z=A, x=list(range(len(src))), y=list(range(len(tgt))), customdata=hover,
-        colorscale=BLUES, zmin=0.0, zmax=zmax, colorbar=dict(title=dict(text="α"), thickness=12),
-        hovertemplate="t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"
-                      "<br>α = %{z:.4f}<extra></extra>",
+    N, T = len(src), len(tgt)
+    hover = [[[label(tgt[t]), label(src[i]), t + 1, i + 1] for i in range(N)] for t in range(T)]
+    template = ("t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"
+                "<br>α = %{z:.4f}<extra></extra>")
+    data = [dict(
+        type="heatmap", z=A, x=list(range(N)), y=list(range(T)), customdata=hover, colorscale=BLUES,
+        zmin=0.0, zmax=zmax, colorbar=dict(title=dict(text="α"), thickness=12), hovertemplate=template,
         texttemplate="%{z:.2f}" if show_values else None, textfont=dict(size=max(font_size - 4, 8)),
         xgap=1, ygap=1,
-    ))
+    )]
+    extra = {}
     if clickable:
-        T, N = len(tgt), len(src)
-        fig.add_trace(go.Scatter(
-            x=[i for _ in range(T) for i in range(N)], y=[t for t in range(T) for _ in range(N)], mode="markers",
-            marker=dict(symbol="square", size=28, color="rgba(0,0,0,0)"),
+        data.append(dict(
+            type="scatter", mode="markers", x=[i for _ in range(T) for i in range(N)],
+            y=[t for t in range(T) for _ in range(N)], marker=dict(symbol="square", size=28, color="rgba(0,0,0,0)"),
             customdata=[hover[t][i] + [float(A[t, i])] for t in range(T) for i in range(N)],
-            hovertemplate="t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"
-                          "<br>α = %{customdata[4]:.4f}<extra></extra>",
-            showlegend=False,
+            hovertemplate=template.replace("%{z:.4f}", "%{customdata[4]:.4f}"), showlegend=False,
         ))
-        fig.update_layout(clickmode="event+select", dragmode=False)
-    fig.update_xaxes(**token_axis(src), side="top", showgrid=False, zeroline=False, range=[-0.5, len(src) - 0.5],
-                     tickangle=0 if len(src) < 30 else -60)
-    fig.update_yaxes(**token_axis(tgt), showgrid=False, zeroline=False, range=[len(tgt) - 0.5, -0.5])  # row 1 on top
-    if step is not None and 1 <= step <= len(tgt):
-        fig.add_shape(type="rect", x0=-0.5, x1=len(src) - 0.5, y0=step - 1.5, y1=step - 0.5,
-                      line=dict(color=HIGHLIGHT, width=3))
+        extra = dict(clickmode="event+select", dragmode=False)
+    shapes = []
+    if step is not None and 1 <= step <= T:
+        shapes.append(dict(type="rect", x0=-0.5, x1=N - 0.5, y0=step - 1.5, y1=step - 0.5,
+                           line=dict(color=HIGHLIGHT, width=3)))
     cell = max(22, 2 * font_size + 6)
     top = (2 * font_size + 16) + (2 * font_size + 20 if title else 0)  # room for the tokens on top, then the title
-    return finish(fig, title=title, height=height or max(240, 100 + cell * len(tgt)), font_size=font_size,
-                  margin=dict(l=10, r=10, t=top, b=10))
+    return figure(data, layout(
+        title=title, height=height or max(240, 100 + cell * T), font_size=font_size,
+        margin=dict(l=10, r=10, t=top, b=10), shapes=shapes, **extra,
+        xaxis=token_axis(src, side="top", showgrid=False, zeroline=False, range=[-0.5, N - 0.5],
+                         tickangle=0 if N < 30 else -60),
+        yaxis=token_axis(tgt, showgrid=False, zeroline=False, range=[T - 0.5, -0.5]),  # row 1 on top
+    ))

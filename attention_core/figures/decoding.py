@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import ACCENT, HIGHLIGHT, MUTED, finish, label, token_axis
+from .common import ACCENT, GRID, HIGHLIGHT, MUTED, figure, label, layout, token_axis
 
 STATUS_STYLE = {
     "root": dict(color="black", size=12, symbol="circle"),
@@ -50,17 +50,19 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
     while node is not None:
         best_path.add(node["id"])
         node = by_id.get(node["parent"])
-    fig = go.Figure()
+    # Edges as three traces (best path, kept, pruned), segments split by None: one trace per edge
+    # cost a Plotly trace object each and made wide beams slow to draw.
+    edges = {"best": ([], [], HIGHLIGHT, 3), "kept": ([], [], ACCENT, 1.4), "pruned": ([], [], MUTED, 0.6)}
     for n in nodes[1:]:
         parent = by_id.get(n["parent"])
         if parent is None:
             continue
-        on_best = n["id"] in best_path
-        fig.add_trace(go.Scatter(
-            x=[parent["t"], n["t"]], y=[y[parent["id"]], y[n["id"]]], mode="lines", hoverinfo="skip", showlegend=False,
-            line=dict(color=HIGHLIGHT if on_best else (MUTED if n["status"] == "pruned" else ACCENT),
-                      width=3 if on_best else (0.6 if n["status"] == "pruned" else 1.4)),
-        ))
+        xs, ys, _, _ = edges["best" if n["id"] in best_path else ("pruned" if n["status"] == "pruned" else "kept")]
+        xs += [parent["t"], n["t"], None]
+        ys += [y[parent["id"]], y[n["id"]], None]
+    data = [dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                 line=dict(color=colour, width=width))
+            for xs, ys, colour, width in (edges["pruned"], edges["kept"], edges["best"]) if xs]
     groups = {}
     for n in nodes:
         key = "best" if n.get("rank") == 0 else n["status"]
@@ -70,8 +72,8 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
         if not members:
             continue
         style = STATUS_STYLE[key]
-        fig.add_trace(go.Scatter(
-            x=[n["t"] for n in members], y=[y[n["id"]] for n in members], mode="markers+text",
+        data.append(dict(
+            type="scatter", x=[n["t"] for n in members], y=[y[n["id"]] for n in members], mode="markers+text",
             name=label(names.get(key, key), 40),
             marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
                         line=dict(color="white", width=1)),
@@ -81,14 +83,13 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
             hovertemplate="%{customdata[2]}<br>log P = %{customdata[3]:.3f}<extra>" + label(names.get(key, key), 40)
                           + "</extra>",
         ))
-    fig.update_xaxes(title=dict(text="t"), dtick=1, gridcolor="#f0f0f0")
-    fig.update_yaxes(visible=False, autorange="reversed")
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.12), clickmode="event+select",
-                      dragmode=False)
     rows = max(y.values()) + 1
-    fig = finish(fig, title=title, height=height or int(140 + (2 * font_size + 4) * min(rows, 40)), font_size=font_size)
-    fig.update_layout(showlegend=True)
-    return fig
+    return figure(data, layout(
+        title=title, height=height or int(140 + (2 * font_size + 4) * min(rows, 40)), font_size=font_size,
+        showlegend=True, legend=dict(orientation="h", y=-0.12), clickmode="event+select", dragmode=False,
+        xaxis=dict(title=dict(text="t"), dtick=1, gridcolor="#f0f0f0"),
+        yaxis=dict(visible=False, autorange="reversed"),
+    ))
 
 
 def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int = 14, height: int = 320,
@@ -99,52 +100,51 @@ def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int
     probs = np.array([s.prob for s in trace.steps])
     preferred = [s.top_k[0][0] if s.top_k else "" for s in trace.steps]
     unlikely = [p < threshold or pref != s.token for p, pref, s in zip(probs, preferred, trace.steps)]
-    fig = go.Figure(go.Bar(
-        x=list(range(len(trace.steps))), y=probs, marker_color=[HIGHLIGHT if u else ACCENT for u in unlikely],
+    bars = dict(
+        type="bar", x=list(range(len(trace.steps))), y=probs,
+        marker=dict(color=[HIGHLIGHT if u else ACCENT for u in unlikely]),
         text=[f"{p:.2f}" for p in probs], textposition="outside", cliponaxis=False,
         customdata=[[label(s.token), label(pref)] for s, pref in zip(trace.steps, preferred)],
         hovertemplate="%{customdata[0]}: P = %{y:.4f}<br>" + names["preferred"] + ": %{customdata[1]}<extra></extra>",
+    )
+    return figure([bars], layout(
+        title=title, height=height, font_size=font_size, xaxis=token_axis(trace.target_tokens),
+        yaxis=dict(range=[0, 1.15], title=dict(text="P(y<sub>t</sub>)"), gridcolor=GRID),
+        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, y0=threshold, y1=threshold,
+                     line=dict(color=MUTED, dash="dot"))],
     ))
-    fig.update_xaxes(**token_axis(trace.target_tokens))
-    fig.update_yaxes(range=[0, 1.15], title=dict(text="P(y<sub>t</sub>)"), gridcolor="#eee")
-    fig.add_hline(y=threshold, line=dict(color=MUTED, dash="dot"))
-    return finish(fig, title=title, height=height, font_size=font_size)
 
 
 def paired_bars(categories: list[str], before: np.ndarray, after: np.ndarray, *, names: tuple[str, str],
                 font_size: int = 14, height: int = 300, title: str | None = None, y_title: str = "") -> go.Figure:
     """Two bar series over the same categories (e.g. α_t before and after a what-if edit)."""
     x = list(range(len(categories)))
-    fig = go.Figure([
-        go.Bar(x=x, y=before, name=names[0], marker_color=MUTED,
-               hovertemplate="%{y:.4f}<extra>" + label(names[0]) + "</extra>"),
-        go.Bar(x=x, y=after, name=names[1], marker_color=HIGHLIGHT,
-               hovertemplate="%{y:.4f}<extra>" + label(names[1]) + "</extra>"),
-    ])
-    fig.update_xaxes(**token_axis(categories))
-    fig.update_yaxes(title=dict(text=y_title), gridcolor="#eee")
-    fig = finish(fig, title=title, height=height, font_size=font_size)
-    fig.update_layout(barmode="group", showlegend=True, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
-    return fig
+    data = [dict(type="bar", x=x, y=values, name=name, marker=dict(color=colour),
+                 hovertemplate="%{y:.4f}<extra>" + label(name) + "</extra>")
+            for values, name, colour in ((before, names[0], MUTED), (after, names[1], HIGHLIGHT))]
+    return figure(data, layout(
+        title=title, height=height, font_size=font_size, barmode="group", showlegend=True,
+        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
+        xaxis=token_axis(categories), yaxis=dict(title=dict(text=y_title), gridcolor=GRID),
+    ))
 
 
 def length_curves(curves: dict[str, list[dict]], *, metric: str, font_size: int = 14, height: int = 360,
                   title: str | None = None, y_title: str = "", x_title: str = "") -> go.Figure:
     """Score by source-length bucket, one line per model (the Bahdanau et al. 2015, Fig. 2 comparison)."""
-    fig = go.Figure()
     dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+    data = []
     for k, (name, rows) in enumerate(curves.items()):
         if not rows:
             continue
         values = [100 * r[metric] if metric == "exact_match" else r[metric] for r in rows]
-        fig.add_trace(go.Scatter(
-            x=[f"{r['low']}–{r['high']}" for r in rows], y=values, mode="lines+markers", name=label(name),
-            line=dict(width=3, dash=dashes[k % len(dashes)]),
+        data.append(dict(
+            type="scatter", x=[f"{r['low']}–{r['high']}" for r in rows], y=values, mode="lines+markers",
+            name=label(name), line=dict(width=3, dash=dashes[k % len(dashes)]),
             customdata=[r["count"] for r in rows],
             hovertemplate=label(name) + ": %{y:.1f}<br>%{customdata} examples<extra></extra>",
         ))
-    fig.update_xaxes(title=dict(text=x_title), type="category")
-    fig.update_yaxes(title=dict(text=y_title), gridcolor="#eee")
-    fig = finish(fig, title=title, height=height, font_size=font_size)
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.25))
-    return fig
+    return figure(data, layout(
+        title=title, height=height, font_size=font_size, showlegend=True, legend=dict(orientation="h", y=-0.25),
+        xaxis=dict(title=dict(text=x_title), type="category"), yaxis=dict(title=dict(text=y_title), gridcolor=GRID),
+    ))

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import ACCENT, HIGHLIGHT, MUTED, finish, label
+from .common import ACCENT, BLUES, HIGHLIGHT, MUTED, figure, label, layout
 
 Y_TOKEN, Y_H, Y_CONTEXT, Y_S, Y_OUT = 0.0, 1.0, 2.55, 4.0, 5.0
 
@@ -18,13 +18,18 @@ def _decoder_x(T: int, N: int) -> list[float]:
     return [k * (N - 1) / (T - 1) for k in range(T)] if N > 1 else [float(k) for k in range(T)]
 
 
-def _arrow(fig: go.Figure, x0, y0, x1, y1, *, colour: str, dash: bool = False, width: float = 2) -> None:
+def _scatter(**properties) -> dict:
+    return dict(type="scatter", **properties)
+
+
+def _arrow(data: list, notes: list, x0, y0, x1, y1, *, colour: str, dash: bool = False, width: float = 2) -> None:
+    """A solid arrow, or a dotted line (an arrow head cannot be dotted)."""
     if dash:
-        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip",
-                                 line=dict(color=colour, width=width, dash="dot")))
-    fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                       showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=width, arrowcolor=colour,
-                       opacity=0.0 if dash else 1.0)
+        data.append(_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip",
+                             line=dict(color=colour, width=width, dash="dot")))
+        return
+    notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
+                      arrowhead=3, arrowsize=1.2, arrowwidth=width, arrowcolor=colour))
 
 
 def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height: int = 430,
@@ -36,73 +41,74 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
     N, T = len(src), len(tgt)
     step = trace.steps[t - 1]
     xs, xd = list(range(N)), _decoder_x(T, N)
-    fig = go.Figure()
+    data, notes = [], []
     alpha = step.alpha if step.alpha is not None else np.zeros(N)
     # Lines first, so that boxes sit on top of them.
     if step.alpha is not None:
         for i in range(N):
             a = float(alpha[i])
-            fig.add_trace(go.Scatter(
+            data.append(_scatter(
                 x=[xs[i], xd[t - 1]], y=[Y_H + 0.25, Y_CONTEXT - 0.2], mode="lines",
                 line=dict(color=f"rgba(31,119,180,{0.08 + 0.92 * a:.3f})", width=0.5 + 14 * a),
                 hovertemplate=f"α<sub>t</sub><sup>{i + 1}</sup> = {a:.4f} ({label(src[i])})<extra></extra>",
             ))
         cx = xd[t - 1]
-        fig.add_trace(go.Scatter(x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["context"]],
-                                 textposition="middle right", marker=dict(size=26, color=ACCENT, symbol="circle"),
-                                 hovertemplate="a<sub>t</sub> = Σ α<sub>t</sub><sup>i</sup> h<sub>i</sub>"
-                                               "<extra></extra>"))
+        data.append(_scatter(
+            x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["context"]], textposition="middle right",
+            marker=dict(size=26, color=ACCENT, symbol="circle"),
+            hovertemplate="a<sub>t</sub> = Σ α<sub>t</sub><sup>i</sup> h<sub>i</sub><extra></extra>",
+        ))
         if trace.decoder == "bahdanau":  # query s_{t-1}; a_t feeds the RNN that makes s_t
             qx, qy = (xd[t - 2], Y_S) if t > 1 else (xs[-1], Y_H)
-            _arrow(fig, qx, qy - 0.25, cx, Y_CONTEXT + 0.2, colour=MUTED, dash=True)
-            _arrow(fig, cx, Y_CONTEXT + 0.2, xd[t - 1], Y_S - 0.3, colour=ACCENT)
+            _arrow(data, notes, qx, qy - 0.25, cx, Y_CONTEXT + 0.2, colour=MUTED, dash=True)
+            _arrow(data, notes, cx, Y_CONTEXT + 0.2, xd[t - 1], Y_S - 0.3, colour=ACCENT)
         else:  # Luong: query s_t, then [a_t; s_t] → s̃_t → ŷ_t
-            _arrow(fig, xd[t - 1] + 0.12, Y_S - 0.3, cx + 0.12, Y_CONTEXT + 0.22, colour=MUTED, dash=True)
-            _arrow(fig, cx - 0.12, Y_CONTEXT + 0.22, xd[t - 1] - 0.12, Y_OUT - 0.3, colour=ACCENT)
-        fig.add_annotation(x=cx + 0.25, y=(Y_CONTEXT + Y_S) / 2, text=names["query"], showarrow=False,
-                           xanchor="left", font=dict(color=MUTED, size=max(font_size - 2, 9)))
+            _arrow(data, notes, xd[t - 1] + 0.12, Y_S - 0.3, cx + 0.12, Y_CONTEXT + 0.22, colour=MUTED, dash=True)
+            _arrow(data, notes, cx - 0.12, Y_CONTEXT + 0.22, xd[t - 1] - 0.12, Y_OUT - 0.3, colour=ACCENT)
+        notes.append(dict(x=cx + 0.25, y=(Y_CONTEXT + Y_S) / 2, text=names["query"], showarrow=False,
+                          xanchor="left", font=dict(color=MUTED, size=max(font_size - 2, 9))))
     else:
         cx = xs[-1] + 0.9
-        fig.add_trace(go.Scatter(x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["fixed"]],
-                                 textposition="middle right", marker=dict(size=24, color=MUTED),
-                                 hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=[xs[-1], cx], y=[Y_H + 0.25, Y_CONTEXT - 0.2], mode="lines",
-                                 line=dict(color=MUTED, width=3), hoverinfo="skip"))
+        data.append(_scatter(x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["fixed"]],
+                             textposition="middle right", marker=dict(size=24, color=MUTED), hoverinfo="skip"))
+        data.append(_scatter(x=[xs[-1], cx], y=[Y_H + 0.25, Y_CONTEXT - 0.2], mode="lines",
+                             line=dict(color=MUTED, width=3), hoverinfo="skip"))
         for k in range(T):
-            fig.add_trace(go.Scatter(x=[cx, xd[k]], y=[Y_CONTEXT + 0.2, Y_S - 0.3], mode="lines", hoverinfo="skip",
-                                     line=dict(color=HIGHLIGHT if k == t - 1 else "rgba(154,165,177,0.5)",
-                                               width=3 if k == t - 1 else 1.5)))
+            data.append(_scatter(x=[cx, xd[k]], y=[Y_CONTEXT + 0.2, Y_S - 0.3], mode="lines", hoverinfo="skip",
+                                 line=dict(color=HIGHLIGHT if k == t - 1 else "rgba(154,165,177,0.5)",
+                                           width=3 if k == t - 1 else 1.5)))
     # The decoder's recurrence s_{t-1} → s_t.
-    fig.add_trace(go.Scatter(x=xd, y=[Y_S] * T, mode="lines", line=dict(color="#cfd8e3", width=2), hoverinfo="skip"))
+    data.append(_scatter(x=xd, y=[Y_S] * T, mode="lines", line=dict(color="#cfd8e3", width=2), hoverinfo="skip"))
     # Encoder: tokens and h_i boxes shaded by α_t^i.
     box_font = max(8, min(font_size, int(1100 / max(N, T) / 2.6)))  # box labels shrink as boxes multiply
-    fig.add_trace(go.Scatter(
+    data.append(_scatter(
         x=xs, y=[Y_H] * N, mode="markers+text", text=[f"h<sub>{i + 1}</sub>" for i in range(N)],
-        textposition="middle center", textfont=dict(size=box_font,
-                                                     color=["white" if a > 0.5 else "black" for a in alpha]),
+        textposition="middle center",
+        textfont=dict(size=box_font, color=["white" if a > 0.5 else "black" for a in alpha]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(N, 1))), color=alpha, cmin=0, cmax=1,
-                    colorscale="Blues", line=dict(color=ACCENT, width=1)),
+                    colorscale=BLUES, line=dict(color=ACCENT, width=1)),
         customdata=[[label(tok), float(a)] for tok, a in zip(src, alpha)],
         hovertemplate="%{customdata[0]}" + ("<br>α = %{customdata[1]:.4f}" if step.alpha is not None else "")
                       + "<extra></extra>",
     ))
-    fig.add_trace(go.Scatter(x=xs, y=[Y_TOKEN] * N, mode="text", text=[label(tok, 12) for tok in src],
-                             textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))
+    data.append(_scatter(x=xs, y=[Y_TOKEN] * N, mode="text", text=[label(tok, 12) for tok in src],
+                         textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))
     # Decoder: s_k boxes; outputs so far, the one of step t highlighted, later ones not yet known.
     box_colour = [HIGHLIGHT if k == t - 1 else (ACCENT if k < t - 1 else "#e8edf3") for k in range(T)]
-    fig.add_trace(go.Scatter(
+    data.append(_scatter(
         x=xd, y=[Y_S] * T, mode="markers+text", text=[f"s<sub>{k + 1}</sub>" for k in range(T)],
-        textposition="middle center", textfont=dict(size=box_font,
-                                                     color=["white" if k < t else "#666" for k in range(T)]),
-        marker=dict(symbol="square", size=max(18, min(34, 600 // max(T, 1))), color=box_colour),
-        hovertemplate="s<sub>%{x}</sub><extra></extra>", hoverinfo="skip",
+        textposition="middle center",
+        textfont=dict(size=box_font, color=["white" if k < t else "#666" for k in range(T)]),
+        marker=dict(symbol="square", size=max(18, min(34, 600 // max(T, 1))), color=box_colour), hoverinfo="skip",
     ))
     outs = [label(tgt[k], 12) if k < t else "·" for k in range(T)]
-    fig.add_trace(go.Scatter(
+    data.append(_scatter(
         x=xd, y=[Y_OUT] * T, mode="text", text=outs, hoverinfo="skip",
-        textfont=dict(size=font_size + 4, color=[HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED)
-                                                 for k in range(T)]),
+        textfont=dict(size=font_size + 4,
+                      color=[HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED) for k in range(T)]),
     ))
-    fig.update_xaxes(visible=False, range=[-0.8, max(N - 1, xd[-1]) + (1.9 if step.alpha is None else 1.2)])
-    fig.update_yaxes(visible=False, range=[-0.6, Y_OUT + 0.6])
-    return finish(fig, title=title, height=height, font_size=font_size)
+    return figure(data, layout(
+        title=title, height=height, font_size=font_size, annotations=notes,
+        xaxis=dict(visible=False, range=[-0.8, max(N - 1, xd[-1]) + (1.9 if step.alpha is None else 1.2)]),
+        yaxis=dict(visible=False, range=[-0.6, Y_OUT + 0.6]),
+    ))

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..trace import StepTrace, Trace
-from .common import ACCENT, DIVERGING, HIGHLIGHT, MUTED, SOFT, finish, label, token_axis
+from .common import ACCENT, DIVERGING, GRID, HIGHLIGHT, MUTED, SOFT, compact, figure, label, layout, token_axis
 
 
 def _step(trace: Trace, t: int) -> StepTrace:
@@ -23,22 +22,39 @@ def _bar_colours(values: np.ndarray) -> list[str]:
     return [HIGHLIGHT if i == top else ACCENT for i in range(len(values))]
 
 
+def _token_bars(src: list[str], values: np.ndarray, symbol: str, **more) -> dict:
+    """One bar per source token, its value written above it."""
+    return dict(
+        type="bar", x=list(range(len(src))), y=values, marker=dict(color=_bar_colours(values)),
+        text=[f"{v:.2f}" for v in values], textposition="outside", cliponaxis=False,
+        customdata=[[label(tok), i + 1] for i, tok in enumerate(src)],
+        hovertemplate=f"i = %{{customdata[1]}}: %{{customdata[0]}}<br>{symbol} = %{{y:.4f}}<extra></extra>", **more,
+    )
+
+
+def _strip_domains(rows: list[float], gap: float) -> list[list[float]]:
+    """Vertical [bottom, top] domains for stacked rows of relative heights `rows` (first row on top)."""
+    free = 1 - gap * (len(rows) - 1)
+    total = sum(rows)
+    domains, top = [], 1.0
+    for h in rows:
+        bottom = max(0.0, top - free * h / total)
+        domains.append([bottom, top])
+        top = bottom - gap
+    return domains
+
+
 def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None) -> go.Figure:
     """e_t^i = score(query, h_i): one bar per source token, its value written on it."""
     step = _step(trace, t)
     if step.e is None:
         raise ValueError("a model without attention has no scores")
     src = trace.source_tokens
-    fig = go.Figure(go.Bar(
-        x=list(range(len(src))), y=step.e, marker_color=_bar_colours(step.e),
-        text=[f"{v:.2f}" for v in step.e], textposition="outside", cliponaxis=False,
-        customdata=[[label(tok), i + 1] for i, tok in enumerate(src)],
-        hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>e = %{y:.4f}<extra></extra>",
+    return figure([_token_bars(src, step.e, "e")], layout(
+        title=title, height=height, font_size=font_size,
+        xaxis=token_axis(src, tickangle=0 if len(src) < 30 else -60),
+        yaxis=dict(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED, gridcolor=GRID),
     ))
-    fig.update_xaxes(**token_axis(src), tickangle=0 if len(src) < 30 else -60)
-    fig.update_yaxes(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED,
-                     gridcolor="#eee")
-    return finish(fig, title=title, height=height, font_size=font_size)
 
 
 def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, title: str | None = None,
@@ -48,32 +64,30 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
     if step.alpha is None:
         raise ValueError("a model without attention has no attention distribution")
     src, alpha = trace.source_tokens, step.alpha
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.74, 0.26], vertical_spacing=0.22)
-    custom = [[label(tok), i + 1] for i, tok in enumerate(src)]
-    fig.add_trace(go.Bar(
-        x=list(range(len(src))), y=alpha, marker_color=_bar_colours(alpha), customdata=custom,
-        text=[f"{v:.2f}" for v in alpha], textposition="outside", cliponaxis=False,
-        hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{y:.4f}<extra></extra>",
-    ), row=1, col=1)
-    order = np.argsort(-alpha)
-    palette = [ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
-    for rank, i in enumerate(order):  # the whole of 1, split among the tokens: the sum made visible
-        fig.add_trace(go.Bar(
-            x=[alpha[i]], y=[0], orientation="h", base=float(alpha[order[:rank]].sum()),
-            marker=dict(color=HIGHLIGHT if rank == 0 else palette[min(rank, len(palette) - 1)],
-                        line=dict(color="white", width=1)),
-            text=label(src[i]) if alpha[i] > 0.06 else "", textposition="inside", insidetextanchor="middle",
-            customdata=[custom[i]],
-            hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
-        ), row=2, col=1)
-    fig.update_xaxes(**token_axis(src), tickangle=0 if len(src) < 30 else -60, row=1, col=1)
-    fig.update_yaxes(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor="#eee", row=1, col=1)
-    fig.update_xaxes(range=[0, 1.0001], tickvals=[0, 0.25, 0.5, 0.75, 1], row=2, col=1)
-    fig.update_yaxes(visible=False, row=2, col=1)
-    fig.update_layout(barmode="overlay", bargap=0.15)
-    fig.add_annotation(text=sum_label.format(total=float(alpha.sum())), xref="x2 domain", yref="y2 domain", x=0,
-                       y=1.02, showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=font_size))
-    return finish(fig, title=title, height=height, font_size=font_size)
+    order = np.argsort(-alpha, kind="stable")
+    palette = [HIGHLIGHT, ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
+    # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
+    # segment starting where the previous one ended.
+    stacked = dict(
+        type="bar", orientation="h", x=alpha[order], y=[0] * len(order),
+        base=np.concatenate([[0.0], np.cumsum(alpha[order])[:-1]]), xaxis="x2", yaxis="y2",
+        marker=dict(color=[palette[min(rank, len(palette) - 1)] for rank in range(len(order))],
+                    line=dict(color="white", width=1)),
+        text=[label(src[i]) if alpha[i] > 0.06 else "" for i in order], textposition="inside",
+        insidetextanchor="middle", customdata=[[label(src[i]), int(i) + 1] for i in order],
+        hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
+    )
+    lower, upper = _strip_domains([0.74, 0.26], 0.22)[::-1]
+    return figure([_token_bars(src, alpha, "α"), stacked], layout(
+        title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
+        xaxis=token_axis(src, tickangle=0 if len(src) < 30 else -60, anchor="y"),
+        yaxis=dict(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor=GRID, domain=upper,
+                   anchor="x"),
+        xaxis2=dict(range=[0, 1.0001], tickvals=[0, 0.25, 0.5, 0.75, 1], anchor="y2"),
+        yaxis2=dict(visible=False, domain=lower, anchor="x2"),
+        annotations=[dict(text=sum_label.format(total=float(alpha.sum())), xref="x2 domain", yref="y2 domain", x=0,
+                          y=1.02, showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=font_size))],
+    ))
 
 
 def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | None = None,
@@ -86,47 +100,53 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
     weighted = alpha[:, None] * H  # (N, n)
     bound = float(max(np.abs(weighted).max(), np.abs(step.a).max(), 1e-9))
     N, n = H.shape
-    fig = make_subplots(rows=2, cols=1, row_heights=[N / (N + 1.6), 1.6 / (N + 1.6)], vertical_spacing=0.06,
-                        shared_xaxes=True)
     dims = list(range(n))
-    fig.add_trace(go.Heatmap(
-        z=weighted, x=dims, y=list(range(N)), zmin=-bound, zmax=bound, colorscale=DIVERGING, reversescale=True,
-        customdata=np.dstack([H, np.repeat(alpha[:, None], n, axis=1)]),
-        text=[[label(tok)] * n for tok in src],
-        hovertemplate="%{text}, d = %{x}<br>α = %{customdata[1]:.4f}<br>h = %{customdata[0]:.4f}"
-                      "<br>α·h = %{z:.4f}<extra></extra>",
-        colorbar=dict(thickness=10, len=0.8, y=0.55), xgap=0.5, ygap=1,
-    ), row=1, col=1)
-    fig.add_trace(go.Heatmap(
-        z=[step.a], x=dims, y=[0], zmin=-bound, zmax=bound, colorscale=DIVERGING, reversescale=True,
-        showscale=False, hovertemplate="a<sub>t</sub>[%{x}] = %{z:.4f}<extra></extra>", xgap=0.5,
-    ), row=2, col=1)
-    fig.update_yaxes(tickmode="array", tickvals=list(range(N)),
-                     ticktext=[f"{label(tok)} · {a:.2f}" for tok, a in zip(src, alpha)],
-                     autorange="reversed", row=1, col=1)
-    fig.update_yaxes(tickmode="array", tickvals=[0], ticktext=[a_label], row=2, col=1)
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    fig.update_xaxes(title=dict(text="d"), dtick=1 if n <= 12 else None, row=2, col=1)
-    return finish(fig, title=title, height=height or min(900, 140 + 22 * (N + 2) * max(1, font_size // 14)),
-                  font_size=font_size)
+    shared = dict(zmin=-bound, zmax=bound, colorscale=DIVERGING, reversescale=True, xgap=0.5)
+    # Rows are named "i: token" (unique even when tokens repeat) so the hover can show the token
+    # without an N×n array of strings.
+    names = [f"{i + 1}: {label(tok)}" for i, tok in enumerate(src)]
+    rows = dict(
+        type="heatmap", z=weighted, x=dims, y=names, **shared, ygap=1,
+        customdata=compact(H),
+        hovertemplate="%{y}, d = %{x}<br>h = %{customdata:.4f}<br>α·h = %{z:.4f}<extra></extra>",
+        colorbar=dict(thickness=10, len=0.8, y=0.55),
+    )
+    total = dict(type="heatmap", z=compact(step.a[None, :]), x=dims, y=[0], **shared, showscale=False,
+                 xaxis="x2", yaxis="y2",
+                 hovertemplate="a<sub>t</sub>[%{x}] = %{z:.4f}<extra></extra>")
+    upper, lower = _strip_domains([N, 1.6], 0.06)
+    return figure([rows, total], layout(
+        title=title, height=height or min(900, 140 + 22 * (N + 2) * max(1, font_size // 14)), font_size=font_size,
+        xaxis=dict(showticklabels=False, matches="x2", anchor="y"),
+        yaxis=dict(type="category", tickmode="array", tickvals=names, autorange="reversed", domain=upper, anchor="x",
+                   ticktext=[f"{label(tok)} · {a:.2f}" for tok, a in zip(src, alpha)]),
+        xaxis2=dict(title=dict(text="d"), dtick=1 if n <= 12 else None, anchor="y2"),
+        yaxis2=dict(tickmode="array", tickvals=[0], ticktext=[a_label], domain=lower, anchor="x2"),
+    ))
 
 
 def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, title: str | None = None,
                  split_at: dict[str, int] | None = None) -> go.Figure:
     """Vectors as one-row heat strips sharing a colour scale (e.g. [a_t; s_t] above s̃_t)."""
     bound = float(max(max(np.abs(v).max() for _, v in vectors), 1e-9))
-    fig = make_subplots(rows=len(vectors), cols=1, vertical_spacing=0.25 / max(len(vectors), 1))
-    for row, (name, v) in enumerate(vectors, 1):
-        fig.add_trace(go.Heatmap(
-            z=[v], x=list(range(len(v))), y=[0], zmin=-bound, zmax=bound, colorscale=DIVERGING, reversescale=True,
-            showscale=row == 1, colorbar=dict(thickness=10), xgap=0.5,
+    domains = _strip_domains([1] * len(vectors), 0.25 / max(len(vectors), 1))
+    data, axes, shapes = [], {}, []
+    for row, ((name, v), domain) in enumerate(zip(vectors, domains), 1):
+        suffix = "" if row == 1 else str(row)
+        data.append(dict(
+            type="heatmap", z=[v], x=list(range(len(v))), y=[0], zmin=-bound, zmax=bound, colorscale=DIVERGING,
+            reversescale=True, showscale=row == 1, colorbar=dict(thickness=10), xgap=0.5,
+            xaxis=f"x{suffix}", yaxis=f"y{suffix}",
             hovertemplate=f"{label(name)}[%{{x}}] = %{{z:.4f}}<extra></extra>",
-        ), row=row, col=1)
-        fig.update_yaxes(tickmode="array", tickvals=[0], ticktext=[label(name, 40)], row=row, col=1)
-        fig.update_xaxes(showticklabels=False, row=row, col=1)
+        ))
+        axes[f"xaxis{suffix}"] = dict(showticklabels=False, anchor=f"y{suffix}")
+        axes[f"yaxis{suffix}"] = dict(tickmode="array", tickvals=[0], ticktext=[label(name, 40)], domain=domain,
+                                      anchor=f"x{suffix}")
         if split_at and name in split_at:  # the seam between the two halves of a concatenation
-            fig.add_vline(x=split_at[name] - 0.5, line=dict(color="black", width=4), row=row, col=1)
-    return finish(fig, title=title, height=70 + 62 * len(vectors) * max(1, font_size // 14), font_size=font_size)
+            shapes.append(dict(type="line", x0=split_at[name] - 0.5, x1=split_at[name] - 0.5, xref=f"x{suffix}",
+                               y0=0, y1=1, yref=f"y{suffix} domain", line=dict(color="black", width=4)))
+    return figure(data, layout(title=title, height=70 + 62 * len(vectors) * max(1, font_size // 14),
+                               font_size=font_size, shapes=shapes, **axes))
 
 
 def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None,
@@ -138,13 +158,15 @@ def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260,
     if step.token not in tokens:  # forced decoding: the given token may lie outside the top k
         tokens.append(step.token)
         probs.append(step.prob)
-    colours = [HIGHLIGHT if tok == step.token else ACCENT for tok in tokens]
-    fig = go.Figure(go.Bar(
-        y=list(range(len(tokens))), x=probs, orientation="h", marker_color=colours,
+    bars = dict(
+        type="bar", y=list(range(len(tokens))), x=probs, orientation="h",
+        marker=dict(color=[HIGHLIGHT if tok == step.token else ACCENT for tok in tokens]),
         text=[f"{p:.3f}" + (f"  ◀ {chosen_label}" if tok == step.token else "") for tok, p in zip(tokens, probs)],
         textposition="outside", cliponaxis=False, customdata=[label(tok) for tok in tokens],
         hovertemplate="%{customdata}: p = %{x:.4f}<extra></extra>",
+    )
+    return figure([bars], layout(
+        title=title, height=max(height, 60 + 34 * len(tokens)), font_size=font_size,
+        yaxis=token_axis(tokens, autorange="reversed"),
+        xaxis=dict(range=[0, 1.3], tickvals=[0, 0.25, 0.5, 0.75, 1], gridcolor=GRID),
     ))
-    fig.update_yaxes(**token_axis(tokens), autorange="reversed")
-    fig.update_xaxes(range=[0, 1.3], tickvals=[0, 0.25, 0.5, 0.75, 1], gridcolor="#eee")
-    return finish(fig, title=title, height=max(height, 60 + 34 * len(tokens)), font_size=font_size)
