@@ -33,12 +33,12 @@ event = show(fig, "alignment", lang, name=f"alignment-{model.name}", print_scale
 points = event.selection.points if event and event.selection else []
 if points:
     st.session_state[STEP] = int(points[0]["y"]) + 1
-    go_to(STEP_PAGE)
+    go_to(STEP_PAGE, step=str(st.session_state[STEP]))
 # The same jump without a mouse: pick a row, press the button.
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 row = left.selectbox(tr("step", lang), range(1, len(trace.steps) + 1), key="alignment_row",
                      format_func=lambda t: f"{t}: {trace.target_tokens[t - 1]}")
 if right.button(tr("open_step", lang, t=row), key="open_row"):
     st.session_state[STEP] = row
-    go_to(STEP_PAGE)
+    go_to(STEP_PAGE, step=str(row))
 show_card(model, lang)

@@ -7,6 +7,7 @@ import shutil
 import sys
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
@@ -54,10 +55,16 @@ def _keep_lang_in_url() -> None:
         st.query_params[LANG] = st.session_state[LANG]
 
 
-def go_to(page: str) -> None:
-    """st.switch_page without its default of clearing the URL, which fails while widgets are bound to it;
-    the bound values live on in session state and the next page's widgets put them back in the URL."""
-    st.switch_page(page, query_params={LANG: lang()} if lang() != "en" else {})
+def go_to(page: str, **values: str) -> None:
+    """st.switch_page without its default of clearing the URL, which fails while widgets are bound to it.
+    `values` (also set in session state by the caller) go into the new URL, so the next page's bound widgets
+    find them even when a browser rerun arrives before the page is drawn; a key bound to a widget of this
+    page cannot be set (Streamlit refuses), and then session state alone carries the values."""
+    base = {LANG: lang()} if lang() != "en" else {}
+    try:
+        st.switch_page(page, query_params={**base, **values})
+    except StreamlitAPIException:
+        st.switch_page(page, query_params=base)
 
 
 def classroom() -> bool:

@@ -157,7 +157,7 @@ if selected is not None:
                        file_name=f"trace-line{row['line']}.json")
     c4.button(tr("open_selected", lang), key="up_open", on_click=open_in_step_page, args=(name, row["source"]))
     if st.session_state.pop("_open_step", False):
-        go_to(STEP_PAGE)
+        go_to(STEP_PAGE, model=name, text=row["source"], step="1")
 
 if model.config.has_attention:
     st.subheader(tr("gallery", lang))

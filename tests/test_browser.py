@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 import pytest
 from browser_utils import CHART, CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, chart_data, screenshot
@@ -146,6 +147,7 @@ def test_upload_a_file_then_download_the_results(server, page, tmp_path):
     page.get_by_role("heading", name="Step by step").wait_for(timeout=30_000)
     wait_ready(page)
     assert page.locator(".st-key-text input").input_value() == lines[1]
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["text"] == [lines[1]]  # a link to share
     no_errors(page)
 
 
