@@ -1,4 +1,4 @@
-"""python -m bench [core …]: run the benchmarks and print their figures with the machine they ran on."""
+"""python -m bench [core | app | load …]: run the benchmarks and print their figures with the machine they ran on."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 
 import torch
 
-from . import app, core
+from . import app, core, load
 
-SUITES = {"core": core.run, "app": app.run}
+SUITES = {"core": core.run, "app": app.run, "load": load.run}
 
 
 def machine() -> str:

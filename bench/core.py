@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 import time
 
 from attention_core import list_pretrained, load_pretrained
 from attention_core.data.dates import make_splits
+
+from .harness import ROOT
 
 DATE_20 = "Tuesday, 24 Nov 2026"  # 20 characters
 SENTENCE_15 = "the children played in the garden behind the old house all afternoon with the dog"  # 15 words
@@ -51,8 +55,33 @@ def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat
     return {"model": model_name, "inputs": len(texts), "trace_batch_s": best, "loop_s": loop, "speedup": loop / best}
 
 
+LOAD_ALL = """
+import time
+from attention_core import list_pretrained, load_pretrained
+start = time.perf_counter()
+models = [load_pretrained(name) for name in list_pretrained()]
+print(len(models), time.perf_counter() - start)
+"""
+
+
+def load_all() -> dict:
+    """Loading every shipped model in a fresh interpreter (after the imports), and their size on disk."""
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", LOAD_ALL], capture_output=True, text=True, check=True,
+                             cwd=ROOT).stdout.split()
+        runs.append(float(out[1]))
+    sizes = {p.name: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) / 2**20
+             for p in sorted((ROOT / "pretrained").iterdir()) if p.is_dir()}
+    return {"models": int(out[0]), "load_s": statistics.median(runs), "total_mb": sum(sizes.values()),
+            "largest": max(sizes.items(), key=lambda kv: kv[1])}
+
+
 def run() -> list[str]:
     lines = []
+    m = load_all()
+    lines.append(f"loading all {m['models']} shipped models (fresh process, median of 3): {m['load_s']:.2f} s; "
+                 f"on disk {m['total_mb']:.1f} MB in all, largest {m['largest'][0]} {m['largest'][1]:.1f} MB")
     for model, text, what in [("dates-dot", DATE_20, "20-character date"),
                               ("en-es-dot", SENTENCE_15, "15-word sentence"),
                               ("en-es-dot", SENTENCE_60, "60-token input")]:
