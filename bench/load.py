@@ -45,11 +45,11 @@ class Classroom:
 
 
 def drawn_alpha(diagram: dict | None) -> np.ndarray | None:
-    """α_t as the classroom's diagram draws it: line i from h_i to a_t has width 0.5 + 14 α_t^i."""
+    """α_t as the classroom's diagram draws it: line "αi" from h_i to a_t has width 0.5 + 14 α_t^i."""
     if diagram is None:
         return None
-    lines = [d for d in diagram["data"] if d.get("mode") == "lines" and "α" in d.get("hovertemplate", "")]
-    return (np.array([d["line"]["width"] for d in lines]) - 0.5) / 14
+    lines = [s for s in diagram["layout"].get("shapes", []) if s.get("name", "").startswith("α")]
+    return (np.array([s["line"]["width"] for s in lines]) - 0.5) / 14
 
 
 async def _student(url: str, model: str, text: str, alphas: list[np.ndarray], deadline: float, arrival: float,

@@ -74,9 +74,9 @@ def test_vector_strip_marks_the_seam_of_the_concatenation(trace):
 def test_diagram_line_width_follows_alpha(trace):
     for t, step in enumerate(trace.steps, 1):
         fig = encoder_decoder_diagram(trace, t)
-        lines = [d for d in fig.data if d.mode == "lines" and d.hovertemplate and "α" in d.hovertemplate]
-        assert len(lines) == len(trace.source_tokens)
-        widths = np.array([d.line.width for d in lines])
+        lines = [s for s in fig.layout.shapes if s.name and s.name.startswith("α")]
+        assert [s.name for s in lines] == [f"α{i}" for i in range(1, len(trace.source_tokens) + 1)]
+        widths = np.array([s.line.width for s in lines])
         np.testing.assert_allclose(widths, 0.5 + 14 * step.alpha, rtol=1e-6)
         outputs = next(d for d in fig.data if d.mode == "text" and d.y[0] == 5.0)
         assert list(outputs.text[:t]) == [label(tok, 12) for tok in trace.target_tokens[:t]]
@@ -95,6 +95,7 @@ def test_no_attention_diagram_and_errors():
     trace = random_translator("none").trace("1 june")
     fig = encoder_decoder_diagram(trace, 1)
     assert not [d for d in fig.data if d.hovertemplate and "α" in (d.hovertemplate or "")]
+    assert not [s for s in fig.layout.shapes if s.name and s.name.startswith("α")]
     with pytest.raises(ValueError):
         alignment_heatmap(trace)
     with pytest.raises(ValueError):

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import BLUES, HIGHLIGHT, figure, label, layout, token_axis
+from .common import BLUES, HIGHLIGHT, colourbar_room, figure, label, layout, margins, text_width, tick_band, token_axis
 
 
 def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: bool = False,
@@ -44,11 +44,13 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
         shapes.append(dict(type="rect", x0=-0.5, x1=N - 0.5, y0=step - 1.5, y1=step - 0.5,
                            line=dict(color=HIGHLIGHT, width=3)))
     cell = max(22, 2 * font_size + 6)
-    top = (2 * font_size + 16) + (2 * font_size + 20 if title else 0)  # room for the tokens on top, then the title
+    angle = 0 if N < 30 else -60
+    top = tick_band([label(tok) for tok in src], font_size, angle=angle) + (2 * font_size + 10 if title else 0)
     return figure(data, layout(
-        title=title, height=height or max(240, 100 + cell * T), font_size=font_size,
-        margin=dict(l=10, r=10, t=top, b=10), shapes=shapes, **extra,
+        title=title, height=height or max(240, 100 + cell * T), font_size=font_size, shapes=shapes, **extra,
+        margin=margins(font_size, top=top, left=text_width([label(tok) for tok in tgt], font_size) + 8,
+                       right=colourbar_room(font_size) + font_size),  # the bar's title "α" above it
         xaxis=token_axis(src, side="top", showgrid=False, zeroline=False, range=[-0.5, N - 0.5],
-                         tickangle=0 if N < 30 else -60),
+                         tickangle=angle),
         yaxis=token_axis(tgt, showgrid=False, zeroline=False, range=[T - 0.5, -0.5]),  # row 1 on top
     ))

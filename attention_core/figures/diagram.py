@@ -22,11 +22,15 @@ def _scatter(**properties) -> dict:
     return dict(type="scatter", **properties)
 
 
-def _arrow(data: list, notes: list, x0, y0, x1, y1, *, colour: str, dash: bool = False, width: float = 2) -> None:
+def _line(x0, y0, x1, y1, *, colour: str, width: float, dash: str = "solid", name: str | None = None) -> dict:
+    return dict(type="line", x0=x0, y0=y0, x1=x1, y1=y1, layer="below", line=dict(color=colour, width=width, dash=dash),
+                **({"name": name} if name else {}))
+
+
+def _arrow(lines: list, notes: list, x0, y0, x1, y1, *, colour: str, dash: bool = False, width: float = 2) -> None:
     """A solid arrow, or a dotted line (an arrow head cannot be dotted)."""
     if dash:
-        data.append(_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip",
-                             line=dict(color=colour, width=width, dash="dot")))
+        lines.append(_line(x0, y0, x1, y1, colour=colour, width=width, dash="dot"))
         return
     notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
                       arrowhead=3, arrowsize=1.2, arrowwidth=width, arrowcolor=colour))
@@ -41,17 +45,19 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
     N, T = len(src), len(tgt)
     step = trace.steps[t - 1]
     xs, xd = list(range(N)), _decoder_x(T, N)
-    data, notes = [], []
+    data, notes, lines = [], [], []
     alpha = step.alpha if step.alpha is not None else np.zeros(N)
-    # Lines first, so that boxes sit on top of them.
+    # The lines are layout shapes (each can have its own width, and they cost the browser far less than
+    # one trace per line); a marker at the middle of each carries its hover text.
     if step.alpha is not None:
-        for i in range(N):
-            a = float(alpha[i])
-            data.append(_scatter(
-                x=[xs[i], xd[t - 1]], y=[Y_H + 0.25, Y_CONTEXT - 0.2], mode="lines",
-                line=dict(color=f"rgba(31,119,180,{0.08 + 0.92 * a:.3f})", width=0.5 + 14 * a),
-                hovertemplate=f"α<sub>t</sub><sup>{i + 1}</sup> = {a:.4f} ({label(src[i])})<extra></extra>",
-            ))
+        lines += [_line(xs[i], Y_H + 0.25, xd[t - 1], Y_CONTEXT - 0.2, name=f"α{i + 1}", width=0.5 + 14 * float(a),
+                        colour=f"rgba(31,119,180,{0.08 + 0.92 * float(a):.3f})") for i, a in enumerate(alpha)]
+        data.append(_scatter(
+            x=[(x + xd[t - 1]) / 2 for x in xs], y=[(Y_H + 0.25 + Y_CONTEXT - 0.2) / 2] * N, mode="markers",
+            marker=dict(size=10, color="rgba(0,0,0,0)"), customdata=[[label(tok), i + 1] for i, tok in enumerate(src)],
+            text=[f"{a:.4f}" for a in alpha],
+            hovertemplate="α<sub>t</sub><sup>%{customdata[1]}</sup> = %{text} (%{customdata[0]})<extra></extra>",
+        ))
         cx = xd[t - 1]
         data.append(_scatter(
             x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["context"]], textposition="middle right",
@@ -60,23 +66,20 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
         ))
         if trace.decoder == "bahdanau":  # query s_{t-1}; a_t feeds the RNN that makes s_t
             qx, qy = (xd[t - 2], Y_S) if t > 1 else (xs[-1], Y_H)
-            _arrow(data, notes, qx, qy - 0.25, cx, Y_CONTEXT + 0.2, colour=MUTED, dash=True)
-            _arrow(data, notes, cx, Y_CONTEXT + 0.2, xd[t - 1], Y_S - 0.3, colour=ACCENT)
+            _arrow(lines, notes, qx, qy - 0.25, cx, Y_CONTEXT + 0.2, colour=MUTED, dash=True)
+            _arrow(lines, notes, cx, Y_CONTEXT + 0.2, xd[t - 1], Y_S - 0.3, colour=ACCENT)
         else:  # Luong: query s_t, then [a_t; s_t] → s̃_t → ŷ_t
-            _arrow(data, notes, xd[t - 1] + 0.12, Y_S - 0.3, cx + 0.12, Y_CONTEXT + 0.22, colour=MUTED, dash=True)
-            _arrow(data, notes, cx - 0.12, Y_CONTEXT + 0.22, xd[t - 1] - 0.12, Y_OUT - 0.3, colour=ACCENT)
+            _arrow(lines, notes, xd[t - 1] + 0.12, Y_S - 0.3, cx + 0.12, Y_CONTEXT + 0.22, colour=MUTED, dash=True)
+            _arrow(lines, notes, cx - 0.12, Y_CONTEXT + 0.22, xd[t - 1] - 0.12, Y_OUT - 0.3, colour=ACCENT)
         notes.append(dict(x=cx + 0.25, y=(Y_CONTEXT + Y_S) / 2, text=names["query"], showarrow=False,
                           xanchor="left", font=dict(color=MUTED, size=max(font_size - 2, 9))))
     else:
         cx = xs[-1] + 0.9
         data.append(_scatter(x=[cx], y=[Y_CONTEXT], mode="markers+text", text=[names["fixed"]],
                              textposition="middle right", marker=dict(size=24, color=MUTED), hoverinfo="skip"))
-        data.append(_scatter(x=[xs[-1], cx], y=[Y_H + 0.25, Y_CONTEXT - 0.2], mode="lines",
-                             line=dict(color=MUTED, width=3), hoverinfo="skip"))
-        for k in range(T):
-            data.append(_scatter(x=[cx, xd[k]], y=[Y_CONTEXT + 0.2, Y_S - 0.3], mode="lines", hoverinfo="skip",
-                                 line=dict(color=HIGHLIGHT if k == t - 1 else "rgba(154,165,177,0.5)",
-                                           width=3 if k == t - 1 else 1.5)))
+        lines.append(_line(xs[-1], Y_H + 0.25, cx, Y_CONTEXT - 0.2, colour=MUTED, width=3))
+        lines += [_line(cx, Y_CONTEXT + 0.2, xd[k], Y_S - 0.3, width=3 if k == t - 1 else 1.5,
+                        colour=HIGHLIGHT if k == t - 1 else "rgba(154,165,177,0.5)") for k in range(T)]
     # The decoder's recurrence s_{t-1} → s_t.
     data.append(_scatter(x=xd, y=[Y_S] * T, mode="lines", line=dict(color="#cfd8e3", width=2), hoverinfo="skip"))
     # Encoder: tokens and h_i boxes shaded by α_t^i.
@@ -108,7 +111,7 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
                       color=[HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED) for k in range(T)]),
     ))
     return figure(data, layout(
-        title=title, height=height, font_size=font_size, annotations=notes,
+        title=title, height=height, font_size=font_size, annotations=notes, shapes=lines,
         xaxis=dict(visible=False, range=[-0.8, max(N - 1, xd[-1]) + (1.9 if step.alpha is None else 1.2)]),
         yaxis=dict(visible=False, range=[-0.6, Y_OUT + 0.6]),
     ))

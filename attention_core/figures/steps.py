@@ -8,7 +8,24 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import StepTrace, Trace
-from .common import ACCENT, DIVERGING, GRID, HIGHLIGHT, MUTED, SOFT, compact, figure, label, layout, token_axis
+from .common import (
+    ACCENT,
+    DIVERGING,
+    GRID,
+    HIGHLIGHT,
+    MUTED,
+    SOFT,
+    colourbar_room,
+    compact,
+    figure,
+    label,
+    layout,
+    margins,
+    number_room,
+    text_width,
+    tick_band,
+    token_axis,
+)
 
 
 def _step(trace: Trace, t: int) -> StepTrace:
@@ -50,9 +67,11 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
     if step.e is None:
         raise ValueError("a model without attention has no scores")
     src = trace.source_tokens
+    angle = 0 if len(src) < 30 else -60
     return figure([_token_bars(src, step.e, "e")], layout(
-        title=title, height=height, font_size=font_size,
-        xaxis=token_axis(src, tickangle=0 if len(src) < 30 else -60),
+        title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle),
+        margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
+                       bottom=tick_band([label(tok) for tok in src], font_size, angle=angle)),
         yaxis=dict(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED, gridcolor=GRID),
     ))
 
@@ -80,6 +99,8 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
     lower, upper = _strip_domains([0.74, 0.26], 0.22)[::-1]
     return figure([_token_bars(src, alpha, "α"), stacked], layout(
         title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
+        margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
+                       bottom=tick_band([], font_size), right=font_size / 2),  # half of the tick label "1"
         xaxis=token_axis(src, tickangle=0 if len(src) < 30 else -60, anchor="y"),
         yaxis=dict(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor=GRID, domain=upper,
                    anchor="x"),
@@ -115,11 +136,14 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
                  xaxis="x2", yaxis="y2",
                  hovertemplate="a<sub>t</sub>[%{x}] = %{z:.4f}<extra></extra>")
     upper, lower = _strip_domains([N, 1.6], 0.06)
+    ticktext = [f"{label(tok)} · {a:.2f}" for tok, a in zip(src, alpha)]
     return figure([rows, total], layout(
         title=title, height=height or min(900, 140 + 22 * (N + 2) * max(1, font_size // 14)), font_size=font_size,
+        margin=margins(font_size, title=bool(title), left=text_width(ticktext + [a_label], font_size) + 8,
+                       right=colourbar_room(font_size), bottom=2 * tick_band([], font_size), top=font_size / 2),
         xaxis=dict(showticklabels=False, matches="x2", anchor="y"),
         yaxis=dict(type="category", tickmode="array", tickvals=names, autorange="reversed", domain=upper, anchor="x",
-                   ticktext=[f"{label(tok)} · {a:.2f}" for tok, a in zip(src, alpha)]),
+                   ticktext=ticktext),
         xaxis2=dict(title=dict(text="d"), dtick=1 if n <= 12 else None, anchor="y2"),
         yaxis2=dict(tickmode="array", tickvals=[0], ticktext=[a_label], domain=lower, anchor="x2"),
     ))
@@ -145,8 +169,12 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
         if split_at and name in split_at:  # the seam between the two halves of a concatenation
             shapes.append(dict(type="line", x0=split_at[name] - 0.5, x1=split_at[name] - 0.5, xref=f"x{suffix}",
                                y0=0, y1=1, yref=f"y{suffix} domain", line=dict(color="black", width=4)))
-    return figure(data, layout(title=title, height=70 + 62 * len(vectors) * max(1, font_size // 14),
-                               font_size=font_size, shapes=shapes, **axes))
+    return figure(data, layout(
+        title=title, height=70 + 62 * len(vectors) * max(1, font_size // 14), font_size=font_size, shapes=shapes,
+        margin=margins(font_size, title=bool(title), left=text_width([label(n, 40) for n, _ in vectors], font_size) + 8,
+                       right=colourbar_room(font_size)),
+        **axes,
+    ))
 
 
 def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None,
@@ -167,6 +195,8 @@ def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260,
     )
     return figure([bars], layout(
         title=title, height=max(height, 60 + 34 * len(tokens)), font_size=font_size,
+        margin=margins(font_size, title=bool(title), left=text_width([label(tok) for tok in tokens], font_size) + 8,
+                       bottom=tick_band([], font_size)),
         yaxis=token_axis(tokens, autorange="reversed"),
         xaxis=dict(range=[0, 1.3], tickvals=[0, 0.25, 0.5, 0.75, 1], gridcolor=GRID),
     ))
