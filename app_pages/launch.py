@@ -1,0 +1,45 @@
+"""`python -m app_pages.launch [options of streamlit run]`: `streamlit run app.py`, with the heavy
+imports (torch, pandas, the attention core) done as soon as the server is listening.
+
+With a plain `streamlit run` they wait for the first browser session and add ~1.5 s to its first
+chart; done here they overlap with the browser loading the page. They wait for the server first:
+started earlier they would compete with its own start for the interpreter (bench/app.py measures
+the cold start both ways).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _warm() -> None:
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.runtime import RuntimeState
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
+            break
+        time.sleep(0.05)
+    import pandas  # noqa: F401
+    import torch  # noqa: F401
+
+    import attention_core.figures
+    import attention_core.translator  # noqa: F401
+
+
+def main() -> int:
+    threading.Thread(target=_warm, name="warm-imports", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
