@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import ACCENT, BLUES, HIGHLIGHT, MUTED, figure, label, layout
+from .common import ACCENT, BLUES, HIGHLIGHT, MUTED, figure, label, layout, text_width
 
 Y_TOKEN, Y_H, Y_CONTEXT, Y_S, Y_OUT = 0.0, 1.0, 2.55, 4.0, 5.0
 
@@ -16,6 +16,15 @@ def _decoder_x(T: int, N: int) -> list[float]:
     if T == 1:
         return [(N - 1) / 2]
     return [k * (N - 1) / (T - 1) for k in range(T)] if N > 1 else [float(k) for k in range(T)]
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(n: int) -> str:
+    """An index as Unicode subscript digits: Plotly draws plain text in half the time of <sub> markup,
+    and a diagram has one label per token and per step."""
+    return str(n).translate(_SUBSCRIPT)
 
 
 def _scatter(**properties) -> dict:
@@ -85,7 +94,7 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
     # Encoder: tokens and h_i boxes shaded by α_t^i.
     box_font = max(8, min(font_size, int(1100 / max(N, T) / 2.6)))  # box labels shrink as boxes multiply
     data.append(_scatter(
-        x=xs, y=[Y_H] * N, mode="markers+text", text=[f"h<sub>{i + 1}</sub>" for i in range(N)],
+        x=xs, y=[Y_H] * N, mode="markers+text", text=[f"h{_sub(i + 1)}" for i in range(N)],
         textposition="middle center",
         textfont=dict(size=box_font, color=["white" if a > 0.5 else "black" for a in alpha]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(N, 1))), color=alpha, cmin=0, cmax=1,
@@ -94,24 +103,30 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
         hovertemplate="%{customdata[0]}" + ("<br>α = %{customdata[1]:.4f}" if step.alpha is not None else "")
                       + "<extra></extra>",
     ))
-    data.append(_scatter(x=xs, y=[Y_TOKEN] * N, mode="text", text=[label(tok, 12) for tok in src],
-                         textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))
+    # Token rows: when neighbours would overlap, every other label moves down (source) or up (output).
+    src_labels, tgt_labels = [label(tok, 12) for tok in src], [label(tok, 12) for tok in tgt]
+    px_per_unit = 900 / (max(N - 1, xd[-1]) + 2.0)  # for a plot about 900 px wide
+    src_dense = N > 1 and text_width(src_labels, font_size + 2) > 0.92 * px_per_unit
+    tgt_dense = T > 1 and text_width(tgt_labels, font_size + 4) > 0.92 * px_per_unit * (xd[1] - xd[0])
+    data.append(_scatter(x=xs, y=[Y_TOKEN - (0.4 if src_dense and i % 2 else 0) for i in range(N)], mode="text",
+                         text=src_labels, textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))
     # Decoder: s_k boxes; outputs so far, the one of step t highlighted, later ones not yet known.
     box_colour = [HIGHLIGHT if k == t - 1 else (ACCENT if k < t - 1 else "#e8edf3") for k in range(T)]
     data.append(_scatter(
-        x=xd, y=[Y_S] * T, mode="markers+text", text=[f"s<sub>{k + 1}</sub>" for k in range(T)],
+        x=xd, y=[Y_S] * T, mode="markers+text", text=[f"s{_sub(k + 1)}" for k in range(T)],
         textposition="middle center",
         textfont=dict(size=box_font, color=["white" if k < t else "#666" for k in range(T)]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(T, 1))), color=box_colour), hoverinfo="skip",
     ))
-    outs = [label(tgt[k], 12) if k < t else "·" for k in range(T)]
+    outs = [tgt_labels[k] if k < t else "·" for k in range(T)]
     data.append(_scatter(
-        x=xd, y=[Y_OUT] * T, mode="text", text=outs, hoverinfo="skip",
+        x=xd, y=[Y_OUT + (0.4 if tgt_dense and k % 2 else 0) for k in range(T)], mode="text", text=outs,
+        hoverinfo="skip",
         textfont=dict(size=font_size + 4,
                       color=[HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED) for k in range(T)]),
     ))
     return figure(data, layout(
         title=title, height=height, font_size=font_size, annotations=notes, shapes=lines,
         xaxis=dict(visible=False, range=[-0.8, max(N - 1, xd[-1]) + (1.9 if step.alpha is None else 1.2)]),
-        yaxis=dict(visible=False, range=[-0.6, Y_OUT + 0.6]),
+        yaxis=dict(visible=False, range=[-0.6 - (0.4 if src_dense else 0), Y_OUT + 0.6 + (0.4 if tgt_dense else 0)]),
     ))
