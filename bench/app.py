@@ -14,18 +14,10 @@ import psutil
 from attention_core import list_pretrained, load_pretrained
 from attention_core.data.dates import make_splits
 
-from .harness import ROOT, app_server, chromium, wait_idle
+from .harness import ROOT, app_server, chromium, median_ms, p95_ms, wait_idle
 
 LONG_SENTENCE = ("the candidate conceded after enough votes had come in to show that he would lose and the vote in "
                  "new hampshire often decides the outcome of the presidential election")  # en-es-dot: 29 × 30
-
-
-def _median_ms(values: list[float]) -> float:
-    return 1000 * statistics.median(values)
-
-
-def _p95_ms(values: list[float]) -> float:
-    return 1000 * sorted(values)[int(0.95 * (len(values) - 1))]
 
 
 def trace_shape(model_name: str, text: str) -> tuple[int, int]:
@@ -49,7 +41,7 @@ def apptest_step_rerun(model_name: str, text: str, changes: int = 40) -> dict:
         at.run()
         times.append(time.perf_counter() - start)
         assert not at.exception, at.exception
-    return {"median_ms": _median_ms(times), "p95_ms": _p95_ms(times), "steps": T}
+    return {"median_ms": median_ms(times), "p95_ms": p95_ms(times), "steps": T}
 
 
 def _ws_bytes(page) -> list[int]:
@@ -111,15 +103,14 @@ def browser_metrics(model_name: str, text: str, repaints: int = 20) -> dict:
             counter[0] = 0
             times = _repaints(page, ["alpha", "output"], repaints)
             out["bytes_per_step"] = counter[0] / repaints
-            out["repaint_alpha_median_ms"], out["repaint_alpha_p95_ms"] = (_median_ms(times["alpha"]),
-                                                                           _p95_ms(times["alpha"]))
-            out["repaint_all_median_ms"], out["repaint_all_p95_ms"] = (_median_ms(times["output"]),
-                                                                       _p95_ms(times["output"]))
+            for name, key in (("alpha", "alpha"), ("all", "output")):
+                out[f"repaint_{name}_median_ms"] = median_ms(times[key])
+                out[f"repaint_{name}_p95_ms"] = p95_ms(times[key])
             page.goto(f"{url}/?classroom=true&{query}")
             wait_idle(page)
             times = _repaints(page, ["diagram"], repaints)
-            out["repaint_classroom_median_ms"], out["repaint_classroom_p95_ms"] = (_median_ms(times["diagram"]),
-                                                                                   _p95_ms(times["diagram"]))
+            out["repaint_classroom_median_ms"] = median_ms(times["diagram"])
+            out["repaint_classroom_p95_ms"] = p95_ms(times["diagram"])
     return out
 
 

@@ -10,7 +10,7 @@ import time
 from attention_core import list_pretrained, load_pretrained
 from attention_core.data.dates import make_splits
 
-from .harness import ROOT
+from .harness import ROOT, median_ms, p95_ms
 
 DATE_20 = "Tuesday, 24 Nov 2026"  # 20 characters
 SENTENCE_15 = "the children played in the garden behind the old house all afternoon with the dog"  # 15 words
@@ -32,15 +32,11 @@ def _times(fn, repeat: int, warmup: int = 10) -> list[float]:
     return out
 
 
-def _p95(values: list[float]) -> float:
-    return sorted(values)[int(0.95 * (len(values) - 1))]
-
-
 def trace_latency(model_name: str, text: str, repeat: int = 300) -> dict:
     model = load_pretrained(model_name)
     times = _times(lambda: model.trace(text), repeat)
     return {"model": model_name, "input": text, "tokens": len(model.source_ids(text)),
-            "median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * _p95(times)}
+            "median_ms": median_ms(times), "p95_ms": p95_ms(times)}
 
 
 def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat: int = 3) -> dict:

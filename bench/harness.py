@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -20,6 +21,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def median_ms(seconds: list[float]) -> float:
+    return 1000 * statistics.median(seconds)
+
+
+def p95_ms(seconds: list[float]) -> float:
+    return 1000 * sorted(seconds)[int(0.95 * (len(seconds) - 1))]
 
 
 def free_port() -> int:

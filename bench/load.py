@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import statistics
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import psutil
 from attention_core import load_pretrained
 from attention_core.data.dates import make_splits
 
-from .harness import ROOT, app_server
+from .harness import ROOT, app_server, median_ms, p95_ms
 from .ws_client import Session, slider_state
 
 MODELS = ["dates-dot", "dates-bahdanau", "dates-general", "dates-location"]  # students pick different models
@@ -37,11 +36,11 @@ class Classroom:
 
     @property
     def p95_ms(self) -> float:
-        return 1000 * sorted(self.latencies)[int(0.95 * (len(self.latencies) - 1))]
+        return p95_ms(self.latencies)
 
     @property
     def median_ms(self) -> float:
-        return 1000 * statistics.median(self.latencies)
+        return median_ms(self.latencies)
 
 
 def drawn_alpha(diagram: dict | None) -> np.ndarray | None:

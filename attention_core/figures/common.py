@@ -86,7 +86,7 @@ def layout(*, title: str | None = None, height: int = 300, font_size: int = 14, 
     return {
         "title": dict(x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8),
                       font=dict(size=font_size + 2), **({"text": label(title, 200)} if title else {})),
-        "height": height, "margin": margin or dict(l=10, r=10, t=44 if title else 10, b=10),
+        "height": height, "margin": margin or margins(font_size, title=bool(title)),
         "font": dict(family=FONT, size=font_size), "plot_bgcolor": "white", "paper_bgcolor": "white",
         "hoverlabel": dict(font=dict(family=FONT, size=font_size)), "showlegend": False,
         **{key: value for key, value in more.items() if not (isinstance(value, list) and not value)},
