@@ -43,6 +43,10 @@ def token_axis(tokens: list[str], **more) -> dict:
     return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[label(t) for t in tokens], **more)
 
 
+# The plot area of a chart on a wide page at 1280–1400 px, less its margins: what label sizes are fitted to.
+PLOT_WIDTH = 800
+
+
 def text_width(texts, font_size: int) -> float:
     """A generous estimate of the widest text's rendered width in px: wide (CJK) characters one em,
     others 0.56 em (markup tags not counted)."""
@@ -90,7 +94,15 @@ def layout(*, title: str | None = None, height: int = 300, font_size: int = 14, 
         "font": dict(family=FONT, size=font_size), "plot_bgcolor": "white", "paper_bgcolor": "white",
         "hoverlabel": dict(font=dict(family=FONT, size=font_size)), "showlegend": False,
         **{key: value for key, value in more.items() if not (isinstance(value, list) and not value)},
+        # Plotly's default on a numeric axis, "hide past div", measures every tick label again after each
+        # one is placed (quadratic in the labels): a sixth of the browser's time per step. The margins
+        # above already hold the labels, so none can pass the figure's edge.
+        **{axis: {"ticklabeloverflow": "allow", **more.get(axis, {})} for axis in _axes(more)},
     }
+
+
+def _axes(more: dict) -> list[str]:
+    return sorted({"xaxis", "yaxis"} | {key for key in more if re.fullmatch(r"[xy]axis\d*", key)})
 
 
 def compact(values: np.ndarray) -> np.ndarray:

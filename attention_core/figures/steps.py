@@ -14,6 +14,7 @@ from .common import (
     GRID,
     HIGHLIGHT,
     MUTED,
+    PLOT_WIDTH,
     SOFT,
     colourbar_room,
     compact,
@@ -39,11 +40,17 @@ def _bar_colours(values: np.ndarray) -> list[str]:
     return [HIGHLIGHT if i == top else ACCENT for i in range(len(values))]
 
 
-def _token_bars(src: list[str], values: np.ndarray, symbol: str, **more) -> dict:
-    """One bar per source token, its value written above it."""
+def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: int = 14, **more) -> dict:
+    """One bar per source token, its value written above it, every value in one size that fits its slot.
+
+    The size is chosen here, not by Plotly (constraintext): Plotly measures and shrinks each label on
+    every redraw, a third of the chart's time, and leaves a row of mismatched sizes."""
+    text = [f"{v:.2f}" for v in values]
+    size = max(7, min(font_size, int(0.9 * PLOT_WIDTH / max(len(src), 1) / (0.56 * max(map(len, text), default=1)))))
     return dict(
         type="bar", x=list(range(len(src))), y=values, marker=dict(color=_bar_colours(values)),
-        text=[f"{v:.2f}" for v in values], textposition="outside", cliponaxis=False,
+        text=text, textposition="outside", cliponaxis=False, constraintext="none", textangle=0,
+        textfont=dict(size=size),
         customdata=[[label(tok), i + 1] for i, tok in enumerate(src)],
         hovertemplate=f"i = %{{customdata[1]}}: %{{customdata[0]}}<br>{symbol} = %{{y:.4f}}<extra></extra>", **more,
     )
@@ -68,7 +75,7 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
         raise ValueError("a model without attention has no scores")
     src = trace.source_tokens
     angle = 0 if len(src) < 30 else -60
-    return figure([_token_bars(src, step.e, "e")], layout(
+    return figure([_token_bars(src, step.e, "e", font_size=font_size)], layout(
         title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle),
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band([label(tok) for tok in src], font_size, angle=angle)),
@@ -92,12 +99,15 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
         base=np.concatenate([[0.0], np.cumsum(alpha[order])[:-1]]), xaxis="x2", yaxis="y2",
         marker=dict(color=[palette[min(rank, len(palette) - 1)] for rank in range(len(order))],
                     line=dict(color="white", width=1)),
-        text=[label(src[i]) if alpha[i] > 0.06 else "" for i in order], textposition="inside",
-        insidetextanchor="middle", customdata=[[label(src[i]), int(i) + 1] for i in order],
+        # A segment names its token only where the name fits (Plotly would measure and shrink each one).
+        text=[label(src[i]) if text_width([label(src[i])], font_size) + 6 < alpha[i] * PLOT_WIDTH else ""
+              for i in order],
+        textposition="inside", insidetextanchor="middle", constraintext="none", textangle=0,
+        textfont=dict(size=font_size), customdata=[[label(src[i]), int(i) + 1] for i in order],
         hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
     )
     lower, upper = _strip_domains([0.74, 0.26], 0.22)[::-1]
-    return figure([_token_bars(src, alpha, "α"), stacked], layout(
+    return figure([_token_bars(src, alpha, "α", font_size=font_size), stacked], layout(
         title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band([], font_size), right=font_size / 2),  # half of the tick label "1"
@@ -122,12 +132,12 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
     bound = float(max(np.abs(weighted).max(), np.abs(step.a).max(), 1e-9))
     N, n = H.shape
     dims = list(range(n))
-    shared = dict(zmin=-bound, zmax=bound, colorscale=DIVERGING, reversescale=True, xgap=0.5)
+    shared = dict(zmin=-bound, zmax=bound, colorscale=DIVERGING, reversescale=True)
     # Rows are named "i: token" (unique even when tokens repeat) so the hover can show the token
     # without an N×n array of strings.
     names = [f"{i + 1}: {label(tok)}" for i, tok in enumerate(src)]
     rows = dict(
-        type="heatmap", z=weighted, x=dims, y=names, **shared, ygap=1,
+        type="heatmap", z=weighted, x=dims, y=names, **shared,
         customdata=compact(H),
         hovertemplate="%{y}, d = %{x}<br>h = %{customdata:.4f}<br>α·h = %{z:.4f}<extra></extra>",
         colorbar=dict(thickness=10, len=0.8, y=0.55),
@@ -159,7 +169,7 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
         suffix = "" if row == 1 else str(row)
         data.append(dict(
             type="heatmap", z=[v], x=list(range(len(v))), y=[0], zmin=-bound, zmax=bound, colorscale=DIVERGING,
-            reversescale=True, showscale=row == 1, colorbar=dict(thickness=10), xgap=0.5,
+            reversescale=True, showscale=row == 1, colorbar=dict(thickness=10),
             xaxis=f"x{suffix}", yaxis=f"y{suffix}",
             hovertemplate=f"{label(name)}[%{{x}}] = %{{z:.4f}}<extra></extra>",
         ))
