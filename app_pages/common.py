@@ -9,6 +9,7 @@ import sys
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app_pages.live_chart import live_chart
 from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
@@ -178,8 +179,9 @@ def trace_or_stop(model, text: str, lang_: str, **options) -> Trace:
 
 def show_card(model, lang_: str) -> None:
     if model.folder is not None and (model.folder / "card.md").is_file():
-        with st.expander(t("model_card", lang_)):
-            st.markdown((model.folder / "card.md").read_text(encoding="utf-8"))
+        with st.expander(t("model_card", lang_), key="model_card", on_change="rerun") as box:
+            if box.open:
+                st.markdown((model.folder / "card.md").read_text(encoding="utf-8"))
 
 
 def can_draw_images() -> bool:
@@ -187,11 +189,22 @@ def can_draw_images() -> bool:
     return shutil.which("chromium") is not None or shutil.which("chromium-browser") is not None
 
 
-def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, **chart_options):
-    """st.plotly_chart plus an export menu (PNG, SVG, standalone HTML), each file made only when clicked."""
-    event = st.plotly_chart(fig, key=key, width="stretch", **chart_options)
+def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, live: bool = False,
+         **chart_options):
+    """A chart plus an export menu (PNG, SVG, standalone HTML), each file made only when clicked.
+
+    live: a chart the browser updates in place (live_chart), for figures that change with every step;
+    it has no selection events."""
+    if live:
+        live_chart(fig, key)
+        event = None
+    else:
+        event = st.plotly_chart(fig, key=key, width="stretch", **chart_options)
     stem = re.sub(r"[^\w.-]+", "_", name or key)[:80]
-    with st.popover(t("export", lang_), width="content"):
+    # The menu's buttons exist only while it is open: closed, it costs a step change one element, not four.
+    with st.popover(t("export", lang_), width="content", key=f"{key}_export", on_change="rerun") as menu:
+        if not menu.open:
+            return event
         if can_draw_images():
             scale = PRINT_SCALE if print_scale else 2
             st.download_button("PNG", data=lambda: figure_image(fig, "png", scale=scale), file_name=f"{stem}.png",

@@ -115,7 +115,7 @@ def stage_diagram(trace, t, lang, fs):
         st.caption(tr("diagram_caption", lang))
     names = {"query": tr("query_word", lang), "fixed": tr("fixed_word", lang)}
     fig = encoder_decoder_diagram(trace, t, font_size=fs, names=names, height=470 if classroom() else 430)
-    show(fig, "diagram", lang, name=f"diagram-step{t}")
+    show(fig, "diagram", lang, name=f"diagram-step{t}", live=True)
 
 
 def stage_scores(trace, t, lang, fs):
@@ -132,7 +132,7 @@ def stage_scores(trace, t, lang, fs):
         scale = r"\frac{1}{\sqrt{n}}" if trace.score == "scaled_dot" else ""
         worked = rf"= {scale}\left[{terms} + \dots\right]"
     st.latex(rf"{formula} \qquad e_t^{{{i + 1}}} {worked} = {step.e[i]:.3f}")
-    show(score_bars(trace, t, font_size=fs), "scores", lang, name=f"scores-step{t}")
+    show(score_bars(trace, t, font_size=fs), "scores", lang, name=f"scores-step{t}", live=True)
 
 
 def stage_alpha(trace, t, lang, fs):
@@ -144,7 +144,8 @@ def stage_alpha(trace, t, lang, fs):
              rf"\frac{{\exp(e_t^{{{i + 1}}})}}{{\sum_{{j=1}}^{{{len(step.alpha)}}} \exp(e_t^j)}} = "
              rf"\frac{{\exp({step.e[i]:.3f})}}{{\sum_j \exp(e_t^j)}} = {step.alpha[i]:.4f}, \quad "
              rf"\sum_i \alpha_t^i = {step.alpha.sum():.4f}")
-    show(alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang)), "alpha", lang, name=f"alpha-step{t}")
+    show(alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang)), "alpha", lang, name=f"alpha-step{t}",
+         live=True)
 
 
 def stage_context(trace, t, lang, fs):
@@ -156,7 +157,7 @@ def stage_context(trace, t, lang, fs):
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(step.alpha)}}} \alpha_t^i h_i = {terms} + \dots = {vec_tex(step.a)}"
              rf"\in \mathbb{{R}}^{{{len(step.a)}}}")
     show(context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang)), "context", lang,
-         name=f"context-step{t}")
+         name=f"context-step{t}", live=True)
 
 
 def stage_output(trace, t, lang, fs):
@@ -171,10 +172,11 @@ def stage_output(trace, t, lang, fs):
     n = len(step.s)
     name = f"[{first}; s_t]"
     show(vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: n}, font_size=fs,
-                      title=tr("vectors_title", lang)), "vectors", lang, name=f"vectors-step{t}")
+                      title=tr("vectors_title", lang)), "vectors", lang, name=f"vectors-step{t}", live=True)
     chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
     title = tr("top_k", lang, k=len(step.top_k))
-    show(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title), "output", lang, name=f"output-step{t}")
+    show(output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title), "output", lang, name=f"output-step{t}",
+         live=True)
 
 
 def stage_fixed_context(trace, t, lang, fs):
@@ -187,7 +189,10 @@ def stage_fixed_context(trace, t, lang, fs):
 
 def numbers_table(trace, t, lang) -> None:
     step = trace.steps[t - 1]
-    with st.expander(tr("numbers_table", lang)):
+    # Filled only while open: the table changes with every step, and a closed one should cost nothing.
+    with st.expander(tr("numbers_table", lang), key="numbers_table", on_change="rerun") as box:
+        if not box.open:
+            return
         st.dataframe(pd.DataFrame({
             tr("col_position", lang): range(1, len(trace.source_tokens) + 1),
             tr("col_token", lang): trace.source_tokens,

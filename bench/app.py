@@ -14,7 +14,7 @@ import psutil
 from attention_core import list_pretrained, load_pretrained
 from attention_core.data.dates import make_splits
 
-from .harness import ROOT, app_server, chromium, median_ms, p95_ms, wait_idle
+from .harness import CHART, ROOT, app_server, chromium, median_ms, p95_ms, wait_idle
 
 LONG_SENTENCE = ("the candidate conceded after enough votes had come in to show that he would lose and the vote in "
                  "new hampshire often decides the outcome of the presidential election")  # en-es-dot: 29 × 30
@@ -83,7 +83,7 @@ def cold_start(page) -> float:
     started = {}
     with app_server(on_start=lambda p: started.setdefault("t", time.perf_counter())) as url:
         page.goto(f"{url}/")
-        page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot .main-svg", timeout=120_000)
+        page.wait_for_selector(CHART, timeout=120_000)
         seconds = time.perf_counter() - started["t"]
     page.goto("about:blank")
     return seconds

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
+CHART = ".js-plotly-plot .main-svg"  # st.plotly_chart and the live charts (app_pages/live_chart.py)
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 

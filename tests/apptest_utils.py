@@ -32,16 +32,28 @@ def decode(value):
     return value
 
 
+def _figures(at: AppTest) -> dict[str, str]:
+    """Every chart's figure as JSON, by its key: st.plotly_chart's spec, or a live chart's data
+    (app_pages/live_chart.py, a v2 component that AppTest lists by its proto)."""
+    figures = {}
+    for element in at.main:  # in page order; an element id is "$$ID-<hash>-<key>"
+        if element.type == "plotly_chart":
+            figures[element.proto.id.split("-", 2)[-1]] = element.proto.spec
+        elif element.type == "bidi_component":
+            figures[element.proto.id.split("-", 2)[-1]] = json.loads(element.proto.json)["figure"]
+    return figures
+
+
 def chart(at: AppTest, key: str) -> dict:
-    """The Plotly figure (as a dict, arrays decoded) of the chart with st.plotly_chart(..., key=key)."""
-    for element in at.get("plotly_chart"):
-        if element.proto.id.endswith(f"-{key}"):
-            return decode(json.loads(element.proto.spec))
-    raise AssertionError(f"no chart with key {key!r}; have {chart_keys(at)}")
+    """The Plotly figure (as a dict, arrays decoded) of the chart shown with key `key`."""
+    figures = _figures(at)
+    if key not in figures:
+        raise AssertionError(f"no chart with key {key!r}; have {sorted(figures)}")
+    return decode(json.loads(figures[key]))
 
 
 def chart_keys(at: AppTest) -> list[str]:
-    return [e.proto.id.rsplit("-", 1)[-1] for e in at.get("plotly_chart")]
+    return list(_figures(at))
 
 
 def texts(at: AppTest) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from apptest_utils import app, chart, chart_keys, texts
@@ -96,7 +99,7 @@ def test_bad_input_gets_a_message_not_a_traceback(text):
     at = app(text=text)
     at.run()
     assert not at.exception
-    assert at.warning and not at.get("plotly_chart")
+    assert at.warning and not chart_keys(at)
 
 
 def test_classroom_mode_shows_one_figure_at_a_time():
@@ -126,3 +129,33 @@ def test_changing_the_step_never_runs_the_model_again(monkeypatch):
         at.slider(key="step").set_value(step).run()
         assert not at.exception and at.slider(key="step").value == step
     assert first >= 1 and len(calls) == first  # the trace came from the cache every time
+
+
+def test_step_figures_are_live_charts_with_plotly_js_served_here():
+    """The step figures go to a component that updates them in place; plotly.js is this server's copy
+    of the plotly package's own file (no CDN)."""
+    import plotly
+
+    from app_pages import live_chart
+
+    at = app()
+    at.run()
+    assert [e.proto.id.split("-", 2)[-1] for e in at.get("bidi_component")] == chart_keys(at)
+    url = json.loads(at.get("bidi_component")[0].proto.json)["plotly_url"]
+    assert url.startswith("/app/static/plotly.min.js")
+    served = live_chart.STATIC / "plotly.min.js"
+    assert served.read_bytes() == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+
+
+def test_without_static_serving_the_step_figures_are_plain_charts():
+    from streamlit import config
+
+    config.set_option("server.enableStaticServing", False)
+    try:
+        at = app()
+        at.run()
+    finally:
+        config.set_option("server.enableStaticServing", True)
+    assert not at.exception and not at.get("bidi_component")
+    assert [e.proto.id.split("-", 2)[-1] for e in at.get("plotly_chart")] == chart_keys(at)
+    assert len(chart_keys(at)) == 6

@@ -8,6 +8,8 @@ import urllib.parse
 import pytest
 from browser_utils import CHART, CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, chart_data, screenshot
 
+from attention_core import load_pretrained
+
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by requirements-dev.txt")
 
@@ -56,10 +58,14 @@ def test_type_step_switch_language(server, page):
     page.wait_for_function("document.querySelectorAll('.st-key-scores .js-plotly-plot')[0]"
                            ".data[0].x.length === 26", timeout=30_000)
     before = chart_data(page, "alpha")
+    page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe = 'kept'")
     page.get_by_role("button", name=re.compile("Next")).click()
     page.wait_for_function("(b) => JSON.stringify(Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
                            "._fullData[0].y)) !== JSON.stringify(b)", arg=before, timeout=30_000)
-    assert chart_data(page, "alpha") != before
+    alpha = load_pretrained("dates-dot").trace("Tuesday, November 24, 2026").steps[1].alpha
+    assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)  # step 2's α_t, drawn
+    # ... into the same graph, updated in place (Plotly.react), not a new one drawn from scratch
+    assert page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe") == "kept"
     page.wait_for_url(re.compile(r"step=2"), timeout=30_000)  # the step is in the URL
     page.get_by_text("한국어").click()
     page.get_by_role("heading", name="단계별 보기").wait_for(timeout=30_000)

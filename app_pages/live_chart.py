@@ -1,0 +1,90 @@
+"""A Plotly chart that stays mounted while its figure changes (a Streamlit v2 component).
+
+st.plotly_chart's element id hashes the figure, so each step change unmounts every chart and the
+browser draws each from scratch: ~70 ms of Plotly per figure, six figures per step. This component
+keeps one graph per key and hands it the new figure through Plotly.react. plotly.js is the copy in
+the installed plotly package, served by this server (server.enableStaticServing): no CDN.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import plotly
+import plotly.io as pio
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"  # served at <base url>/app/static/ by Streamlit
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+# The look st.plotly_chart gives a figure in Streamlit's light theme (its frontend swaps the figure's
+# "streamlit" template for this), so that these charts match the ones on the other pages. It also
+# replaces the ~9 KB Plotly template each figure would otherwise carry to the browser on every step.
+TEXT, LINE, HEADING, BACKGROUND = "#808495", "#e6eaf1", "#2F2D2B", "#FFFFFF"
+AXIS = dict(zerolinecolor=LINE, gridcolor=LINE, tickcolor=LINE, tickfont=dict(color=TEXT, size=12),
+            minor=dict(gridcolor=LINE), automargin=True)
+LOOK = dict(
+    data=dict(scatter=[dict(type="scatter", marker=dict(line=dict(width=0)))]),
+    layout=dict(
+        colorway=["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a",
+                  "#6d3fc0", "#d5dae5"],
+        font=dict(color=TEXT, size=12, weight=400),
+        title=dict(font=dict(family='"Source Sans", sans-serif', size=16, color=HEADING), pad=dict(l=4),
+                   xanchor="left", x=0),
+        legend=dict(title=dict(font=dict(size=12, color=TEXT), side="top"), valign="top",
+                    bordercolor="transparent", borderwidth=0, font=dict(size=12, color="#262730")),
+        paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND,
+        xaxis=dict(AXIS, showgrid=False, zeroline=False, title=dict(font=dict(color=TEXT, size=14), standoff=20)),
+        yaxis=dict(AXIS, ticklabelposition="outside", title=dict(font=dict(color=TEXT, size=14), standoff=24)),
+        margin=dict(pad=8, r=0, l=0),
+        hoverlabel=dict(bgcolor=BACKGROUND, bordercolor="#DCD8D4", font=dict(color=TEXT, size=12)),
+        coloraxis=dict(colorbar=dict(thickness=16, xpad=24, ticklabelposition="outside", outlinecolor="transparent",
+                                     outlinewidth=8, len=0.75, y=0.5745,
+                                     title=dict(font=dict(color=TEXT, size=14)), tickfont=dict(color=TEXT, size=12))),
+    ),
+)
+
+_component = st.components.v2.component(
+    "attention_explorer_live_chart",
+    js=(Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
+    isolate_styles=False,  # plotly.js puts its styles in the document's head
+)
+
+
+def plotly_js_url() -> str | None:
+    """The URL of the plotly.js this server serves, copied from the plotly package on first use;
+    None if it cannot be served (no copy possible, or static serving turned off)."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    target = STATIC / "plotly.min.js"
+    try:
+        if not target.is_file() or target.stat().st_size != PLOTLY_JS.stat().st_size:
+            STATIC.mkdir(exist_ok=True)
+            shutil.copyfile(PLOTLY_JS, target.with_suffix(".tmp"))
+            target.with_suffix(".tmp").replace(target)  # atomic: a concurrent session never reads half a file
+    except OSError:
+        return None
+    base = st.get_option("server.baseUrlPath").strip("/")
+    return f"{'/' + base if base else ''}/app/static/plotly.min.js?v={plotly.__version__}"
+
+
+def live_chart(fig, key: str) -> None:
+    """Show `fig` under `key`; the browser updates the chart in place when `fig` changes."""
+    url = plotly_js_url()
+    if url is None:
+        st.plotly_chart(fig, key=key, width="stretch")
+        return
+    _component(key=key, data={"figure": figure_json(fig), "plotly_url": url})
+
+
+def figure_json(fig) -> str:
+    """The figure as plotly.js takes it, in the look of st.plotly_chart; `fig` itself is left as it is
+    (the export menu draws it)."""
+    spec = fig.to_dict()  # a copy, with NumPy arrays as base64 typed arrays
+    spec["layout"]["template"] = LOOK
+    title = spec["layout"].get("title")
+    if isinstance(title, dict) and title.get("text"):  # Streamlit shows chart titles in bold
+        spec["layout"]["title"] = {**title, "text": f"<b>{title['text']}</b>"}
+    return pio.to_json(spec, validate=False)
