@@ -22,7 +22,33 @@ function loadPlotly(url) {
   return window.__liveChartPlotly;
 }
 
+// Charts are drawn one per task, in page order: the browser can show the first while it draws the
+// next, instead of showing none until all are drawn.
+const queue = window.__liveChartQueue || (window.__liveChartQueue = []);
+
+function schedule(draw) {
+  queue.push(draw);
+  if (queue.length === 1) setTimeout(drawNext, 0);
+}
+
+function drawNext() {
+  Promise.resolve()
+    .then(queue[0])
+    .catch(() => {})
+    .then(() => {
+      queue.shift();
+      if (queue.length) setTimeout(drawNext, 0);
+    });
+}
+
 export default function ({ parentElement, data }) {
+  if (!data.figure) {
+    // The page's first element asks for plotly.js: it loads and compiles (about a second) while the
+    // server is still computing the page, instead of after the first chart arrives.
+    parentElement.closest("[data-testid=stElementContainer]")?.style.setProperty("display", "none");
+    loadPlotly(data.plotly_url).catch(() => {});
+    return;
+  }
   let gd = parentElement.querySelector(":scope > .live-chart");
   if (!gd) {
     gd = document.createElement("div");
@@ -33,15 +59,17 @@ export default function ({ parentElement, data }) {
   // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
   if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
   const render = (gd.__liveChartRender = (gd.__liveChartRender || 0) + 1);
-  loadPlotly(data.plotly_url)
-    .then((Plotly) => {
-      if (render !== gd.__liveChartRender) return; // a newer figure arrived while plotly.js loaded
-      gd.style.minHeight = "";
-      return Plotly.react(gd, figure.data, figure.layout, CONFIG);
-    })
-    .catch((error) => {
-      gd.textContent = String(error.message || error);
-    });
+  schedule(() =>
+    loadPlotly(data.plotly_url)
+      .then((Plotly) => {
+        if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
+        gd.style.minHeight = "";
+        return Plotly.react(gd, figure.data, figure.layout, CONFIG);
+      })
+      .catch((error) => {
+        gd.textContent = String(error.message || error);
+      })
+  );
   if (!gd.__liveChartObserver && window.ResizeObserver) {
     // The sidebar opening or closing changes the width without a window resize event.
     let width = parentElement.clientWidth;
@@ -56,7 +84,7 @@ export default function ({ parentElement, data }) {
   // Called when the chart leaves the page (not between updates): drop Plotly's window listeners.
   return () => {
     if (gd.__liveChartObserver) gd.__liveChartObserver.disconnect();
-    gd.__liveChartRender = -1; // a draw still waiting for plotly.js must not run
+    gd.__liveChartRender = -1; // a draw still waiting in the queue must not run
     if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
   };
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,19 +131,20 @@ def test_changing_the_step_never_runs_the_model_again(monkeypatch):
 
 
 def test_step_figures_are_live_charts_with_plotly_js_served_here():
-    """The step figures go to a component that updates them in place; plotly.js is this server's copy
-    of the plotly package's own file (no CDN)."""
-    import plotly
+    """The step figures go to a component that updates them in place; plotly.js is a file of this
+    repository that the server serves itself (no CDN), at the plotly package's plotly.js version."""
+    from plotly.offline import get_plotlyjs_version
 
     from app_pages import live_chart
 
     at = app()
     at.run()
-    assert [e.proto.id.split("-", 2)[-1] for e in at.get("bidi_component")] == chart_keys(at)
+    # the first asks for plotly.js before anything else is computed, then come the six figures
+    assert [e.proto.id.split("-", 2)[-1] for e in at.get("bidi_component")] == ["plotly_preload", *chart_keys(at)]
     url = json.loads(at.get("bidi_component")[0].proto.json)["plotly_url"]
-    assert url.startswith("/app/static/plotly.min.js")
-    served = live_chart.STATIC / "plotly.min.js"
-    assert served.read_bytes() == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    assert url.startswith("/app/static/plotly-cartesian.min.js?")
+    header = live_chart.PLOTLY_JS.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in header
 
 
 def test_without_static_serving_the_step_figures_are_plain_charts():
