@@ -1,5 +1,6 @@
 """`python -m app_pages.launch [options of streamlit run]`: `streamlit run app.py`, with the heavy
-imports (torch, pandas, the attention core) done as soon as the server is listening.
+imports (torch, pandas, the attention core), the models and Plotly's first figures done as soon as
+the server is listening.
 
 With a plain `streamlit run` they wait for the first browser session and add ~1.5 s to its first
 chart; done here they overlap with the browser loading the page. They wait for the server first:
@@ -29,8 +30,22 @@ def _warm() -> None:
     import pandas  # noqa: F401
     import torch  # noqa: F401
 
-    import attention_core.figures
-    import attention_core.translator  # noqa: F401
+    from app_pages import common, live_chart
+    from attention_core import figures, list_pretrained
+
+    # Every model into the process-wide cache (the first page lists them all), then the first page's
+    # figures once: Plotly imports each trace type's classes on first use, ~0.15 s.
+    for name in list_pretrained():
+        try:
+            common.get_model(name)
+        except Exception:  # a broken model is reported by the page that lists it
+            pass
+    trace = common.get_model(common.DEFAULT_MODEL).trace(common.DEFAULT_TEXT)
+    step = trace.steps[0]
+    for fig in (figures.encoder_decoder_diagram(trace, 1), figures.score_bars(trace, 1), figures.alpha_bars(trace, 1),
+                figures.context_figure(trace, 1), figures.vector_strip([("v", step.concat)]),
+                figures.output_bars(trace, 1)):
+        live_chart.figure_json(fig)
 
 
 def main() -> int:

@@ -240,8 +240,9 @@ if classroom():
                                      required=True)
         renderers[stage]()
 else:
-    st.markdown("#### " + tr("output", lang))
-    st.code(trace.prediction or "∅", language=None)
+    # Markdown, not st.code: a code box makes the browser load and compile a 1.5 MB syntax highlighter,
+    # about a quarter of a second of the first page's start.
+    st.markdown(f"#### {tr('output', lang)}\n### :gray-background[{md_literal(trace.prediction) or '∅'}]")
     st.caption(tr("step_of", lang, t=t, T=T, prev=md_literal(repr(step.input_token)),
                   token=md_literal(repr(step.token)), prob=f"{step.prob:.3f}"))
     for render in renderers.values():

@@ -25,7 +25,9 @@ def test_opens_on_dates_dot_with_a_decoded_korean_date(dot):
     assert at.selectbox(key="model").value == "dates-dot"
     assert at.text_input(key="text").value == "2026년 11월 24일 화요일"
     trace = dot.trace("2026년 11월 24일 화요일")
-    assert any(c.value == trace.prediction == "2026-11-24" for c in at.code)
+    from app_pages.common import md_literal
+
+    assert trace.prediction == "2026-11-24" and any(md_literal(trace.prediction) in m.value for m in at.markdown)
     assert chart_keys(at) == ["diagram", "scores", "alpha", "context", "vectors", "output"]
     step = at.slider(key="step").value
     np.testing.assert_allclose(chart(at, "scores")["data"][0]["y"], trace.steps[step - 1].e, rtol=1e-6)
