@@ -2,14 +2,10 @@
 
 import streamlit as st
 
-from app_pages.live_chart import preload_plotly
+from app_pages.common import lang
+from app_pages.texts import t
 
 st.set_page_config(page_title="Attention Explorer", page_icon="🔎", layout="wide")
-preload_plotly()  # before the imports below, which wait for torch on a cold start
-
-from app_pages.common import lang  # noqa: E402
-from app_pages.texts import t  # noqa: E402
-
 L = lang()
 pages = {
     t("section_explore", L): [

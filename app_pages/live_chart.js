@@ -42,13 +42,6 @@ function drawNext() {
 }
 
 export default function ({ parentElement, data }) {
-  if (!data.figure) {
-    // The page's first element asks for plotly.js: it loads and compiles (about a second) while the
-    // server is still computing the page, instead of after the first chart arrives.
-    parentElement.closest("[data-testid=stElementContainer]")?.style.setProperty("display", "none");
-    loadPlotly(data.plotly_url).catch(() => {});
-    return;
-  }
   let gd = parentElement.querySelector(":scope > .live-chart");
   if (!gd) {
     gd = document.createElement("div");

@@ -62,14 +62,6 @@ def plotly_js_url() -> str | None:
     return f"{'/' + base if base else ''}/app/static/{PLOTLY_JS.name}?v={PLOTLY_JS.stat().st_size}"
 
 
-def preload_plotly() -> None:
-    """Have the browser load and compile plotly.js now (about a second), while the server is still
-    computing the page: called first thing in app.py, before the heavy imports."""
-    url = plotly_js_url()
-    if url is not None:
-        _component(key="plotly_preload", data={"plotly_url": url}, height=0)
-
-
 def live_chart(fig, key: str) -> None:
     """Show `fig` under `key`; the browser updates the chart in place when `fig` changes."""
     url = plotly_js_url()

@@ -87,10 +87,15 @@ def chromium(viewport=(1400, 1000)):
             browser.close()
 
 
+IDLE = """() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid=stStatusWidget]') && !(window.__liveChartQueue || []).length"""
+
+
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Until a chart is drawn and Streamlit has finished running the script."""
+    """Until a chart is drawn, Streamlit has finished running the script (its status widget shows only
+    after a while) and no live chart waits to be drawn."""
     page.wait_for_selector(CHART, timeout=timeout)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout)
+    page.wait_for_function(IDLE, timeout=timeout)
 
 
 def screenshot(page, name: str) -> Path:

@@ -104,9 +104,8 @@ class Session:
         elif kind == "plotly_chart":
             render.charts[_key_of(element.plotly_chart.id)] = json.loads(element.plotly_chart.spec)
         elif kind == "bidi_component":  # a live chart (app_pages/live_chart.py): the figure travels as its data
-            data = json.loads(element.bidi_component.json)
-            if "figure" in data:  # (not the plotly.js preloader)
-                render.charts[_key_of(element.bidi_component.id)] = json.loads(data["figure"])
+            render.charts[_key_of(element.bidi_component.id)] = json.loads(
+                json.loads(element.bidi_component.json)["figure"])
         elif kind is not None:
             proto = getattr(element, kind)
             widget_id = getattr(proto, "id", "")

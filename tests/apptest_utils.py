@@ -39,8 +39,8 @@ def _figures(at: AppTest) -> dict[str, str]:
     for element in at.main:  # in page order; an element id is "$$ID-<hash>-<key>"
         if element.type == "plotly_chart":
             figures[element.proto.id.split("-", 2)[-1]] = element.proto.spec
-        elif element.type == "bidi_component" and "figure" in (data := json.loads(element.proto.json)):
-            figures[element.proto.id.split("-", 2)[-1]] = data["figure"]  # (not the plotly.js preloader)
+        elif element.type == "bidi_component":
+            figures[element.proto.id.split("-", 2)[-1]] = json.loads(element.proto.json)["figure"]
     return figures
 
 

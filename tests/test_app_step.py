@@ -141,8 +141,7 @@ def test_step_figures_are_live_charts_with_plotly_js_served_here():
 
     at = app()
     at.run()
-    # the first asks for plotly.js before anything else is computed, then come the six figures
-    assert [e.proto.id.split("-", 2)[-1] for e in at.get("bidi_component")] == ["plotly_preload", *chart_keys(at)]
+    assert [e.proto.id.split("-", 2)[-1] for e in at.get("bidi_component")] == chart_keys(at)
     url = json.loads(at.get("bidi_component")[0].proto.json)["plotly_url"]
     assert url.startswith("/app/static/plotly-cartesian.min.js?")
     header = live_chart.PLOTLY_JS.read_text(encoding="utf-8")[:200]

@@ -6,7 +6,7 @@ import re
 import urllib.parse
 
 import pytest
-from browser_utils import CHART, CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, chart_data, screenshot
+from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, chart_data, screenshot, wait_idle
 
 from attention_core import load_pretrained
 
@@ -39,8 +39,7 @@ def page(browser):
 
 
 def wait_ready(page):
-    page.wait_for_selector(CHART, timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+    wait_idle(page)
 
 
 def no_errors(page):
