@@ -68,7 +68,7 @@ def live_chart(fig, key: str) -> None:
     if url is None:
         st.plotly_chart(fig, key=key, width="stretch")
         return
-    _component(key=key, data={"figure": figure_json(fig), "plotly_url": url})
+    _component(key=key, data={"figure": figure_json(fig), "plotly_url": url, "key": key})
 
 
 def figure_json(fig) -> str:

@@ -55,6 +55,7 @@ def _toggle_play(T: int) -> None:
     if playing and st.session_state.get(STEP, 1) >= T:
         st.session_state[STEP] = 1  # play from the start once the end is reached
     st.session_state[PLAYING] = playing
+    st.session_state["_play_toggled"] = True  # in the step fragment: rerun the page, whose timer plays
 
 
 def step_slider(T: int, lang: str) -> None:
@@ -200,9 +201,46 @@ def numbers_table(trace, t, lang) -> None:
         }), hide_index=True, width="stretch")
 
 
+def stage_renderers(trace, t: int, lang: str, fs: int) -> dict:
+    """The stages of step t in the article's order; a model without attention shows its fixed context."""
+    renderers = {
+        "diagram": lambda: stage_diagram(trace, t, lang, fs),
+        "stage1": lambda: stage_scores(trace, t, lang, fs),
+        "stage2": lambda: stage_alpha(trace, t, lang, fs),
+        "stage3": lambda: stage_context(trace, t, lang, fs),
+        "stage4": lambda: stage_output(trace, t, lang, fs),
+    }
+    if trace.alignment is None:
+        renderers["stage1"] = lambda: stage_fixed_context(trace, t, lang, fs)
+        del renderers["stage2"], renderers["stage3"]
+    return renderers
+
+
+@st.fragment
+def step_view(trace, lang: str) -> None:
+    """Everything that changes with the step. A fragment: a step change reruns this part only, not the
+    sidebar, the model and input boxes or the navigation, and the browser redraws only what is in it."""
+    if st.session_state.pop("_play_toggled", False):
+        st.rerun()  # the whole page: autoplay's timer (outside) starts or stops
+    T = len(trace.steps)
+    step_slider(T, lang)
+    step_buttons(T, lang)
+    t = min(st.session_state.get(STEP, 1), T)
+    step = trace.steps[t - 1]
+    # Markdown, not st.code: a code box makes the browser load and compile a 1.5 MB syntax highlighter,
+    # about a quarter of a second of the first page's start.
+    st.markdown(f"#### {tr('output', lang)}\n### :gray-background[{md_literal(trace.prediction) or '∅'}]")
+    st.caption(tr("step_of", lang, t=t, T=T, prev=md_literal(repr(step.input_token)),
+                  token=md_literal(repr(step.token)), prob=f"{step.prob:.3f}"))
+    for render in stage_renderers(trace, t, lang, 14).values():
+        render()
+    if trace.alignment is not None:
+        numbers_table(trace, t, lang)
+
+
 lang = sidebar()
 if classroom():  # one figure at a time, controls on top, everything else folded away at the foot
-    fs = 20
+    st.session_state.pop("_play_toggled", None)  # (a full run already)
     top = st.container()
     with footer(lang):
         model, text = model_and_input(lang)
@@ -212,42 +250,14 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         st.caption(tr("keys_hint", lang))
     with top:
         step_buttons(len(trace.steps), lang, compact=True)
+        renderers = stage_renderers(trace, min(st.session_state.get(STEP, 1), len(trace.steps)), lang, 20)
+        stage = st.segmented_control(" ", list(renderers), default="diagram", key=STAGE, label_visibility="collapsed",
+                                     format_func=lambda s: tr(f"short_{s}", lang), required=True)
+        renderers[stage]()
 else:
-    fs = 14
     st.title(tr("page_step", lang))
     model, text = model_and_input(lang)
     trace = trace_or_stop(model, text, lang)
-    step_slider(len(trace.steps), lang)
-    step_buttons(len(trace.steps), lang)
-T = len(trace.steps)
-t = min(st.session_state.get(STEP, 1), T)
-step = trace.steps[t - 1]
-renderers = {
-    "diagram": lambda: stage_diagram(trace, t, lang, fs),
-    "stage1": lambda: stage_scores(trace, t, lang, fs),
-    "stage2": lambda: stage_alpha(trace, t, lang, fs),
-    "stage3": lambda: stage_context(trace, t, lang, fs),
-    "stage4": lambda: stage_output(trace, t, lang, fs),
-}
-if trace.alignment is None:
-    renderers["stage1"] = lambda: stage_fixed_context(trace, t, lang, fs)
-    del renderers["stage2"], renderers["stage3"]
-
-if classroom():
-    with top:
-        stage = st.segmented_control(" ", list(renderers), default="diagram", key=STAGE, label_visibility="collapsed",
-                                     format_func=lambda s: tr(f"short_{s}", lang),
-                                     required=True)
-        renderers[stage]()
-else:
-    # Markdown, not st.code: a code box makes the browser load and compile a 1.5 MB syntax highlighter,
-    # about a quarter of a second of the first page's start.
-    st.markdown(f"#### {tr('output', lang)}\n### :gray-background[{md_literal(trace.prediction) or '∅'}]")
-    st.caption(tr("step_of", lang, t=t, T=T, prev=md_literal(repr(step.input_token)),
-                  token=md_literal(repr(step.token)), prob=f"{step.prob:.3f}"))
-    for render in renderers.values():
-        render()
-    if trace.alignment is not None:
-        numbers_table(trace, t, lang)
+    step_view(trace, lang)
     show_card(model, lang)
-autoplay(T)
+autoplay(len(trace.steps))
