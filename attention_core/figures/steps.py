@@ -106,12 +106,17 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
         textfont=dict(size=font_size), customdata=[[label(src[i]), int(i) + 1] for i in order],
         hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
     )
-    lower, upper = _strip_domains([0.74, 0.26], 0.22)[::-1]
+    # Between the two rows: the token labels (tilted when there are many) and the Σ line above the bar.
+    angle = 0 if len(src) < 30 else -60
+    between = tick_band([label(tok) for tok in src], font_size, angle=angle) + 2 * font_size
+    height += max(0, int(between - 0.22 * 250))  # the labels get their room; the rows keep theirs
+    top, bottom = 1.6 * font_size + (44 if title else 10), tick_band([], font_size) + 10
+    lower, upper = _strip_domains([0.74, 0.26], between / (height - top - bottom))[::-1]
     return figure([_token_bars(src, alpha, "α", font_size=font_size), stacked], layout(
         title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band([], font_size), right=font_size / 2),  # half of the tick label "1"
-        xaxis=token_axis(src, tickangle=0 if len(src) < 30 else -60, anchor="y"),
+        xaxis=token_axis(src, tickangle=angle, anchor="y"),
         yaxis=dict(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor=GRID, domain=upper,
                    anchor="x"),
         xaxis2=dict(range=[0, 1.0001], tickvals=[0, 0.25, 0.5, 0.75, 1], anchor="y2"),
