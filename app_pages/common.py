@@ -9,7 +9,7 @@ import sys
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app_pages.live_chart import live_chart
+from app_pages.live_chart import live_chart, plotly_js_url
 from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
@@ -195,9 +195,9 @@ def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: boo
 
     live: a chart the browser updates in place (live_chart), for figures that change with every step;
     it has no selection events."""
-    if live:
-        live_chart(fig, key)
-        event = None
+    event = None
+    if live and (url := plotly_js_url()):
+        live_chart(fig, key, url)
     else:
         event = st.plotly_chart(fig, key=key, width="stretch", **chart_options)
     stem = re.sub(r"[^\w.-]+", "_", name or key)[:80]

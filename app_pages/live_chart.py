@@ -18,6 +18,8 @@ import plotly.io as pio
 import streamlit as st
 
 PLOTLY_JS = Path(__file__).resolve().parent.parent / "static" / "plotly-cartesian.min.js"
+# Read once: the file is part of the repository and does not change while the app runs.
+_PLOTLY_JS_SIZE = PLOTLY_JS.stat().st_size if PLOTLY_JS.is_file() else None
 
 # The look st.plotly_chart gives a figure in Streamlit's light theme (its frontend swaps the figure's
 # "streamlit" template for this), so that these charts match the ones on the other pages. It also
@@ -55,20 +57,16 @@ _component = st.components.v2.component(
 
 def plotly_js_url() -> str | None:
     """Where the browser gets plotly.js from this server; None if it cannot (static serving turned
-    off, or the file missing), and the charts fall back to st.plotly_chart."""
-    if not st.get_option("server.enableStaticServing") or not PLOTLY_JS.is_file():
+    off, or the file missing), and charts are then drawn by st.plotly_chart."""
+    if not st.get_option("server.enableStaticServing") or _PLOTLY_JS_SIZE is None:
         return None
     base = st.get_option("server.baseUrlPath").strip("/")
-    return f"{'/' + base if base else ''}/app/static/{PLOTLY_JS.name}?v={PLOTLY_JS.stat().st_size}"
+    return f"{'/' + base if base else ''}/app/static/{PLOTLY_JS.name}?v={_PLOTLY_JS_SIZE}"
 
 
-def live_chart(fig, key: str) -> None:
+def live_chart(fig, key: str, plotly_url: str) -> None:
     """Show `fig` under `key`; the browser updates the chart in place when `fig` changes."""
-    url = plotly_js_url()
-    if url is None:
-        st.plotly_chart(fig, key=key, width="stretch")
-        return
-    _component(key=key, data={"figure": figure_json(fig), "plotly_url": url, "key": key})
+    _component(key=key, data={"figure": figure_json(fig), "plotly_url": plotly_url, "key": key})
 
 
 def figure_json(fig) -> str:

@@ -39,6 +39,7 @@ SCORE_TEX = {
     "location": r"e_t = W_a s_t",
 }
 BAHDANAU_TEX = r"e_t^i = w_a^\top \tanh\left(W_a [s_{t-1} ; h_i]\right)"
+PLAY_TOGGLED = "_play_toggled"  # set by the play button, read once by the step fragment
 
 
 def vec_tex(v: np.ndarray, k: int = 4) -> str:
@@ -55,7 +56,7 @@ def _toggle_play(T: int) -> None:
     if playing and st.session_state.get(STEP, 1) >= T:
         st.session_state[STEP] = 1  # play from the start once the end is reached
     st.session_state[PLAYING] = playing
-    st.session_state["_play_toggled"] = True  # in the step fragment: rerun the page, whose timer plays
+    st.session_state[PLAY_TOGGLED] = True  # in the step fragment: rerun the page, whose timer plays
 
 
 def step_slider(T: int, lang: str) -> None:
@@ -220,7 +221,7 @@ def stage_renderers(trace, t: int, lang: str, fs: int) -> dict:
 def step_view(trace, lang: str) -> None:
     """Everything that changes with the step. A fragment: a step change reruns this part only, not the
     sidebar, the model and input boxes or the navigation, and the browser redraws only what is in it."""
-    if st.session_state.pop("_play_toggled", False):
+    if st.session_state.pop(PLAY_TOGGLED, False):
         st.rerun()  # the whole page: autoplay's timer (outside) starts or stops
     T = len(trace.steps)
     step_slider(T, lang)
@@ -240,7 +241,7 @@ def step_view(trace, lang: str) -> None:
 
 lang = sidebar()
 if classroom():  # one figure at a time, controls on top, everything else folded away at the foot
-    st.session_state.pop("_play_toggled", None)  # (a full run already)
+    st.session_state.pop(PLAY_TOGGLED, None)  # (a full run already)
     top = st.container()
     with footer(lang):
         model, text = model_and_input(lang)

@@ -32,15 +32,20 @@ def decode(value):
     return value
 
 
+def element_key(element) -> str:
+    """The key an element was given in the script: its id is "$$ID-<hash>-<key>" (keys may hold "-")."""
+    return element.proto.id.split("-", 2)[-1]
+
+
 def _figures(at: AppTest) -> dict[str, str]:
     """Every chart's figure as JSON, by its key: st.plotly_chart's spec, or a live chart's data
     (app_pages/live_chart.py, a v2 component that AppTest lists by its proto)."""
     figures = {}
-    for element in at.main:  # in page order; an element id is "$$ID-<hash>-<key>"
+    for element in at.main:  # in page order
         if element.type == "plotly_chart":
-            figures[element.proto.id.split("-", 2)[-1]] = element.proto.spec
+            figures[element_key(element)] = element.proto.spec
         elif element.type == "bidi_component":
-            figures[element.proto.id.split("-", 2)[-1]] = json.loads(element.proto.json)["figure"]
+            figures[element_key(element)] = json.loads(element.proto.json)["figure"]
     return figures
 
 

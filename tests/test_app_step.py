@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_utils import app, chart, chart_keys, texts
+from apptest_utils import app, chart, chart_keys, element_key, texts
 
 from attention_core import load_pretrained
 
@@ -141,7 +141,7 @@ def test_step_figures_are_live_charts_with_plotly_js_served_here():
 
     at = app()
     at.run()
-    assert [e.proto.id.split("-", 2)[-1] for e in at.get("bidi_component")] == chart_keys(at)
+    assert [element_key(e) for e in at.get("bidi_component")] == chart_keys(at)
     url = json.loads(at.get("bidi_component")[0].proto.json)["plotly_url"]
     assert url.startswith("/app/static/plotly-cartesian.min.js?")
     header = live_chart.PLOTLY_JS.read_text(encoding="utf-8")[:200]
@@ -158,5 +158,5 @@ def test_without_static_serving_the_step_figures_are_plain_charts():
     finally:
         config.set_option("server.enableStaticServing", True)
     assert not at.exception and not at.get("bidi_component")
-    assert [e.proto.id.split("-", 2)[-1] for e in at.get("plotly_chart")] == chart_keys(at)
+    assert [element_key(e) for e in at.get("plotly_chart")] == chart_keys(at)
     assert len(chart_keys(at)) == 6

@@ -38,10 +38,6 @@ def page(browser):
     context.close()
 
 
-def wait_ready(page):
-    wait_idle(page)
-
-
 def no_errors(page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.outside == [], page.outside
@@ -49,7 +45,7 @@ def no_errors(page):
 
 def test_type_step_switch_language(server, page):
     page.goto(server)
-    wait_ready(page)
+    wait_idle(page)
     assert page.locator(".st-key-text input").input_value() == "2026년 11월 24일 화요일"
     screenshot(page, "step-by-step")
     page.locator(".st-key-text input").fill("Tuesday, November 24, 2026")
@@ -68,14 +64,14 @@ def test_type_step_switch_language(server, page):
     page.wait_for_url(re.compile(r"step=2"), timeout=30_000)  # the step is in the URL
     page.get_by_text("한국어").click()
     page.get_by_role("heading", name="단계별 보기").wait_for(timeout=30_000)
-    wait_ready(page)
+    wait_idle(page)
     screenshot(page, "step-by-step-ko")
     no_errors(page)
 
 
 def test_deep_link_opens_the_same_view(server, page):
     page.goto(f"{server}/?model=dates-bahdanau&text=24.+November+2026&step=4")
-    wait_ready(page)
+    wait_idle(page)
     assert page.locator(".st-key-text input").input_value() == "24. November 2026"
     assert page.locator(".st-key-model input").input_value() == "dates-bahdanau"
     assert page.locator(".st-key-step [data-testid=stSliderThumbValue]").inner_text() == "4"
@@ -84,7 +80,7 @@ def test_deep_link_opens_the_same_view(server, page):
 
 def test_keyboard_steps_and_markup_stays_text(server, page):
     page.goto(f"{server}/?text=%3Cb%3E1%3C%2Fb%3E+May+2000&step=2")
-    wait_ready(page)
+    wait_idle(page)
     ticks = page.evaluate("Array.from(document.querySelectorAll('.st-key-scores .xtick text')).map(e => e.textContent)")
     assert "<" in "".join(ticks) and "b" in ticks  # the tags are shown as characters, not applied
     page.mouse.click(700, 60)  # focus the page, not an input
@@ -96,7 +92,7 @@ def test_keyboard_steps_and_markup_stays_text(server, page):
 
 def test_alignment_and_sandbox_pages(server, page):
     page.goto(f"{server}/alignment?text=Tuesday%2C+November+24%2C+2026")
-    wait_ready(page)
+    wait_idle(page)
     assert page.locator(".st-key-alignment .js-plotly-plot").count() == 1
     screenshot(page, "alignment")
     box = page.locator(".st-key-alignment .nsewdrag").first.bounding_box()
@@ -105,7 +101,7 @@ def test_alignment_and_sandbox_pages(server, page):
     page.wait_for_function("document.querySelector('.st-key-step [data-testid=stSliderThumbValue]')"
                            "?.innerText === '6'", timeout=30_000)
     page.goto(f"{server}/sandbox")
-    wait_ready(page)
+    wait_idle(page)
     assert page.locator(".st-key-sb_alpha .js-plotly-plot").count() == 1
     screenshot(page, "sandbox")
     no_errors(page)
@@ -115,7 +111,7 @@ def test_classroom_mode_on_a_projector(server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.goto(f"{server}/?classroom=true&text=Tuesday%2C+November+24%2C+2026&step=9")
-    wait_ready(page)
+    wait_idle(page)
     assert page.locator("[data-testid=stSidebar]").is_hidden()
     assert page.locator(".js-plotly-plot").count() == 1
     screenshot(page, "classroom-1280x720")
@@ -150,7 +146,7 @@ def test_upload_a_file_then_download_the_results(server, page, tmp_path):
     page.mouse.click(grid["x"] + 16, grid["y"] + 35 + 35 + 17)  # the selection box of the second row
     page.get_by_role("button", name="Open the selected row in Step by step").click()
     page.get_by_role("heading", name="Step by step").wait_for(timeout=30_000)
-    wait_ready(page)
+    wait_idle(page)
     # (the input is drawn empty for a moment while the page's first run arrives)
     playwright_api.expect(page.locator(".st-key-text input")).to_have_value(lines[1], timeout=30_000)
     assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["text"] == [lines[1]]  # a link to share
@@ -159,7 +155,7 @@ def test_upload_a_file_then_download_the_results(server, page, tmp_path):
 
 def test_export_a_figure_as_png(server, page):
     page.goto(f"{server}/alignment?text=24.+November+2026")
-    wait_ready(page)
+    wait_idle(page)
     page.locator(".st-key-alignment").locator("xpath=following::button[contains(., 'Export')][1]").click()
     with page.expect_download(timeout=120_000) as download:
         page.get_by_test_id("stPopoverBody").get_by_role("button", name="PNG", exact=True).click()
@@ -172,7 +168,7 @@ def test_export_a_figure_as_png(server, page):
 
 def test_play_advances_by_itself_and_pause_stops(server, page):
     page.goto(f"{server}/?step=1")
-    wait_ready(page)
+    wait_idle(page)
     page.get_by_role("button", name=re.compile("Play")).click()
     thumb = ".st-key-step [data-testid=stSliderThumbValue]"
     page.wait_for_function(f"Number(document.querySelector('{thumb}').innerText) >= 3", timeout=60_000)
