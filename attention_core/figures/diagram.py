@@ -27,6 +27,17 @@ def _sub(n: int) -> str:
     return str(n).translate(_SUBSCRIPT)
 
 
+def _token_row(tokens: list[str], slot: float, font_size: int) -> tuple[list[str], bool]:
+    """Labels for a row of tokens `slot` px apart, and whether they alternate between two heights
+    (when neighbours would overlap); in two heights each label may take two slots, and is cut to fit."""
+    labels = [label(tok, 12) for tok in tokens]
+    dense = len(tokens) > 1 and text_width(labels, font_size) > slot
+    if dense:
+        limit = max(3, int(2 * slot / (0.56 * font_size)))
+        labels = [label(tok, min(12, limit)) for tok in tokens]
+    return labels, dense
+
+
 def _scatter(**properties) -> dict:
     return dict(type="scatter", **properties)
 
@@ -104,10 +115,10 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
                       + "<extra></extra>",
     ))
     # Token rows: when neighbours would overlap, every other label moves down (source) or up (output).
-    src_labels, tgt_labels = [label(tok, 12) for tok in src], [label(tok, 12) for tok in tgt]
+    # Two rows give each label twice its slot; a longer one is cut to fit that (with "…").
     px_per_unit = 900 / (max(N - 1, xd[-1]) + 2.0)  # for a plot about 900 px wide
-    src_dense = N > 1 and text_width(src_labels, font_size + 2) > 0.92 * px_per_unit
-    tgt_dense = T > 1 and text_width(tgt_labels, font_size + 4) > 0.92 * px_per_unit * (xd[1] - xd[0])
+    src_labels, src_dense = _token_row(src, 0.92 * px_per_unit, font_size + 2)
+    tgt_labels, tgt_dense = _token_row(tgt, 0.92 * px_per_unit * (xd[1] - xd[0] if T > 1 else 1), font_size + 4)
     data.append(_scatter(x=xs, y=[Y_TOKEN - (0.4 if src_dense and i % 2 else 0) for i in range(N)], mode="text",
                          text=src_labels, textfont=dict(size=font_size + 2, color="black"), hoverinfo="skip"))
     # Decoder: s_k boxes; outputs so far, the one of step t highlighted, later ones not yet known.
