@@ -189,30 +189,41 @@ def can_draw_images() -> bool:
     return shutil.which("chromium") is not None or shutil.which("chromium-browser") is not None
 
 
-def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, live: bool = False,
-         **chart_options):
-    """A chart plus an export menu (PNG, SVG, standalone HTML), each file made only when clicked.
-
-    live: a chart the browser updates in place (live_chart), for figures that change with every step;
-    it has no selection events."""
-    event = None
+def chart(fig, key: str, *, live: bool = False, **chart_options):
+    """A chart; returns its selection event (st.plotly_chart's). live: a chart the browser updates in place
+    (live_chart), for figures that change with every step; it has no selection events."""
     if live and (url := plotly_js_url()):
         live_chart(fig, key, url)
-    else:
-        event = st.plotly_chart(fig, key=key, width="stretch", **chart_options)
+        return None
+    return st.plotly_chart(fig, key=key, width="stretch", **chart_options)
+
+
+def export_menu(key: str, lang_: str):
+    """The export menu of chart `key`, to be filled by `export_buttons` while it is open."""
+    return st.popover(t("export", lang_), width="content", key=f"{key}_export", on_change="rerun")
+
+
+def export_buttons(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False) -> None:
+    """PNG, SVG and standalone HTML of `fig`, each file made only when clicked."""
     stem = re.sub(r"[^\w.-]+", "_", name or key)[:80]
+    if can_draw_images():
+        scale = PRINT_SCALE if print_scale else 2
+        st.download_button("PNG", data=lambda: figure_image(fig, "png", scale=scale), file_name=f"{stem}.png",
+                           mime="image/png", on_click="ignore", key=f"{key}_png")
+        st.download_button("SVG", data=lambda: figure_image(fig, "svg"), file_name=f"{stem}.svg",
+                           mime="image/svg+xml", on_click="ignore", key=f"{key}_svg")
+    else:
+        st.caption(t("no_chromium", lang_))
+    st.download_button("HTML", data=lambda: figure_html(fig), file_name=f"{stem}.html", mime="text/html",
+                       on_click="ignore", key=f"{key}_html", help=t("html_help", lang_))
+
+
+def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, live: bool = False,
+         **chart_options):
+    """A chart (see `chart`) and below it its export menu."""
+    event = chart(fig, key, live=live, **chart_options)
     # The menu's buttons exist only while it is open: closed, it costs a step change one element, not four.
-    with st.popover(t("export", lang_), width="content", key=f"{key}_export", on_change="rerun") as menu:
-        if not menu.open:
-            return event
-        if can_draw_images():
-            scale = PRINT_SCALE if print_scale else 2
-            st.download_button("PNG", data=lambda: figure_image(fig, "png", scale=scale), file_name=f"{stem}.png",
-                               mime="image/png", on_click="ignore", key=f"{key}_png")
-            st.download_button("SVG", data=lambda: figure_image(fig, "svg"), file_name=f"{stem}.svg",
-                               mime="image/svg+xml", on_click="ignore", key=f"{key}_svg")
-        else:
-            st.caption(t("no_chromium", lang_))
-        st.download_button("HTML", data=lambda: figure_html(fig), file_name=f"{stem}.html", mime="text/html",
-                           on_click="ignore", key=f"{key}_html", help=t("html_help", lang_))
+    with export_menu(key, lang_) as menu:
+        if menu.open:
+            export_buttons(fig, key, lang_, name=name, print_scale=print_scale)
     return event

@@ -166,6 +166,36 @@ def test_export_a_figure_as_png(server, page):
     no_errors(page)
 
 
+def test_a_step_charts_export_is_the_step_on_screen(server, page):
+    """The step page's export menus are made once by the page; the step fragment fills them while open."""
+    page.goto(f"{server}/?step=3")
+    wait_idle(page)
+    menu = page.locator(".st-key-diagram").locator("xpath=following::button[contains(., 'Export')][1]")
+
+    def html_export() -> str:
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_test_id("stPopoverBody").get_by_role("button", name="HTML", exact=True).click()
+        return download.value.suggested_filename
+
+    def step_is(t: int) -> None:
+        page.wait_for_function(f"document.querySelector('.st-key-step [data-testid=stSliderThumbValue]')"
+                               f".innerText === '{t}'", timeout=30_000)
+        wait_idle(page)
+
+    menu.click()
+    assert html_export() == "diagram-step3.html"
+    page.keyboard.press("Escape")
+    page.mouse.click(700, 60)
+    page.keyboard.press("ArrowRight")
+    step_is(4)
+    menu.click()
+    assert html_export() == "diagram-step4.html"
+    page.keyboard.press("ArrowRight")  # a step while the menu is open: its files follow
+    step_is(5)
+    assert html_export() == "diagram-step5.html"
+    no_errors(page)
+
+
 def test_play_advances_by_itself_and_pause_stops(server, page):
     page.goto(f"{server}/?step=1")
     wait_idle(page)

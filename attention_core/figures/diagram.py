@@ -136,8 +136,11 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
         textfont=dict(size=font_size + 4,
                       color=[HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED) for k in range(T)]),
     ))
+    # Room right of the last column: for the label beside a_t, or beside c and its marker (and the
+    # margin of the plot) when c stands right of the encoder.
+    right = 1.2 if step.alpha is not None else 1.4 + (text_width([names["fixed"]], font_size) + 10) / px_per_unit
     return figure(data, layout(
         title=title, height=height, font_size=font_size, annotations=notes, shapes=lines,
-        xaxis=dict(visible=False, range=[-0.8, max(N - 1, xd[-1]) + (1.9 if step.alpha is None else 1.2)]),
+        xaxis=dict(visible=False, range=[-0.8, max(N - 1, xd[-1]) + right]),
         yaxis=dict(visible=False, range=[-0.6 - (0.4 if src_dense else 0), Y_OUT + 0.6 + (0.4 if tgt_dense else 0)]),
     ))
