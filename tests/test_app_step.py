@@ -160,3 +160,42 @@ def test_without_static_serving_the_step_figures_are_plain_charts():
     assert not at.exception and not at.get("bidi_component")
     assert [element_key(e) for e in at.get("plotly_chart")] == chart_keys(at)
     assert len(chart_keys(at)) == 6
+
+
+def test_live_chart_json_is_plotlys_own():
+    """figure_json builds the JSON from the figure's own dicts, without plotly's copies: for every step
+    figure (Korean tokens and markup among them), and a figure with a NaN, it must equal plotly's."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from app_pages.live_chart import LOOK, figure_json
+    from attention_core.figures import (
+        alpha_bars,
+        context_figure,
+        encoder_decoder_diagram,
+        output_bars,
+        score_bars,
+        vector_strip,
+    )
+
+    def plotlys(fig) -> dict:
+        spec = fig.to_dict()
+        spec["layout"]["template"] = LOOK
+        if spec["layout"].get("title", {}).get("text"):
+            spec["layout"]["title"]["text"] = f"<b>{spec['layout']['title']['text']}</b>"
+        return json.loads(pio.to_json(spec, validate=False))
+
+    figures = []
+    for model, text in (("dates-dot", "2026년 11월 24일"), ("en-es-bahdanau", "<b>the</b> cat & dog"),
+                        ("dates-noattn", "1 june 2001")):
+        trace = load_pretrained(model).trace(text)
+        for t in (1, len(trace.steps)):
+            step = trace.steps[t - 1]
+            figures += [encoder_decoder_diagram(trace, t, title="<i>t</i>"), output_bars(trace, t, title="top"),
+                        vector_strip([("[a_t; s_t]", step.concat), ("s̃_t", step.s_tilde)],
+                                     split_at={"[a_t; s_t]": len(step.s)})]
+            if trace.alignment is not None:
+                figures += [score_bars(trace, t), alpha_bars(trace, t), context_figure(trace, t)]
+    figures.append(go.Figure(go.Bar(y=np.array([1.0, np.nan, 3.0]), text=[float("nan"), 1, 2])))
+    for fig in figures:
+        assert json.loads(figure_json(fig)) == plotlys(fig)
