@@ -92,6 +92,7 @@ def sidebar() -> str:
             header[data-testid="stHeader"] {display: none;}
             .stApp p, .stApp label, .stApp li {font-size: 1.3rem;}
             .stApp button p {font-size: 1.3rem;}
+            .stApp .katex {font-size: 1.6rem;}
             .block-container {padding-top: 0.8rem; padding-bottom: 1rem; max-width: 100%;}
         </style>""")
     else:

@@ -151,16 +151,21 @@ def body_diagram(trace, t, lang, fs, out):
     out.chart(fig, "diagram", lang, name=f"diagram-step{t}")
 
 
+# Each stage's formula in symbols is drawn once by the page (head); the step fragment adds one short
+# line with this step's numbers (body). KaTeX is the costliest thing a step change asks of the browser
+# after Plotly: whole formulas re-typeset at every step cost ~35 ms more per step.
+
+
 def head_scores(trace, lang):
     st.subheader(tr("stage1", lang))
     st.caption(tr("stage1_text", lang))
     st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
+    st.latex(BAHDANAU_TEX if trace.decoder == "bahdanau" else SCORE_TEX[trace.score])
 
 
 def body_scores(trace, t, lang, fs, out):
     step = trace.steps[t - 1]
     i = int(np.argmax(step.e))
-    formula = BAHDANAU_TEX if trace.decoder == "bahdanau" else SCORE_TEX[trace.score]
     worked = ""
     if trace.score in ("dot", "scaled_dot") and trace.decoder == "luong":
         h = trace.encoder_states[i]
@@ -168,23 +173,23 @@ def body_scores(trace, t, lang, fs, out):
         scale = r"\frac{1}{\sqrt{n}}" if trace.score == "scaled_dot" else ""
         worked = rf"= {scale}\left[{terms} + \dots\right]"
     with out.formulas("scores"):
-        st.latex(rf"{formula} \qquad e_t^{{{i + 1}}} {worked} = {step.e[i]:.3f}")
+        st.latex(rf"\max_i e_t^i = e_t^{{{i + 1}}} {worked} = {step.e[i]:.3f}")
     out.chart(score_bars(trace, t, font_size=fs), "scores", lang, name=f"scores-step{t}")
 
 
 def head_alpha(trace, lang):
     st.subheader(tr("stage2", lang))
     st.caption(tr("stage2_text", lang))
+    st.latex(rf"\alpha_t = \mathrm{{softmax}}(e_t), \quad \alpha_t^i = "
+             rf"\frac{{\exp(e_t^i)}}{{\sum_{{j=1}}^{{{len(trace.source_tokens)}}} \exp(e_t^j)}}")
 
 
 def body_alpha(trace, t, lang, fs, out):
     step = trace.steps[t - 1]
     i = int(np.argmax(step.alpha))
     with out.formulas("alpha"):
-        st.latex(rf"\alpha_t = \mathrm{{softmax}}(e_t), \quad \alpha_t^{{{i + 1}}} = "
-                 rf"\frac{{\exp(e_t^{{{i + 1}}})}}{{\sum_{{j=1}}^{{{len(step.alpha)}}} \exp(e_t^j)}} = "
-                 rf"\frac{{\exp({step.e[i]:.3f})}}{{\sum_j \exp(e_t^j)}} = {step.alpha[i]:.4f}, \quad "
-                 rf"\sum_i \alpha_t^i = {step.alpha.sum():.4f}")
+        st.latex(rf"\alpha_t^{{{i + 1}}} = \frac{{\exp({step.e[i]:.3f})}}{{\sum_j \exp(e_t^j)}} = "
+                 rf"{step.alpha[i]:.4f}, \quad \sum_i \alpha_t^i = {step.alpha.sum():.4f}")
     out.chart(alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang)), "alpha", lang,
               name=f"alpha-step{t}")
 
@@ -192,6 +197,8 @@ def body_alpha(trace, t, lang, fs, out):
 def head_context(trace, lang):
     st.subheader(tr("stage3", lang))
     st.caption(tr("stage3_text", lang))
+    st.latex(rf"a_t = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} \alpha_t^i h_i "
+             rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
 
 
 def body_context(trace, t, lang, fs, out):
@@ -199,8 +206,7 @@ def body_context(trace, t, lang, fs, out):
     top = np.argsort(-step.alpha)[:2]
     terms = " + ".join(rf"{step.alpha[i]:.3f}\,h_{{{i + 1}}}" for i in top)
     with out.formulas("context"):
-        st.latex(rf"a_t = \sum_{{i=1}}^{{{len(step.alpha)}}} \alpha_t^i h_i = {terms} + \dots = {vec_tex(step.a)}"
-                 rf"\in \mathbb{{R}}^{{{len(step.a)}}}")
+        st.latex(rf"a_t = {terms} + \dots = {vec_tex(step.a)}")
     out.chart(context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang)), "context", lang,
               name=f"context-step{t}")
 
@@ -208,16 +214,16 @@ def body_context(trace, t, lang, fs, out):
 def head_output(trace, lang):
     st.subheader(tr("stage4", lang))
     st.caption(tr("stage4_text", lang))
+    first = "c" if trace.decoder == "none" else "a_t"
+    st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(trace.steps[0].concat)}}}, \qquad "
+             r"\tilde{s}_t = \tanh(W_c v_t + b_c), \qquad \hat{y}_t = \mathrm{softmax}(W_y \tilde{s}_t + b_y)")
 
 
 def body_output(trace, t, lang, fs, out):
     step = trace.steps[t - 1]
     first = "c" if trace.decoder == "none" else "a_t"
     with out.formulas("vectors"):
-        st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(step.concat)}}}, \qquad "
-                 rf"\tilde{{s}}_t = \tanh(W_c v_t + b_c) = {vec_tex(step.s_tilde, 3)}")
-        st.latex(rf"\hat{{y}}_t = \mathrm{{softmax}}(W_y \tilde{{s}}_t + b_y), \qquad "
-                 rf"\hat{{y}}_t[y_t] = {step.prob:.4f}")
+        st.latex(rf"\tilde{{s}}_t = {vec_tex(step.s_tilde, 3)}, \qquad \hat{{y}}_t[y_t] = {step.prob:.4f}")
     n = len(step.s)
     name = f"[{first}; s_t]"
     out.chart(vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: n}, font_size=fs,

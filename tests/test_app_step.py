@@ -52,6 +52,14 @@ def test_changing_model_input_and_step_updates_every_figure():
     output = chart(at, "output")["data"][0]
     assert output["x"][: len(step.top_k)] == pytest.approx([p for _, p in step.top_k])
     assert "s_{t-1}" in texts(at)  # Bahdanau's query is named
+    # Each stage's formula, then a line with this step's numbers.
+    formulas = "\n".join(latex.value for latex in at.get("latex"))
+    i = int(np.argmax(step.alpha))
+    assert r"\alpha_t^i = \frac{\exp(e_t^i)}" in formulas and r"\tanh(W_c v_t + b_c)" in formulas
+    assert f"e_t^{{{int(np.argmax(step.e)) + 1}}}" in formulas and f"= {step.e.max():.3f}" in formulas
+    assert f"\\alpha_t^{{{i + 1}}} = \\frac{{\\exp({step.e[i]:.3f})}}" in formulas
+    assert f"{step.alpha[i]:.4f}" in formulas
+    assert f"\\hat{{y}}_t[y_t] = {step.prob:.4f}" in formulas
 
 
 def test_next_and_previous_buttons_move_the_step():
