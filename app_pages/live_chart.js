@@ -22,21 +22,28 @@ function loadPlotly(url) {
   return window.__liveChartPlotly;
 }
 
-// Charts are drawn one per task, in page order: the browser can show the first while it draws the
-// next, instead of showing none until all are drawn.
+// Charts are drawn one per task: those in sight first, then the others in page order. The browser
+// shows each as soon as it is drawn, so what the reader looks at does not wait for charts above or
+// below it. A job stays in the queue until drawn (bench/harness.py waits for an empty queue).
 const queue = window.__liveChartQueue || (window.__liveChartQueue = []);
+const sight =
+  window.IntersectionObserver &&
+  (window.__liveChartSight ||= new IntersectionObserver((entries) => {
+    for (const entry of entries) entry.target.__liveChartInSight = entry.isIntersecting;
+  }));
 
-function schedule(draw) {
-  queue.push(draw);
+function schedule(gd, draw) {
+  queue.push({ gd, draw });
   if (queue.length === 1) setTimeout(drawNext, 0);
 }
 
 function drawNext() {
+  const job = queue.find((waiting) => waiting.gd.__liveChartInSight) || queue[0];
   Promise.resolve()
-    .then(queue[0])
+    .then(job.draw)
     .catch(() => {})
     .then(() => {
-      queue.shift();
+      queue.splice(queue.indexOf(job), 1);
       if (queue.length) setTimeout(drawNext, 0);
     });
 }
@@ -47,12 +54,13 @@ export default function ({ parentElement, data }) {
     gd = document.createElement("div");
     gd.className = "live-chart";
     parentElement.appendChild(gd);
+    if (sight) sight.observe(gd);
   }
   const figure = JSON.parse(data.figure);
   // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
   if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
   const render = (gd.__liveChartRender = (gd.__liveChartRender || 0) + 1);
-  schedule(() =>
+  schedule(gd, () =>
     loadPlotly(data.plotly_url)
       .then((Plotly) => {
         if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
@@ -80,6 +88,7 @@ export default function ({ parentElement, data }) {
   // Called when the chart leaves the page (not between updates): drop Plotly's window listeners.
   return () => {
     if (gd.__liveChartObserver) gd.__liveChartObserver.disconnect();
+    if (sight) sight.unobserve(gd);
     gd.__liveChartRender = -1; // a draw still waiting in the queue must not run
     if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
   };

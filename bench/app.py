@@ -77,6 +77,23 @@ def _repaints(page, keys: list[str], count: int) -> dict[str, list[float]]:
     return times
 
 
+IN_SIGHT = """(keys) => keys.filter((key) => {
+    const box = document.querySelector('.st-key-' + key).getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+})"""
+
+
+def _repaints_in_sight(page, anchor: str | None, count: int) -> tuple[list[str], list[float]]:
+    """With chart `anchor` scrolled to the middle of the window (None: the top of the page): the charts
+    in sight, and for each of `count` step changes the time until all of them show the new step."""
+    page.evaluate("window.scrollTo(0, 0)" if anchor is None else
+                  f"document.querySelector('.st-key-{anchor}').scrollIntoView({{block: 'center'}})")
+    wait_idle(page)
+    keys = page.evaluate(IN_SIGHT, STEP_FIGURES)
+    times = _repaints(page, keys, count)
+    return keys, [max(each) for each in zip(*(times[key] for key in keys))]
+
+
 def cold_start(page) -> float:
     """Seconds from starting the server process to the first chart drawn in an already open browser."""
     started = {}
@@ -89,8 +106,9 @@ def cold_start(page) -> float:
 
 
 def browser_metrics(model_name: str, text: str, repaints: int = 20) -> dict:
-    """Cold start to first chart (the browser already open, as a user's is), repaint after a step change
-    in the full page and in classroom mode, bytes per step change."""
+    """Cold start to first chart (the browser already open, as a user's is); repaint after a step change
+    in the full page (at the top: the first chart, the third, all six; then the charts in sight at three
+    scroll positions) and in classroom mode; bytes per step change."""
     out = {}
     query = f"model={model_name}&text={text.replace(' ', '+')}&step=1"
     with chromium() as (_, page):
@@ -106,6 +124,9 @@ def browser_metrics(model_name: str, text: str, repaints: int = 20) -> dict:
             for name in ("diagram", "alpha", "all"):
                 out[f"repaint_{name}_median_ms"] = median_ms(times[name])
                 out[f"repaint_{name}_p95_ms"] = p95_ms(times[name])
+            for anchor in (None, "alpha", "output"):
+                keys, seen = _repaints_in_sight(page, anchor, repaints)
+                out[f"in_sight_{anchor or 'top'}"] = (keys, median_ms(seen), p95_ms(seen))
             page.goto(f"{url}/?classroom=true&{query}")
             wait_idle(page)
             times = _repaints(page, ["diagram"], repaints)
@@ -180,6 +201,11 @@ def run() -> list[str]:
                  f"{b['repaint_diagram_median_ms']:.0f} ms (p95 {b['repaint_diagram_p95_ms']:.0f}); α_t median "
                  f"{b['repaint_alpha_median_ms']:.0f} ms (p95 {b['repaint_alpha_p95_ms']:.0f}); all six figures "
                  f"median {b['repaint_all_median_ms']:.0f} ms (p95 {b['repaint_all_p95_ms']:.0f})")
+    for anchor in ("top", "alpha", "output"):
+        keys, median, p95 = b[f"in_sight_{anchor}"]
+        where = "at the top" if anchor == "top" else f"scrolled to the {anchor} chart"
+        lines.append(f"step repaint, page {where}, key press to every chart in sight ({', '.join(keys)}) "
+                     f"showing the new step: median {median:.0f} ms (p95 {p95:.0f})")
     lines.append(f"step repaint in classroom mode (one figure): median {b['repaint_classroom_median_ms']:.0f} ms, "
                  f"p95 {b['repaint_classroom_p95_ms']:.0f} ms")
     lines.append(f"bytes sent to the browser per step change: {b['bytes_per_step'] / 1024:.0f} KiB (mean)")

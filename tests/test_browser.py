@@ -208,3 +208,22 @@ def test_play_advances_by_itself_and_pause_stops(server, page):
     page.wait_for_timeout(3_000)
     assert page.locator(thumb).inner_text() == stopped
     no_errors(page)
+
+
+def test_the_charts_in_sight_are_drawn_first(server, page):
+    """Scrolled down to stage 4, a step change redraws the charts there before the diagram at the top."""
+    page.goto(f"{server}/?step=2")
+    wait_idle(page)
+    page.evaluate("document.querySelector('.st-key-output').scrollIntoView({block: 'center'})")
+    page.wait_for_function("document.querySelector('.st-key-output .live-chart').__liveChartInSight === true",
+                           timeout=30_000)
+    page.mouse.click(700, 40)
+    pressed = page.evaluate("performance.now()")
+    page.keyboard.press("ArrowRight")
+    # each live chart notes when it was on screen after a redraw (app_pages/live_chart.js)
+    page.wait_for_function("(t) => ['diagram', 'vectors', 'output'].every((key) => window.__liveChartShown[key] > t)",
+                           arg=pressed, timeout=30_000)
+    shown = page.evaluate("window.__liveChartShown")
+    assert shown["output"] < shown["diagram"] and shown["vectors"] < shown["diagram"]
+    assert page.locator(".st-key-step [data-testid=stSliderThumbValue]").inner_text() == "3"
+    no_errors(page)
