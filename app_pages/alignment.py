@@ -25,7 +25,7 @@ trace = trace_or_stop(model, text, lang)
 st.caption(tr("alignment_caption", lang))
 if model.config.tokenizer == "word":
     st.caption(tr("word_level", lang))
-show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.source_tokens) <= 30)
+show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.source_tokens) <= 20)
 fig = alignment_heatmap(trace, step=current_step(), show_values=show_values, clickable=True,
                         font_size=22 if classroom() else 14)
 event = show(fig, "alignment", lang, name=f"alignment-{model.name}", print_scale=True, on_select="rerun",

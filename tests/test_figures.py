@@ -139,3 +139,17 @@ def _differences(a, b, path: str = "") -> list[str]:
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, f"{path}[{i}]")]
     return [] if a == b else [f"{path}: {str(a)[:60]} → {str(b)[:60]}"]
+
+
+@pytest.mark.parametrize("columns", [3, 12, 20, 30, 40])
+def test_values_in_alignment_cells_fit_their_cells(columns):
+    from attention_core.figures.alignment import cell_font
+    from attention_core.figures.common import PLOT_WIDTH, text_width
+
+    trace = random_translator("luong", "dot", seed=5).trace("1 june")
+    matrix = np.full((len(trace.steps), columns), 1 / columns)  # a source of `columns` tokens
+    fig = alignment_heatmap(trace, show_values=True, font_size=22, matrix=matrix,
+                            source_tokens=[f"w{i}" for i in range(columns)])
+    size = fig.data[0].textfont.size
+    assert size == cell_font(columns, 22)
+    assert text_width(["0.00"], size) <= 0.8 * PLOT_WIDTH / columns  # no value runs into the next

@@ -6,7 +6,25 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import BLUES, HIGHLIGHT, colourbar_room, figure, label, layout, margins, text_width, tick_band, token_axis
+from .common import (
+    BLUES,
+    HIGHLIGHT,
+    PLOT_WIDTH,
+    colourbar_room,
+    figure,
+    label,
+    layout,
+    margins,
+    text_width,
+    tick_band,
+    token_axis,
+)
+
+
+def cell_font(columns: int, font_size: int) -> int:
+    """A size at which "0.00" fits a cell: the plot area (PLOT_WIDTH less the row labels, ~a fifth) over
+    the columns, at 0.56 em per character and 2.6 em for the four of them with a little room."""
+    return max(6, min(font_size - 4, int(0.8 * PLOT_WIDTH / max(columns, 1) / 2.6)))
 
 
 def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: bool = False,
@@ -27,7 +45,7 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
     data = [dict(
         type="heatmap", z=A, x=list(range(N)), y=list(range(T)), customdata=hover, colorscale=BLUES,
         zmin=0.0, zmax=zmax, colorbar=dict(title=dict(text="α"), thickness=12), hovertemplate=template,
-        texttemplate="%{z:.2f}" if show_values else None, textfont=dict(size=max(font_size - 4, 8)),
+        texttemplate="%{z:.2f}" if show_values else None, textfont=dict(size=cell_font(N, font_size)),
         xgap=1, ygap=1,
     )]
     extra = {}

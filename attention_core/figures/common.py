@@ -96,8 +96,10 @@ def layout(*, title: str | None = None, height: int = 300, font_size: int = 14, 
         **{key: value for key, value in more.items() if not (isinstance(value, list) and not value)},
         # Plotly's default on a numeric axis, "hide past div", measures every tick label again after each
         # one is placed (quadratic in the labels): a sixth of the browser's time per step. The margins
-        # above already hold the labels, so none can pass the figure's edge.
-        **{axis: {"ticklabeloverflow": "allow", **more.get(axis, {})} for axis in _axes(more)},
+        # above already hold the labels, so none can pass the figure's edge. Tick labels (the tokens) in
+        # the figure's own size: Streamlit's theme would draw them at 12 px even on a projector.
+        **{axis: {"ticklabeloverflow": "allow", "tickfont": {"size": font_size}, **more.get(axis, {})}
+           for axis in _axes(more)},
     }
 
 
