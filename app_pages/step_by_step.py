@@ -115,16 +115,17 @@ class Places:
     """Where the stages of step t write their formulas and charts.
 
     In classroom mode (every change a full run) they write in page order. On the normal page the full
-    run writes each stage's heading and captions and, per chart, an empty container with the chart's
-    export menu below it; the step fragment then fills those containers. So a step change re-sends only
-    what changes (formulas, charts, the open menu's files), not the headings, captions and menus around
-    them: each element re-sent is drawn again by the browser."""
+    run writes each stage's heading, captions and formula in symbols and, per chart, an empty container
+    with the chart's export menu below it; the step fragment then fills those containers. So a step
+    change re-sends only what changes (the step's numbers, the charts, the open menu's files), not the
+    headings, captions, formulas and menus around them: each element re-sent is drawn again by the
+    browser."""
 
     def __init__(self, boxes: dict | None = None):
         self.boxes = boxes  # chart key -> (container, export menu)
 
     def formulas(self, key: str):
-        """Where the formulas above chart `key` go."""
+        """Where the step's numbers above chart `key` go."""
         return self.boxes[key][0] if self.boxes else contextlib.nullcontext()
 
     def chart(self, fig, key: str, lang: str, name: str) -> None:
