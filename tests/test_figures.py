@@ -153,3 +153,15 @@ def test_values_in_alignment_cells_fit_their_cells(columns):
     size = fig.data[0].textfont.size
     assert size == cell_font(columns, 22)
     assert text_width(["0.00"], size) <= 0.8 * PLOT_WIDTH / columns  # no value runs into the next
+
+
+def test_token_labels_tilt_when_they_would_overlap():
+    """Level while the widest token fits its slot, tilted otherwise, whatever the number of tokens."""
+    from attention_core.figures.common import PLOT_WIDTH, text_width, tick_angle
+
+    words = ["government"] * 24  # level, 24 long words would run into each other
+    assert tick_angle(words, 14) == -60 and text_width(words, 14) > PLOT_WIDTH / 24
+    assert tick_angle(list("Tuesday, November 24, 2026 at noon ok"), 14) == 0  # 37 characters fit
+    assert tick_angle(["the", "cat"], 14) == 0
+    trace = random_translator("luong", "dot", seed=6).trace("1 june")
+    assert score_bars(trace, 1).layout.xaxis.tickangle == alpha_bars(trace, 1).layout.xaxis.tickangle == 0

@@ -24,6 +24,7 @@ from .common import (
     margins,
     number_room,
     text_width,
+    tick_angle,
     tick_band,
     token_axis,
 )
@@ -74,7 +75,7 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
     if step.e is None:
         raise ValueError("a model without attention has no scores")
     src = trace.source_tokens
-    angle = 0 if len(src) < 30 else -60
+    angle = tick_angle([label(tok) for tok in src], font_size)
     return figure([_token_bars(src, step.e, "e", font_size=font_size)], layout(
         title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle),
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
@@ -107,7 +108,7 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
         hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
     )
     # Between the two rows: the token labels (tilted when there are many) and the Σ line above the bar.
-    angle = 0 if len(src) < 30 else -60
+    angle = tick_angle([label(tok) for tok in src], font_size)
     between = tick_band([label(tok) for tok in src], font_size, angle=angle) + 2 * font_size
     height += max(0, int(between - 0.22 * 250))  # the labels get their room; the rows keep theirs
     top, bottom = 1.6 * font_size + (44 if title else 10), tick_band([], font_size) + 10
