@@ -71,8 +71,9 @@ except (InputError, ValueError) as error:
     st.warning(tr("bad_input", lang, error=error))
     st.stop()
 new = changed.steps[t - 1]
-st.markdown("#### " + tr("whatif_result", lang, before=md_literal(original.prediction),
-                         after=md_literal(changed.prediction if go_on else "".join(changed.target_tokens))))
+after = changed.prediction if go_on else "".join(changed.target_tokens)
+st.markdown("#### " + tr("whatif_result" if after != original.prediction else "whatif_same", lang,
+                         before=md_literal(original.prediction), after=md_literal(after)))
 
 names = (tr("before", lang), tr("after", lang))
 show(paired_bars(src, step.alpha, new.alpha, names=names, font_size=fs, title=tr("alpha_compare", lang),

@@ -68,7 +68,15 @@ def test_what_if_one_hot_changes_the_output():
     after = chart(at, "wi_alpha")["data"][1]["y"]
     assert list(after) == [1.0] + [0.0] * (len(after) - 1)
     np.testing.assert_allclose(np.asarray(chart(at, "wi_alignment")["data"][0]["z"]), expected.alignment, rtol=1e-6)
-    assert f"→ {expected.prediction}" in texts(at).replace("\\", "")  # markdown escapes removed
+    model = load_pretrained("dates-dot")
+    original = model.trace(TEXT)
+    assert expected.prediction != original.prediction
+    assert f"{original.prediction} → {expected.prediction}" in texts(at).replace("\\", "")  # escapes removed
+    # All attention on the token the model already looks at: the output stays, and the page says so.
+    own = int(np.argmax(original.steps[8].alpha))
+    assert model.what_if(TEXT, 9, make_edit("one_hot", index=own)).prediction == original.prediction
+    token.set_value(own).run()
+    assert f"{original.prediction} (unchanged)" in texts(at).replace("\\", "")
 
 
 def test_upload_page_waits_for_a_file():
