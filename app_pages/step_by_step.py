@@ -78,6 +78,11 @@ def step_slider(T: int, lang: str) -> None:
 BUTTON_ROW = [1.3, 1.3, 1.2, 1.6, 2.6]  # previous, next, play, then speed (or t) and keys hint (or exit)
 
 
+def speed_control(lang: str, **options) -> None:
+    """Seconds per step while playing."""
+    st.select_slider(tr("speed", lang), [0.5, 1.0, 1.5, 2.0, 3.0], value=1.0, key=SPEED, **options)
+
+
 def step_buttons(T: int, lang: str, cols) -> None:
     """Previous / next / play, with keys ← → K, in the first three of `cols` (a BUTTON_ROW)."""
     step = st.session_state.get(STEP, 1)
@@ -153,8 +158,8 @@ def body_diagram(trace, t, lang, fs, out):
 
 
 # Each stage's formula in symbols is drawn once by the page (head); the step fragment adds one short
-# line with this step's numbers (body). KaTeX is the costliest thing a step change asks of the browser
-# after Plotly: whole formulas re-typeset at every step cost ~35 ms more per step.
+# line with this step's numbers (body). KaTeX is among the costliest things a step change asks of the
+# browser: whole formulas re-typeset at every step cost ~20 ms more of its CPU per step.
 
 
 def head_scores(trace, lang):
@@ -312,7 +317,7 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         model, text = model_and_input(lang)
         trace = trace_or_stop(model, text, lang)
         step_slider(len(trace.steps), lang)
-        st.select_slider(tr("speed", lang), [0.5, 1.0, 1.5, 2.0, 3.0], value=1.0, key=SPEED)
+        speed_control(lang)
         st.caption(tr("keys_hint", lang))
     with top:
         cols = st.columns(BUTTON_ROW, vertical_alignment="center")
@@ -332,8 +337,7 @@ else:
     trace = trace_or_stop(model, text, lang)
     slider, buttons = st.container(), st.columns(BUTTON_ROW, vertical_alignment="center")
     with buttons[3]:
-        st.select_slider(tr("speed", lang), [0.5, 1.0, 1.5, 2.0, 3.0], value=1.0, key=SPEED,
-                         label_visibility="collapsed")
+        speed_control(lang, label_visibility="collapsed")
     buttons[4].caption(tr("keys_hint", lang))
     # Markdown, not st.code: a code box makes the browser load and compile a 1.5 MB syntax highlighter,
     # about a quarter of a second of the first page's start.

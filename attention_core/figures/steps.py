@@ -75,11 +75,12 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
     if step.e is None:
         raise ValueError("a model without attention has no scores")
     src = trace.source_tokens
-    angle = tick_angle([label(tok) for tok in src], font_size)
+    labels = [label(tok) for tok in src]
+    angle = tick_angle(labels, font_size)
     return figure([_token_bars(src, step.e, "e", font_size=font_size)], layout(
         title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle),
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
-                       bottom=tick_band([label(tok) for tok in src], font_size, angle=angle)),
+                       bottom=tick_band(labels, font_size, angle=angle)),
         yaxis=dict(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED, gridcolor=GRID),
     ))
 
@@ -91,6 +92,7 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
     if step.alpha is None:
         raise ValueError("a model without attention has no attention distribution")
     src, alpha = trace.source_tokens, step.alpha
+    labels = [label(tok) for tok in src]
     order = np.argsort(-alpha, kind="stable")
     palette = [HIGHLIGHT, ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
     # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
@@ -101,15 +103,14 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
         marker=dict(color=[palette[min(rank, len(palette) - 1)] for rank in range(len(order))],
                     line=dict(color="white", width=1)),
         # A segment names its token only where the name fits (Plotly would measure and shrink each one).
-        text=[label(src[i]) if text_width([label(src[i])], font_size) + 6 < alpha[i] * PLOT_WIDTH else ""
-              for i in order],
+        text=[labels[i] if text_width([labels[i]], font_size) + 6 < alpha[i] * PLOT_WIDTH else "" for i in order],
         textposition="inside", insidetextanchor="middle", constraintext="none", textangle=0,
-        textfont=dict(size=font_size), customdata=[[label(src[i]), int(i) + 1] for i in order],
+        textfont=dict(size=font_size), customdata=[[labels[i], int(i) + 1] for i in order],
         hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
     )
     # Between the two rows: the token labels (tilted when there are many) and the Σ line above the bar.
-    angle = tick_angle([label(tok) for tok in src], font_size)
-    between = tick_band([label(tok) for tok in src], font_size, angle=angle) + 2 * font_size
+    angle = tick_angle(labels, font_size)
+    between = tick_band(labels, font_size, angle=angle) + 2 * font_size
     height += max(0, int(between - 0.22 * 250))  # the labels get their room; the rows keep theirs
     top, bottom = 1.6 * font_size + (44 if title else 10), tick_band([], font_size) + 10
     lower, upper = _strip_domains([0.74, 0.26], between / (height - top - bottom))[::-1]
