@@ -1,6 +1,7 @@
 // A Plotly chart that stays mounted across reruns. st.plotly_chart keys its element by a hash of the
 // figure, so every step change unmounts it and draws from scratch (Plotly.newPlot); here the same
-// graph div receives the new figure through Plotly.react, which only redraws what changed.
+// graph div receives the new figure through Plotly.react, which redraws it without building the
+// graph's elements (axes, layers, modebar, listeners) anew.
 const CONFIG = { displaylogo: false, responsive: true };
 
 function loadPlotly(url) {
