@@ -18,7 +18,7 @@ from attention_core.tokenizers import safe_text
 
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
-PLAYING, SPEED, EXAMPLE, STAGE, CELLS = "playing", "speed", "example", "stage", "cells"
+SPEED, EXAMPLE, STAGE, CELLS = "speed", "example", "stage", "cells"
 DEFAULT_MODEL, DEFAULT_TEXT = "dates-dot", "2026년 11월 24일 화요일"
 
 STEP_PAGE = "app_pages/step_by_step.py"
@@ -137,9 +137,16 @@ def usable_models() -> dict[str, object]:
     return models
 
 
+def _new_input() -> None:
+    """A new model or input opens at its first step."""
+    st.session_state[STEP] = 1
+    st.query_params.pop(STEP, None)
+
+
 def _use_example() -> None:
     if st.session_state.get(EXAMPLE):
         st.session_state[TEXT] = st.session_state[EXAMPLE]
+        _new_input()
     st.session_state[EXAMPLE] = None
 
 
@@ -158,7 +165,7 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
     left, middle, right = st.columns([2, 4, 2])
     with left:
         name = st.selectbox(t("model", lang_), names, key=MODEL, bind="query-params", help=t("model_help", lang_),
-                            **first)
+                            on_change=_new_input, **first)
     model = models[name]
     with right:
         st.selectbox(t("examples", lang_), examples_for(model.config.task), index=None, key=EXAMPLE,
@@ -166,7 +173,7 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
     with middle:
         first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
-                                       max_chars=1000, **first))
+                                       max_chars=1000, on_change=_new_input, **first))
     return model, text
 
 

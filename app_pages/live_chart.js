@@ -1,8 +1,15 @@
-// A Plotly chart that stays mounted across reruns. st.plotly_chart keys its element by a hash of the
-// figure, so every step change unmounts it and draws from scratch (Plotly.newPlot); here the same
-// graph div receives the new figure through Plotly.react, which redraws it without building the
-// graph's elements (axes, layers, modebar, listeners) anew.
+// The step page's live parts (app_pages/live_chart.py), one Streamlit v2 component of four kinds:
+//   chart    a Plotly chart that stays mounted: new figures go to the same graph div through Plotly.react,
+//            which redraws without building the graph's elements (axes, layers, modebar, listeners) anew;
+//   text     a line of HTML per step (a formula's numbers, the step's caption), swapped in place;
+//   player   the step controls: slider, ◀ ▶, play/pause with speed, the keys ← → K;
+//   payload  every step's figures of every chart, sent once per input (app_pages/step_payload.py).
+// Components of one input share a group: the player changes the group's step and every chart and text
+// of the group shows it, in the browser, without a server round trip. The player reports the step back
+// to Streamlit (debounced), which keeps it for deep links, exports and the other pages.
 const CONFIG = { displaylogo: false, responsive: true };
+const REPORT_AFTER_MS = 250; // a run of key presses is reported once, when it ends
+const REPORT_WHILE_PLAYING_MS = 1000;
 
 function loadPlotly(url) {
   // One <script> for the whole page, shared by every chart; plotly.js comes from this server only.
@@ -34,6 +41,11 @@ const sight =
   }));
 
 function schedule(gd, draw) {
+  const waiting = queue.find((job) => job.gd === gd);
+  if (waiting) {
+    waiting.draw = draw; // a newer step for a chart not drawn yet: draw that one instead
+    return;
+  }
   queue.push({ gd, draw });
   if (queue.length === 1) setTimeout(drawNext, 0);
 }
@@ -41,7 +53,7 @@ function schedule(gd, draw) {
 function drawNext() {
   const job = queue.find((waiting) => waiting.gd.__liveChartInSight) || queue[0];
   Promise.resolve()
-    .then(job.draw)
+    .then(() => job.draw())
     .catch(() => {})
     .then(() => {
       queue.splice(queue.indexOf(job), 1);
@@ -49,48 +61,318 @@ function drawNext() {
     });
 }
 
-export default function ({ parentElement, data }) {
-  let gd = parentElement.querySelector(":scope > .live-chart");
-  if (!gd) {
-    gd = document.createElement("div");
-    gd.className = "live-chart";
-    parentElement.appendChild(gd);
-    if (sight) sight.observe(gd);
-  }
-  const figure = JSON.parse(data.figure);
-  // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
-  if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
+function draw(gd, figure, plotlyUrl, key, note) {
   const render = (gd.__liveChartRender = (gd.__liveChartRender || 0) + 1);
   schedule(gd, () =>
-    loadPlotly(data.plotly_url)
+    loadPlotly(plotlyUrl)
       .then((Plotly) => {
         if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
         gd.style.minHeight = "";
         return Plotly.react(gd, figure.data, figure.layout, CONFIG).then(() => {
+          if (note) note();
           // When the drawn chart was first on screen (after the next frame): what bench/app.py times.
-          requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[data.key] = performance.now())));
+          requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[key] = performance.now())));
         });
       })
       .catch((error) => {
         gd.textContent = String(error.message || error);
       })
   );
-  if (!gd.__liveChartObserver && window.ResizeObserver) {
-    // The sidebar opening or closing changes the width without a window resize event.
-    let width = parentElement.clientWidth;
-    gd.__liveChartObserver = new ResizeObserver(() => {
-      if (parentElement.clientWidth !== width && window.Plotly && gd._fullLayout) {
-        width = parentElement.clientWidth;
-        window.Plotly.Plots.resize(gd);
-      }
-    });
-    gd.__liveChartObserver.observe(parentElement);
+}
+
+// ---------------------------------------------------------------- groups: one input's components
+const groups = window.__stepGroups || (window.__stepGroups = {});
+
+function group(id) {
+  return (groups[id] ||= { id, t: null, T: 0, charts: new Map(), texts: new Map(), players: new Set(), payload: null });
+}
+
+function leave(member) {
+  // A component that now shows another input (or left the page) leaves its old group; an empty group goes,
+  // and its figures with it, so memory stays flat however many inputs a session looks at.
+  const g = member.group && groups[member.group];
+  if (!g) return;
+  g.charts.delete(member.key);
+  g.texts.delete(member.key);
+  g.players.delete(member);
+  if (member.kind === "payload") g.payload = null;
+  if (!g.charts.size && !g.texts.size && !g.players.size && (!g.payload || member.kind === "payload")) delete groups[g.id];
+}
+
+/** The figure of chart `key` at step t: the base with step t's patch applied (step_payload.apply). */
+function applyPatch(base, patch) {
+  let result = structuredClone(base);
+  for (const op of patch) {
+    const path = op[0];
+    if (!path.length) {
+      result = structuredClone(op[1]);
+      continue;
+    }
+    let parent = result;
+    for (let i = 0; i < path.length - 1; i++) parent = parent[path[i]];
+    if (op.length === 1) delete parent[path[path.length - 1]];
+    else parent[path[path.length - 1]] = structuredClone(op[1]);
   }
-  // Called when the chart leaves the page (not between updates): drop Plotly's window listeners.
-  return () => {
-    if (gd.__liveChartObserver) gd.__liveChartObserver.disconnect();
-    if (sight) sight.unobserve(gd);
-    gd.__liveChartRender = -1; // a draw still waiting in the queue must not run
-    if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
+  return result;
+}
+window.__stepApplyPatch = applyPatch; // tests/test_browser.py checks it against step_payload.apply
+
+function figureAt(g, chart, t) {
+  const steps = g.payload && g.payload.charts[chart.key];
+  if (steps) return applyPatch(steps.base, steps.patches[t - 1]);
+  return t === chart.start ? JSON.parse(chart.figure) : null; // the rest is on its way
+}
+
+function showChart(g, chart) {
+  const t = g.t;
+  if (chart.shown === t) return;
+  const figure = figureAt(g, chart, t);
+  if (!figure) return;
+  draw(chart.gd, figure, chart.plotlyUrl, chart.key, () => (chart.shown = t));
+}
+
+function showText(g, text) {
+  const html = text.steps[g.t - 1];
+  if (html !== undefined && text.el.__html !== html) text.el.innerHTML = text.el.__html = html;
+}
+
+function setStep(g, t, how) {
+  t = Math.max(1, Math.min(g.T, Math.round(t)));
+  if (t === g.t && how !== "force") return;
+  g.t = t;
+  window.__stepShown = { group: g.id, t, at: performance.now() };
+  for (const player of g.players) player.update();
+  for (const text of g.texts.values()) showText(g, text);
+  for (const chart of g.charts.values()) showChart(g, chart);
+  if (how !== "force") for (const player of g.players) player.report();
+}
+
+// ---------------------------------------------------------------- the player
+let activePlayer = null; // the keys step the player of the page (there is one per page)
+
+function onKey(event) {
+  const player = activePlayer;
+  if (!player || !player.root.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  const typing =
+    target &&
+    (target.isContentEditable ||
+      target.tagName === "TEXTAREA" ||
+      target.tagName === "SELECT" ||
+      (target.tagName === "INPUT" && !["range", "button", "checkbox", "radio"].includes(target.type)));
+  if (typing) return;
+  const g = groups[player.group];
+  if (!g) return;
+  let handled = true;
+  if (event.key === "ArrowRight") setStep(g, g.t + 1);
+  else if (event.key === "ArrowLeft") setStep(g, g.t - 1);
+  else if (event.key === "Home") setStep(g, 1);
+  else if (event.key === "End") setStep(g, g.T);
+  else if (event.key === "k" || event.key === "K") player.toggle();
+  else handled = false;
+  if (handled) {
+    // Taken before the focused element sees it: tabs and buttons keep Tab, Enter and Space, and ← → always step.
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}
+if (!window.__stepKeys) {
+  window.__stepKeys = true;
+  window.addEventListener("keydown", onKey, true);
+}
+
+function element(tag, attributes = {}, text) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function makePlayer(parentElement, data, component) {
+  const labels = data.labels;
+  const root = element("div", { class: "step-player" + (data.classroom ? " step-player-large" : "") });
+  const sliderRow = element("div", { class: "step-player-row" });
+  const sliderLabel = element("label", { class: "step-player-label", for: data.id + "-slider" }, labels.step);
+  const slider = element("input", { id: data.id + "-slider", type: "range", min: "1", max: String(data.T), step: "1" });
+  const value = element("output", { class: "step-player-value", "aria-hidden": "true" });
+  sliderRow.append(sliderLabel, slider, value);
+  const buttons = element("div", { class: "step-player-row" });
+  const prev = element("button", { type: "button", class: "step-player-button", "data-testid": "step-prev" }, labels.prev);
+  const next = element("button", { type: "button", class: "step-player-button", "data-testid": "step-next" }, labels.next);
+  const play = element("button", { type: "button", class: "step-player-button", "data-testid": "step-play" }, labels.play);
+  const speedLabel = element("label", { class: "step-player-speed" }, labels.speed + " ");
+  const speed = element("select", { "aria-label": labels.speed });
+  for (const seconds of data.speeds) speed.append(element("option", { value: String(seconds) }, String(seconds)));
+  speed.value = String(data.speed);
+  speedLabel.append(speed);
+  const hint = element("span", { class: "step-player-hint" }, labels.keys);
+  buttons.append(prev, next, play, speedLabel, hint);
+  if (data.T > 1) root.append(sliderRow);
+  root.append(buttons);
+  parentElement.appendChild(root);
+
+  const player = { kind: "player", group: data.group, root, timer: null, reportTimer: null, lastReport: 0 };
+  const g = () => groups[player.group];
+  player.update = () => {
+    const current = g();
+    if (!current) return;
+    const t = current.t;
+    slider.value = String(t);
+    slider.setAttribute("aria-valuetext", labels.of.replace("{t}", t).replace("{T}", current.T));
+    value.textContent = `t = ${t} / ${current.T}`;
+    prev.disabled = t <= 1;
+    next.disabled = t >= current.T;
+    const playing = player.timer !== null;
+    play.textContent = playing ? labels.pause : labels.play;
+    play.classList.toggle("step-player-primary", playing);
+    play.setAttribute("aria-pressed", String(playing));
   };
+  player.report = () => {
+    // Streamlit learns the step once the reader stops on one (and now and then while playing); the page
+    // sends nothing back but the step's small controls.
+    clearTimeout(player.reportTimer);
+    const send = () => {
+      player.lastReport = performance.now();
+      const current = g();
+      if (current) component.setStateValue("step", current.t);
+    };
+    if (data.server) return send(); // without plotly.js here the server draws every step
+    const playing = player.timer !== null;
+    if (playing && performance.now() - player.lastReport > REPORT_WHILE_PLAYING_MS) return send();
+    player.reportTimer = setTimeout(send, playing ? REPORT_WHILE_PLAYING_MS : REPORT_AFTER_MS);
+  };
+  const stop = () => {
+    clearTimeout(player.timer);
+    player.timer = null;
+    player.update();
+  };
+  const tick = () => {
+    const current = g();
+    if (!current || !root.isConnected) return stop();
+    if (current.t >= current.T) return stop();
+    setStep(current, current.t + 1);
+    if (current.t >= current.T) return stop();
+    player.timer = setTimeout(tick, Number(speed.value) * 1000);
+  };
+  player.toggle = () => {
+    const current = g();
+    if (!current) return;
+    if (player.timer !== null) return stop();
+    if (current.t >= current.T) setStep(current, 1); // play from the start once the end is reached
+    player.timer = setTimeout(tick, Number(speed.value) * 1000);
+    player.update();
+  };
+  slider.addEventListener("input", () => g() && setStep(g(), Number(slider.value)));
+  prev.addEventListener("click", () => g() && setStep(g(), g().t - 1));
+  next.addEventListener("click", () => g() && setStep(g(), g().t + 1));
+  play.addEventListener("click", () => player.toggle());
+  speed.addEventListener("change", () => {
+    component.setStateValue("speed", Number(speed.value));
+    if (player.timer !== null) {
+      clearTimeout(player.timer);
+      player.timer = setTimeout(tick, Number(speed.value) * 1000);
+    }
+  });
+  player.stop = stop;
+  return player;
+}
+
+// ---------------------------------------------------------------- the component
+function same(member, data) {
+  return Boolean(member) && member.kind === data.kind && member.group === data.group && member.source === data.source;
+}
+
+export default function (component) {
+  const { parentElement, data } = component;
+  const host = parentElement;
+  let member = host.__stepMember;
+  // What a component shows, beyond its group: a chart of a group draws the group's step whatever its first
+  // figure was; a text or player shows its own data. The same again (a rerun of the page) changes nothing.
+  const source =
+    data.kind === "chart" ? (data.group ? data.key : data.figure) : data.kind === "payload" ? "" : JSON.stringify({ ...data, start: null });
+  data.source = source;
+  if (same(member, data)) return host.__stepCleanup;
+  if (member) {
+    if (member.kind === "player" && member.stop) member.stop();
+    leave(member);
+    if (member.kind === "player" || member.kind === "text") member.root.remove();
+  }
+
+  if (data.kind === "chart") {
+    let gd = host.querySelector(":scope > .live-chart");
+    if (!gd) {
+      gd = element("div", { class: "live-chart" });
+      host.appendChild(gd);
+      if (sight) sight.observe(gd);
+    }
+    member = { kind: "chart", key: data.key, gd, group: data.group, source, figure: data.figure, start: data.start,
+               plotlyUrl: data.plotly_url, shown: null };
+    const figure = JSON.parse(data.figure);
+    // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
+    if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
+    if (data.group) {
+      const g = group(data.group);
+      g.charts.set(data.key, member);
+      if (g.t === null) g.t = data.start;
+      showChart(g, member);
+    } else {
+      draw(gd, figure, data.plotly_url, data.key);
+    }
+    if (!gd.__liveChartObserver && window.ResizeObserver) {
+      // The sidebar opening or closing changes the width without a window resize event.
+      let width = host.clientWidth;
+      gd.__liveChartObserver = new ResizeObserver(() => {
+        if (host.clientWidth !== width && window.Plotly && gd._fullLayout) {
+          width = host.clientWidth;
+          window.Plotly.Plots.resize(gd);
+        }
+      });
+      gd.__liveChartObserver.observe(host);
+    }
+  } else if (data.kind === "text") {
+    const root = element("div", { class: "step-text " + (data.css || ""), "aria-live": data.live ? "polite" : "off" });
+    host.appendChild(root);
+    member = { kind: "text", key: data.key, el: root, root, group: data.group, source, steps: data.steps };
+    const g = group(data.group);
+    g.texts.set(data.key, member);
+    if (g.t === null) g.t = data.start;
+    showText(g, member);
+  } else if (data.kind === "player") {
+    const g = group(data.group);
+    g.T = data.T;
+    member = makePlayer(host, data, component);
+    member.source = source;
+    g.players.add(member);
+    activePlayer = member;
+    if (g.t === null) g.t = data.start;
+    setStep(g, g.t, "force");
+  } else if (data.kind === "payload") {
+    member = { kind: "payload", group: data.group, source };
+    const g = group(data.group);
+    g.payload = { charts: data.charts };
+    for (const chart of g.charts.values()) showChart(g, chart);
+  }
+  host.__stepMember = member;
+
+  // Called when the component leaves the page (not between updates).
+  host.__stepCleanup = () => {
+    const gone = host.__stepMember;
+    host.__stepMember = undefined;
+    if (gone) {
+      if (gone.kind === "player" && gone.stop) gone.stop();
+      if (gone === activePlayer) activePlayer = null;
+      leave(gone);
+      if (gone.root) gone.root.remove();
+    }
+    const gd = host.querySelector(":scope > .live-chart");
+    if (gd) {
+      if (gd.__liveChartObserver) gd.__liveChartObserver.disconnect();
+      gd.__liveChartObserver = undefined;
+      if (sight) sight.unobserve(gd);
+      gd.__liveChartRender = -1; // a draw still waiting in the queue must not run
+      if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
+      gd.remove();
+    }
+  };
+  return host.__stepCleanup;
 }

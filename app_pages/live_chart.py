@@ -56,6 +56,7 @@ LOOK = dict(
 _component = st.components.v2.component(
     "attention_explorer_live_chart",
     js=(Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
+    css=(Path(__file__).with_name("live_chart.css")).read_text(encoding="utf-8"),
     isolate_styles=False,  # plotly.js puts its styles in the document's head
 )
 
@@ -69,29 +70,62 @@ def plotly_js_url() -> str | None:
     return f"{'/' + base if base else ''}/app/static/{PLOTLY_JS.name}?v={_PLOTLY_JS_SIZE}"
 
 
-def live_chart(fig, key: str, plotly_url: str) -> None:
-    """Show `fig` under `key`; the browser updates the chart in place when `fig` changes."""
-    _component(key=key, data={"figure": figure_json(fig), "plotly_url": plotly_url, "key": key})
+def live_chart(fig, key: str, plotly_url: str, *, group: str | None = None, start: int | None = None) -> None:
+    """Show `fig` under `key`; the browser updates the chart in place when `fig` changes. With a `group`
+    (one input's step page) `fig` is step `start`'s figure, drawn first; the group's payload brings the
+    others and the group's player switches between them."""
+    _component(key=key, data={"kind": "chart", "figure": figure_json(fig), "plotly_url": plotly_url, "key": key,
+                              "group": group, "start": start})
+
+
+def step_text(key: str, group: str, steps: list[str], start: int, *, css: str = "", live: bool = False) -> None:
+    """A line of HTML per step (each made safe by its caller: tokens escaped), the group's step shown.
+    `live`: a screen reader reads it out when it changes."""
+    _component(key=key, data={"kind": "text", "group": group, "steps": steps, "start": start, "css": css,
+                              "live": live})
+
+
+def step_player(key: str, group: str, T: int, start: int, labels: dict[str, str], *, speeds: list[float],
+                speed: float, classroom: bool, server: bool, on_change) -> object:
+    """The group's step controls (slider, ◀ ▶, play/pause, speed, keys ← → K). Returns the component's state:
+    `step` and `speed` as last reported by the browser; `on_change` is called when the browser reports.
+    `server`: the charts are drawn by the server (no plotly.js here), so every step is reported at once."""
+    return _component(key=key, data={"kind": "player", "id": key, "group": group, "T": T, "start": start,
+                                     "labels": labels, "speeds": speeds, "speed": speed, "classroom": classroom,
+                                     "server": server},
+                      on_step_change=on_change, on_speed_change=on_change)
+
+
+def step_payload(key: str, group: str, charts: dict[str, dict]) -> None:
+    """Every step's figure of every chart of the group (`step_payload.compact_steps` of each)."""
+    _component(key=key, data={"kind": "payload", "group": group, "charts": charts})
 
 
 def figure_json(fig) -> str:
-    """The figure as plotly.js takes it, in the look of st.plotly_chart; `fig` itself is left as it is
-    (the export menu draws it).
+    """The figure as plotly.js takes it (`figure_plain`), as JSON."""
+    return json.dumps(figure_plain(fig), separators=(",", ":"), allow_nan=False)
 
-    The same JSON as plotly's own `pio.to_json(fig.to_dict())` (tests/test_app_step.py compares them), made
-    in a quarter of the time: that path deep-copies the figure twice, and a step change makes six figures
-    while the browser waits. So this reads the figure's own property dicts (`_data`, `_layout`, without a
-    copy) and builds a new plain structure from them."""
+
+def figure_plain(fig) -> dict:
+    """The figure as plotly.js takes it, in the look of st.plotly_chart, as plain JSON types; `fig` itself is
+    left as it is (the export menu draws it).
+
+    The same as plotly's own `json.loads(pio.to_json(fig.to_dict()))` (tests/test_app_step.py compares them),
+    made in a quarter of the time: that path deep-copies the figure twice, and the step page makes six figures
+    per step. So this reads the figure's own property dicts (`_data`, `_layout`, without a copy) and builds a
+    new plain structure from them."""
     layout = {**fig._layout, "template": LOOK}
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text"):  # Streamlit shows chart titles in bold
         layout["title"] = {**title, "text": f"<b>{title['text']}</b>"}
+    plain = _plain({"data": fig._data, "layout": layout})
     try:
-        return json.dumps(_plain({"data": fig._data, "layout": layout}), separators=(",", ":"), allow_nan=False)
+        json.dumps(plain, allow_nan=False)
+        return plain
     except (TypeError, ValueError):  # a NaN, or a type json does not know: plotly's own encoder handles both
         spec = fig.to_dict()
         spec["layout"].update({key: layout[key] for key in ("template", "title") if key in layout})
-        return pio.to_json(spec, validate=False)
+        return json.loads(pio.to_json(spec, validate=False))
 
 
 def _plain(value, key: str | None = None):

@@ -53,11 +53,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "prev": {"en": "◀ Previous", "ko": "◀ 이전"},
     "next": {"en": "Next ▶", "ko": "다음 ▶"},
     "play": {"en": "▶ Play", "ko": "▶ 재생"},
-    "pause": {"en": "⏸ Pause", "ko": "⏸ 멈춤"},
+    "pause": {"en": "‖ Pause", "ko": "‖ 멈춤"},  # not ⏸: Debian's fonts draw it as a box
     "speed": {"en": "Seconds per step", "ko": "단계당 초"},
     "keys_hint": {"en": "Keys: ← previous · → next · K play/pause", "ko": "키: ← 이전 · → 다음 · K 재생/멈춤"},
-    "step_of": {"en": "Step {t} of {T}: reading {prev}, emitting {token} (p = {prob})",
-                "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다 (p = {prob})"},
+    "step_of": {"en": "Step {t} of {T}: reading {prev}, emitting {token} (p = {prob}). Output so far: {so_far}",
+                "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다 (p = {prob}). 지금까지의 출력: {so_far}"},
+    "step_aria": {"en": "Step {t} of {T}", "ko": "{T}단계 중 {t}단계"},
     "diagram": {"en": "The encoder–decoder at step t", "ko": "t 단계의 인코더–디코더"},
     "diagram_caption": {
         "en": "Bottom: the source tokens and their encoder states h_i. Top: the decoder states and the output so far "

@@ -135,7 +135,9 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
     if step.alpha is None:
         raise ValueError("a model without attention has no context vector a_t")
     H, alpha, src = trace.encoder_states, step.alpha, trace.source_tokens
-    weighted = alpha[:, None] * H  # (N, n)
+    # (N, n), in the model's own float32 arithmetic: half the bytes of float64 for the browser, which gets
+    # these rows for every step at once (app_pages/step_payload.py)
+    weighted = np.asarray(alpha, dtype=np.float32)[:, None] * np.asarray(H, dtype=np.float32)
     bound = float(max(np.abs(weighted).max(), np.abs(step.a).max(), 1e-9))
     N, n = H.shape
     dims = list(range(n))
@@ -175,7 +177,8 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
     for row, ((name, v), domain) in enumerate(zip(vectors, domains), 1):
         suffix = "" if row == 1 else str(row)
         data.append(dict(
-            type="heatmap", z=[v], x=list(range(len(v))), y=[0], zmin=-bound, zmax=bound, colorscale=DIVERGING,
+            type="heatmap", z=compact(np.asarray(v)[None, :]), x=list(range(len(v))), y=[0], zmin=-bound, zmax=bound,
+            colorscale=DIVERGING,
             reversescale=True, showscale=row == 1, colorbar=dict(thickness=10),
             xaxis=f"x{suffix}", yaxis=f"y{suffix}",
             hovertemplate=f"{label(name)}[%{{x}}] = %{{z:.4f}}<extra></extra>",

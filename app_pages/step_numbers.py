@@ -1,0 +1,70 @@
+"""The step's numbers under each stage's formula, as small HTML (no Streamlit here).
+
+The page typesets each formula in symbols once (st.latex); the line with step t's numbers changes at
+every step in the browser (live_chart.js swaps it in place), so it is plain HTML with <i>, <sub> and
+<sup> in the formulas' typeface, not a formula that KaTeX would have to typeset again at each step.
+Only numbers and indices go into these lines; the caption's tokens are escaped (`caption`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from attention_core.trace import Trace
+
+
+def sym(name: str, sub: str | int | None = None, sup: str | int | None = None) -> str:
+    """A variable: `sym("e", "t", 3)` is e with subscript t and superscript 3."""
+    out = f"<i>{name}</i>"
+    if sub is not None:
+        out += f"<sub>{_italic(sub)}</sub>"
+    if sup is not None:
+        out += f"<sup>{_italic(sup)}</sup>"
+    return out
+
+
+def _italic(index: str | int) -> str:
+    return str(index) if isinstance(index, int) else f"<i>{index}</i>"
+
+
+def vector(v: np.ndarray, k: int = 4) -> str:
+    return "(" + ", ".join(f"{x:.3f}" for x in v[:k]) + (", …" if len(v) > k else "") + ")"
+
+
+def scores(trace: Trace, t: int) -> str:
+    """max_i e_t^i, with the dot product's first terms written out for the dot scores of Luong."""
+    step = trace.steps[t - 1]
+    i = int(np.argmax(step.e))
+    worked = ""
+    if trace.score in ("dot", "scaled_dot") and trace.decoder == "luong":
+        h = trace.encoder_states[i]
+        terms = " + ".join(f"({a:.2f})({b:.2f})" for a, b in zip(step.s[:2], h[:2]))
+        scale = f"(1/√{sym('n')}) " if trace.score == "scaled_dot" else ""
+        worked = f" = {scale}[{terms} + …]"
+    return f"max<sub><i>i</i></sub> {sym('e', 't', 'i')} = {sym('e', 't', i + 1)}{worked} = {step.e[i]:.3f}"
+
+
+def alpha(trace: Trace, t: int) -> str:
+    step = trace.steps[t - 1]
+    i = int(np.argmax(step.alpha))
+    return (f"{sym('α', 't', i + 1)} = exp({step.e[i]:.3f}) / Σ<sub><i>j</i></sub> exp({sym('e', 't', 'j')}) = "
+            f"{step.alpha[i]:.4f}, &nbsp; Σ<sub><i>i</i></sub> {sym('α', 't', 'i')} = {step.alpha.sum():.4f}")
+
+
+def context(trace: Trace, t: int) -> str:
+    step = trace.steps[t - 1]
+    top = np.argsort(-step.alpha)[:2]
+    terms = " + ".join(f"{step.alpha[i]:.3f} {sym('h', int(i) + 1)}" for i in top)
+    return f"{sym('a', 't')} = {terms} + … = {vector(step.a)}"
+
+
+def output(trace: Trace, t: int) -> str:
+    step = trace.steps[t - 1]
+    return f"{sym('s̃', 't')} = {vector(step.s_tilde, 3)}, &nbsp; {sym('ŷ', 't')}[{sym('y', 't')}] = {step.prob:.4f}"
+
+
+def caption(template: str, values: dict[str, object]) -> str:
+    """A caption from the texts table (trusted) with user text (tokens) filled in, every value escaped."""
+    return html.escape(template, quote=False).format(**{k: html.escape(str(v)) for k, v in values.items()})
