@@ -193,6 +193,21 @@ def group_id(*parts) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def stage_default(shown: dict) -> dict:
+    """The classroom stage from the URL (a deep link) at first, the diagram otherwise; a stage this model
+    lacks (the no-attention model has no α) falls back to the diagram."""
+    if st.session_state.get(STAGE) in shown:
+        return {}
+    st.session_state.pop(STAGE, None)
+    linked = st.query_params.get(STAGE)
+    return {"default": linked if linked in shown else "diagram"}
+
+
+def _keep_stage_in_url() -> None:
+    # Not bound like the other widgets: a bound segmented control would put its label in the URL.
+    st.query_params[STAGE] = st.session_state[STAGE]
+
+
 # ---------------------------------------------------------------- the step the browser reports
 
 def _reported() -> None:
@@ -287,9 +302,9 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         cols[1].button(tr("exit_classroom", lang), key="exit_classroom",
                        on_click=lambda: st.session_state.update({CLASSROOM: False}))
         shown = stages(trace)
-        choice = st.segmented_control(" ", list(shown), default="diagram", key=STAGE, label_visibility="collapsed",
+        choice = st.segmented_control(" ", list(shown), key=STAGE, label_visibility="collapsed",
                                       format_func=lambda s: tr(f"short_{s}", lang), required=True,
-                                      bind="query-params")
+                                      on_change=_keep_stage_in_url, **stage_default(shown))
         step_page(model, text, trace, lang, {choice: shown[choice]}, player, large=True)
 else:
     st.title(tr("page_step", lang))

@@ -37,24 +37,45 @@ def element_key(element) -> str:
     return element.proto.id.split("-", 2)[-1]
 
 
+def live_parts(at: AppTest, kind: str) -> dict[str, dict]:
+    """The data of the step page's live parts of one kind (app_pages/live_chart.py: chart, text, player,
+    payload), by key, in page order: v2 components, which AppTest lists by their proto."""
+    parts = {}
+    for element in at.main:
+        if element.type == "bidi_component":
+            data = json.loads(element.proto.json)
+            if data.get("kind") == kind:
+                parts[element_key(element)] = data
+    return parts
+
+
 def _figures(at: AppTest) -> dict[str, str]:
-    """Every chart's figure as JSON, by its key: st.plotly_chart's spec, or a live chart's data
-    (app_pages/live_chart.py, a v2 component that AppTest lists by its proto)."""
+    """Every chart's figure as JSON, by its key: st.plotly_chart's spec, or a live chart's first figure."""
     figures = {}
     for element in at.main:  # in page order
         if element.type == "plotly_chart":
             figures[element_key(element)] = element.proto.spec
-        elif element.type == "bidi_component":
-            figures[element_key(element)] = json.loads(element.proto.json)["figure"]
+        elif element.type == "bidi_component" and (data := json.loads(element.proto.json)).get("kind") == "chart":
+            figures[element_key(element)] = data["figure"]
     return figures
 
 
 def chart(at: AppTest, key: str) -> dict:
-    """The Plotly figure (as a dict, arrays decoded) of the chart shown with key `key`."""
+    """The Plotly figure (as a dict, arrays decoded) of the chart shown with key `key` (a live chart: the
+    figure it draws first)."""
     figures = _figures(at)
     if key not in figures:
         raise AssertionError(f"no chart with key {key!r}; have {sorted(figures)}")
     return decode(json.loads(figures[key]))
+
+
+def chart_at(at: AppTest, key: str, t: int) -> dict:
+    """The figure that live chart `key` draws at step t: the page's payload, its base with step t's patch."""
+    from app_pages.step_payload import apply
+
+    (payload,) = live_parts(at, "payload").values()
+    steps = payload["charts"][key]
+    return decode(apply(steps["base"], steps["patches"][t - 1]))
 
 
 def chart_keys(at: AppTest) -> list[str]:

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_utils import app, chart, chart_keys, element_key, texts
+from apptest_utils import app, chart, chart_at, chart_keys, element_key, live_parts, texts
 
 from attention_core import load_pretrained
 
@@ -29,49 +29,65 @@ def test_opens_on_dates_dot_with_a_decoded_korean_date(dot):
 
     assert trace.prediction == "2026-11-24" and any(md_literal(trace.prediction) in m.value for m in at.markdown)
     assert chart_keys(at) == ["diagram", "scores", "alpha", "context", "vectors", "output"]
-    step = at.slider(key="step").value
-    np.testing.assert_allclose(chart(at, "scores")["data"][0]["y"], trace.steps[step - 1].e, rtol=1e-6)
+    player = live_parts(at, "player")["player"]
+    assert player["start"] == 1 and player["T"] == len(trace.steps)
+    np.testing.assert_allclose(chart(at, "scores")["data"][0]["y"], trace.steps[0].e, rtol=1e-6)
 
 
-def test_changing_model_input_and_step_updates_every_figure():
-    at = app()
+def test_every_step_of_every_figure_goes_to_the_browser_once():
+    """The payload holds each chart's figure at every step (the browser steps through them itself); each is
+    the figure builder's own, and each step's numbers and caption are there too."""
+    at = app(model="dates-bahdanau", text="mardi 24 novembre 2026", step="7")
     at.run()
-    at.selectbox(key="model").set_value("dates-bahdanau")
-    at.text_input(key="text").set_value("mardi 24 novembre 2026")
-    at.run()
-    at.slider(key="step").set_value(7).run()
     assert not at.exception
     trace = load_pretrained("dates-bahdanau").trace("mardi 24 novembre 2026")
-    step = trace.steps[6]
-    np.testing.assert_allclose(chart(at, "scores")["data"][0]["y"], step.e, rtol=1e-6)
-    np.testing.assert_allclose(chart(at, "alpha")["data"][0]["y"], step.alpha, rtol=1e-6)
-    np.testing.assert_allclose(chart(at, "context")["data"][1]["z"][0], step.a, rtol=1e-5, atol=1e-7)
-    strips = chart(at, "vectors")["data"]
-    np.testing.assert_allclose(strips[0]["z"][0], step.concat, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(strips[1]["z"][0], step.s_tilde, rtol=1e-5, atol=1e-7)
-    output = chart(at, "output")["data"][0]
-    assert output["x"][: len(step.top_k)] == pytest.approx([p for _, p in step.top_k])
+    assert live_parts(at, "player")["player"]["start"] == 7
+    np.testing.assert_allclose(chart(at, "alpha")["data"][0]["y"], trace.steps[6].alpha, rtol=1e-6)  # drawn first
+    texts_ = live_parts(at, "text")
+    for t in (1, 7, len(trace.steps)):
+        step = trace.steps[t - 1]
+        np.testing.assert_allclose(chart_at(at, "scores", t)["data"][0]["y"], step.e, rtol=1e-6)
+        np.testing.assert_allclose(chart_at(at, "alpha", t)["data"][0]["y"], step.alpha, rtol=1e-6)
+        np.testing.assert_allclose(chart_at(at, "context", t)["data"][1]["z"][0], step.a, rtol=1e-5, atol=1e-7)
+        strips = chart_at(at, "vectors", t)["data"]
+        np.testing.assert_allclose(strips[0]["z"][0], step.concat, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(strips[1]["z"][0], step.s_tilde, rtol=1e-5, atol=1e-7)
+        output = chart_at(at, "output", t)["data"][0]
+        assert output["x"][: len(step.top_k)] == pytest.approx([p for _, p in step.top_k])
+        i, j = int(np.argmax(step.alpha)), int(np.argmax(step.e))
+        assert f"<sup>{j + 1}</sup> = {step.e[j]:.3f}" in texts_["stage1_numbers"]["steps"][t - 1]
+        assert (f"<sup>{i + 1}</sup> = exp({step.e[i]:.3f})" in texts_["stage2_numbers"]["steps"][t - 1]
+                and f"= {step.alpha[i]:.4f}" in texts_["stage2_numbers"]["steps"][t - 1])
+        assert f"= {step.prob:.4f}" in texts_["stage4_numbers"]["steps"][t - 1]
+        assert f"Step {t} of {len(trace.steps)}" in texts_["caption"]["steps"][t - 1]
     assert "s_{t-1}" in texts(at)  # Bahdanau's query is named
-    # Each stage's formula, then a line with this step's numbers.
-    formulas = "\n".join(latex.value for latex in at.get("latex"))
-    i = int(np.argmax(step.alpha))
+    formulas = "\n".join(latex.value for latex in at.get("latex"))  # each stage's formula in symbols, once
     assert r"\alpha_t^i = \frac{\exp(e_t^i)}" in formulas and r"\tanh(W_c v_t + b_c)" in formulas
-    assert f"e_t^{{{int(np.argmax(step.e)) + 1}}}" in formulas and f"= {step.e.max():.3f}" in formulas
-    assert f"\\alpha_t^{{{i + 1}}} = \\frac{{\\exp({step.e[i]:.3f})}}" in formulas
-    assert f"{step.alpha[i]:.4f}" in formulas
-    assert f"\\hat{{y}}_t[y_t] = {step.prob:.4f}" in formulas
 
 
-def test_next_and_previous_buttons_move_the_step():
+def test_the_reported_step_goes_to_the_url_and_a_new_input_opens_at_step_1():
     at = app(step="3")
     at.run()
-    assert at.slider(key="step").value == 3
-    at.button(key="next_button").click().run()
-    assert at.slider(key="step").value == 4
-    at.button(key="prev_button").click().run()
-    at.button(key="prev_button").click().run()
-    assert at.slider(key="step").value == 2
+    assert at.query_params["step"] == ["3"] or at.query_params["step"] == "3"
+    at.session_state["step"] = 5  # what the player's report sets (app_pages/step_by_step.py, _reported)
+    at.run()
+    assert str(at.query_params["step"]).strip("[]'") == "5"
+    assert live_parts(at, "player")["player"]["start"] == 5
+    at.text_input(key="text").set_value("1 May 2000").run()
     assert not at.exception
+    assert at.session_state["step"] == 1 and live_parts(at, "player")["player"]["start"] == 1
+    at.session_state["step"] = 4
+    at.run()
+    at.selectbox(key="model").set_value("dates-general").run()
+    assert at.session_state["step"] == 1 and live_parts(at, "player")["player"]["start"] == 1
+
+
+def test_a_step_beyond_the_trace_opens_its_last_step():
+    at = app(step="99")
+    at.run()
+    assert not at.exception
+    player = live_parts(at, "player")["player"]
+    assert player["start"] == player["T"]
 
 
 def test_model_without_attention_shows_the_fixed_context():
@@ -82,16 +98,20 @@ def test_model_without_attention_shows_the_fixed_context():
     assert "fixed" in keys and "scores" not in keys and "alpha" not in keys
     trace = load_pretrained("dates-noattn").trace("2026년 11월 24일 화요일")
     np.testing.assert_allclose(chart(at, "fixed")["data"][0]["z"][0], trace.fixed_context, rtol=1e-5, atol=1e-7)
+    assert set(live_parts(at, "payload")["payload"]["charts"]) == {"diagram", "vectors", "output"}
 
 
 def test_language_switch_changes_the_labels():
     at = app()
     at.run()
     assert "Step by step" in texts(at)
+    assert live_parts(at, "player")["player"]["labels"]["next"] == "Next ▶"
     at.segmented_control(key="lang").set_value("ko").run()
     assert not at.exception
     korean = texts(at)
     assert "단계별 보기" in korean and "어텐션 스코어" in korean and "Step by step" not in korean
+    assert live_parts(at, "player")["player"]["labels"]["next"] == "다음 ▶"
+    assert "단계 중" in live_parts(at, "text")["caption"]["steps"][0]
 
 
 @pytest.mark.parametrize("text", ["<b>x</b>", "<script>alert(1)</script>", "a<br>b & c"])
@@ -101,6 +121,9 @@ def test_markup_in_the_input_is_shown_literally(text):
     assert not at.exception
     ticks = chart(at, "scores")["layout"]["xaxis"]["ticktext"]
     assert "&lt;" in "".join(ticks) and "<" not in "".join(ticks)
+    # the caption is HTML swapped in by the browser: the input's characters in it are escaped
+    captions = "".join(live_parts(at, "text")["caption"]["steps"])
+    assert "<b>" not in captions and "<script" not in captions and "<br>" not in captions
 
 
 @pytest.mark.parametrize("text", ["", "   ", "9" * 300])
@@ -108,7 +131,7 @@ def test_bad_input_gets_a_message_not_a_traceback(text):
     at = app(text=text)
     at.run()
     assert not at.exception
-    assert at.warning and not chart_keys(at)
+    assert at.warning and not chart_keys(at) and not live_parts(at, "player")
 
 
 def test_classroom_mode_shows_one_figure_at_a_time():
@@ -116,8 +139,12 @@ def test_classroom_mode_shows_one_figure_at_a_time():
     at.run()
     assert not at.exception
     assert chart_keys(at) == ["diagram"]
+    assert live_parts(at, "player")["player"]["classroom"] is True
     at.segmented_control(key="stage").set_value("stage2").run()
-    assert chart_keys(at) == ["alpha"]
+    assert chart_keys(at) == ["alpha"] and list(live_parts(at, "payload")["payload"]["charts"]) == ["alpha"]
+    linked = app(classroom="true", stage="stage3")  # the stage is part of the deep link
+    linked.run()
+    assert chart_keys(linked) == ["context"]
 
 
 def test_changing_the_step_never_runs_the_model_again(monkeypatch):
@@ -135,8 +162,9 @@ def test_changing_the_step_never_runs_the_model_again(monkeypatch):
     at.run()
     first = len(calls)
     for step in (2, 5, 3, 1):
-        at.slider(key="step").set_value(step).run()
-        assert not at.exception and at.slider(key="step").value == step
+        at.session_state["step"] = step
+        at.run()
+        assert not at.exception and live_parts(at, "player")["player"]["start"] == step
     assert first >= 1 and len(calls) == first  # the trace came from the cache every time
 
 
@@ -149,8 +177,9 @@ def test_step_figures_are_live_charts_with_plotly_js_served_here():
 
     at = app()
     at.run()
-    assert [element_key(e) for e in at.get("bidi_component")] == chart_keys(at)
-    url = json.loads(at.get("bidi_component")[0].proto.json)["plotly_url"]
+    charts = live_parts(at, "chart")
+    assert list(charts) == chart_keys(at)
+    url = charts["diagram"]["plotly_url"]
     assert url.startswith("/app/static/plotly-cartesian.min.js?")
     header = live_chart.PLOTLY_JS.read_text(encoding="utf-8")[:200]
     assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in header
@@ -165,9 +194,10 @@ def test_without_static_serving_the_step_figures_are_plain_charts():
         at.run()
     finally:
         config.set_option("server.enableStaticServing", True)
-    assert not at.exception and not at.get("bidi_component")
+    assert not at.exception and not live_parts(at, "chart") and not live_parts(at, "payload")
     assert [element_key(e) for e in at.get("plotly_chart")] == chart_keys(at)
     assert len(chart_keys(at)) == 6
+    assert live_parts(at, "player")["player"]["server"] is True  # each step is reported, and drawn here
 
 
 def test_live_chart_json_is_plotlys_own():
