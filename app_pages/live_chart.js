@@ -289,7 +289,7 @@ export default function (component) {
   // What a component shows, beyond its group: a chart of a group draws the group's step whatever its first
   // figure was; a text or player shows its own data. The same again (a rerun of the page) changes nothing.
   const source =
-    data.kind === "chart" ? (data.group ? data.key : data.figure) : data.kind === "payload" ? "" : JSON.stringify({ ...data, start: null });
+    data.kind === "chart" ? (data.group ? data.key : data.figure) : data.kind === "payload" ? "" : JSON.stringify({ ...data, start: null, speed: null }); // (start and speed: only the first time)
   data.source = source;
   if (same(member, data)) return host.__stepCleanup;
   if (member) {

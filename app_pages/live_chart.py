@@ -81,7 +81,7 @@ def live_chart(fig, key: str, plotly_url: str, *, group: str | None = None, star
 def step_text(key: str, group: str, steps: list[str], start: int, *, css: str = "", live: bool = False) -> None:
     """A line of HTML per step (each made safe by its caller: tokens escaped), the group's step shown.
     `live`: a screen reader reads it out when it changes."""
-    _component(key=key, data={"kind": "text", "group": group, "steps": steps, "start": start, "css": css,
+    _component(key=key, data={"kind": "text", "key": key, "group": group, "steps": steps, "start": start, "css": css,
                               "live": live})
 
 

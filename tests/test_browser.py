@@ -38,6 +38,17 @@ def page(browser):
     context.close()
 
 
+SLIDER = ".st-key-player input[type=range]"  # the step player's slider (app_pages/live_chart.js)
+
+
+def step_shown(page) -> int:
+    return int(page.locator(SLIDER).input_value())
+
+
+def wait_step(page, t: int) -> None:
+    page.wait_for_function(f"document.querySelector('{SLIDER}')?.value === '{t}'", timeout=30_000)
+
+
 def no_errors(page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.outside == [], page.outside
@@ -74,7 +85,9 @@ def test_deep_link_opens_the_same_view(server, page):
     wait_idle(page)
     assert page.locator(".st-key-text input").input_value() == "24. November 2026"
     assert page.locator(".st-key-model input").input_value() == "dates-bahdanau"
-    assert page.locator(".st-key-step [data-testid=stSliderThumbValue]").inner_text() == "4"
+    assert step_shown(page) == 4
+    alpha = load_pretrained("dates-bahdanau").trace("24. November 2026").steps[3].alpha
+    assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)
     no_errors(page)
 
 
@@ -85,8 +98,7 @@ def test_keyboard_steps_and_markup_stays_text(server, page):
     assert "<" in "".join(ticks) and "b" in ticks  # the tags are shown as characters, not applied
     page.mouse.click(700, 60)  # focus the page, not an input
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('.st-key-step [data-testid=stSliderThumbValue]').innerText === '3'",
-                           timeout=30_000)
+    wait_step(page, 3)
     no_errors(page)
 
 
@@ -98,8 +110,7 @@ def test_alignment_and_sandbox_pages(server, page):
     box = page.locator(".st-key-alignment .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 5.5 / 11)  # a cell of row 6 of 11
     page.get_by_role("heading", name="Step by step").wait_for(timeout=30_000)
-    page.wait_for_function("document.querySelector('.st-key-step [data-testid=stSliderThumbValue]')"
-                           "?.innerText === '6'", timeout=30_000)
+    wait_step(page, 6)
     page.goto(f"{server}/sandbox")
     wait_idle(page)
     assert page.locator(".st-key-sb_alpha .js-plotly-plot").count() == 1
@@ -178,8 +189,8 @@ def test_a_step_charts_export_is_the_step_on_screen(server, page):
         return download.value.suggested_filename
 
     def step_is(t: int) -> None:
-        page.wait_for_function(f"document.querySelector('.st-key-step [data-testid=stSliderThumbValue]')"
-                               f".innerText === '{t}'", timeout=30_000)
+        wait_step(page, t)
+        page.wait_for_url(re.compile(rf"step={t}\b"), timeout=30_000)  # reported to the server
         wait_idle(page)
 
     menu.click()
@@ -200,13 +211,12 @@ def test_play_advances_by_itself_and_pause_stops(server, page):
     page.goto(f"{server}/?step=1")
     wait_idle(page)
     page.get_by_role("button", name=re.compile("Play")).click()
-    thumb = ".st-key-step [data-testid=stSliderThumbValue]"
-    page.wait_for_function(f"Number(document.querySelector('{thumb}').innerText) >= 3", timeout=60_000)
+    page.wait_for_function(f"Number(document.querySelector('{SLIDER}').value) >= 3", timeout=60_000)
     page.get_by_role("button", name=re.compile("Pause")).click()
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
-    stopped = page.locator(thumb).inner_text()
+    stopped = step_shown(page)
     page.wait_for_timeout(3_000)
-    assert page.locator(thumb).inner_text() == stopped
+    assert step_shown(page) == stopped
+    page.wait_for_url(re.compile(rf"step={stopped}\b"), timeout=30_000)  # the server knows where it stopped
     no_errors(page)
 
 
@@ -225,5 +235,125 @@ def test_the_charts_in_sight_are_drawn_first(server, page):
                            arg=pressed, timeout=30_000)
     shown = page.evaluate("window.__liveChartShown")
     assert shown["output"] < shown["diagram"] and shown["vectors"] < shown["diagram"]
-    assert page.locator(".st-key-step [data-testid=stSliderThumbValue]").inner_text() == "3"
+    assert step_shown(page) == 3
     no_errors(page)
+
+
+STEP_NUMBERS = """(key) => {
+    const gd = document.querySelector('.st-key-' + key + ' .js-plotly-plot');
+    const row = (trace, field) => Array.from(gd._fullData[trace][field]);
+    const first = (trace) => Array.from(gd._fullData[trace].z[0]);
+    return {scores: key === 'scores' && row(0, 'y'), alpha: key === 'alpha' && row(0, 'y'),
+            a: key === 'context' && first(1), concat: key === 'vectors' && first(0),
+            s_tilde: key === 'vectors' && first(1), top: key === 'output' && row(0, 'x')};
+}"""
+
+
+def assert_shows_step(page, trace, t: int) -> None:
+    """Every chart and formula line of the page shows the trace's numbers at step t."""
+    step = trace.steps[t - 1]
+    page.wait_for_function("(t) => Object.values(window.__stepGroups).some((g) => g.t === t && "
+                           "[...g.charts.values()].every((c) => c.shown === t))", arg=t, timeout=30_000)
+    got = {key: page.evaluate(STEP_NUMBERS, key) for key in ("scores", "alpha", "context", "vectors", "output")}
+    assert got["scores"]["scores"] == pytest.approx(step.e, abs=1e-6)
+    assert got["alpha"]["alpha"] == pytest.approx(step.alpha, abs=1e-6)
+    assert got["context"]["a"] == pytest.approx(step.a, abs=1e-6)
+    assert got["vectors"]["concat"] == pytest.approx(step.concat, abs=1e-6)
+    assert got["vectors"]["s_tilde"] == pytest.approx(step.s_tilde, abs=1e-6)
+    assert got["output"]["top"][: len(step.top_k)] == pytest.approx([p for _, p in step.top_k], abs=1e-6)
+    alpha_line = page.locator(".st-key-stage2_numbers .step-text").inner_html()
+    assert f"= {step.alpha.max():.4f}" in alpha_line
+    assert f"Step {t} of {len(trace.steps)}" in page.locator(".st-key-caption .step-text").inner_text()
+    assert step_shown(page) == t
+
+
+def test_stepping_by_key_button_slider_and_play_shows_the_traces_numbers(server, page):
+    text = "le 3 mars 1999"
+    trace = load_pretrained("dates-dot").trace(text)
+    T = len(trace.steps)
+    page.goto(f"{server}/?text={urllib.parse.quote_plus(text)}")
+    wait_idle(page)
+    assert_shows_step(page, trace, 1)
+    page.mouse.click(700, 60)
+    page.keyboard.press("ArrowRight")
+    assert_shows_step(page, trace, 2)
+    page.get_by_role("button", name=re.compile("Next")).click()
+    assert_shows_step(page, trace, 3)
+    page.keyboard.press("End")
+    assert_shows_step(page, trace, T)
+    page.get_by_role("button", name=re.compile("Previous")).click()
+    assert_shows_step(page, trace, T - 1)
+    box = page.locator(SLIDER).bounding_box()  # a drag of the slider's thumb to the middle
+    page.mouse.move(box["x"] + box["width"] * (T - 2) / (T - 1), box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    dragged = step_shown(page)
+    assert 2 < dragged < T - 1
+    assert_shows_step(page, trace, dragged)
+    page.locator(SLIDER).focus()
+    page.keyboard.press("ArrowLeft")  # on the focused slider the keys step once, not twice
+    assert_shows_step(page, trace, dragged - 1)
+    page.locator(".st-key-player select").select_option("0.5")
+    page.mouse.click(700, 60)  # away from the speed box, which keeps its own keys
+    page.keyboard.press("k")
+    page.wait_for_function(f"document.querySelector('{SLIDER}').value === '{T}'", timeout=30_000)
+    assert_shows_step(page, trace, T)  # played to the end, where it stops
+    assert page.get_by_role("button", name=re.compile("Play")).is_visible()
+    page.wait_for_url(re.compile(rf"step={T}\b"), timeout=30_000)
+    no_errors(page)
+
+
+def test_a_step_change_sends_no_figure_and_no_text(server, page):
+    """The server gets the step (debounced) and sends back only the step's small controls."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    page.goto(f"{server}/?model=en-es-dot&text=the+red+car+is+on+the+road")
+    wait_idle(page)
+    page.mouse.click(700, 60)
+    before = len(frames)
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(60)
+    page.wait_for_url(re.compile(r"step=5\b"), timeout=30_000)
+    wait_idle(page)
+    after = frames[before:]
+    sent = b"".join(f if isinstance(f, bytes) else f.encode() for f in after)
+    assert after and len(sent) < 8_000, len(sent)  # one report's reply: the player, menus, no figure
+    assert b"bdata" not in sent and b"Output so far" not in sent and b'"kind": "chart"' not in sent
+    no_errors(page)
+
+
+def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(f"{server}/?classroom=true&step=2")
+    wait_idle(page)
+    page.get_by_text("2 · Distribution").click()  # the stage tab of α_t
+    page.wait_for_selector(".st-key-alpha .js-plotly-plot", timeout=30_000)
+    wait_idle(page)
+    assert "stage=stage2" in page.url  # the stage is part of the deep link
+    page.keyboard.press("ArrowRight")  # the focus is on the tab; the arrow still steps
+    wait_step(page, 3)
+    alpha = load_pretrained("dates-dot").trace("2026년 11월 24일 화요일").steps[2].alpha
+    page.wait_for_function("Object.values(window.__stepGroups).some((g) => g.charts.get('alpha')?.shown === 3)",
+                           timeout=30_000)
+    assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)
+    context.close()
+
+
+def test_the_browsers_patches_are_pythons(server, page):
+    """live_chart.js applies a step's patch as step_payload.apply does."""
+    from app_pages.live_chart import figure_plain
+    from app_pages.step_payload import apply, diff
+    from attention_core.figures import alpha_bars
+
+    trace = load_pretrained("en-es-dot").trace("<b>the</b> cat & the dog")
+    pairs = [({"a": [1, {"b": 2}], "c": "x"}, {"a": [1, {"b": 3, "d": None}]}), ([1, 2], {"z": 1}),
+             (figure_plain(alpha_bars(trace, 1)), figure_plain(alpha_bars(trace, len(trace.steps))))]
+    page.goto(server)
+    wait_idle(page)
+    for base, other in pairs:
+        patch = diff(base, other)
+        assert page.evaluate("([base, patch]) => window.__stepApplyPatch(base, patch)", [base, patch]) == \
+            apply(base, patch) == other
