@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import psutil
 
+from app_pages.step_payload import apply
 from attention_core import load_pretrained
 from attention_core.data.dates import make_splits
-
-from app_pages.step_payload import apply
 
 from .harness import ROOT, app_server, median_ms, p95_ms
 from .ws_client import Session, component_state
