@@ -8,8 +8,7 @@
 // of the group shows it, in the browser, without a server round trip. The player reports the step back
 // to Streamlit (debounced), which keeps it for deep links, exports and the other pages.
 const CONFIG = { displaylogo: false, responsive: true };
-const REPORT_AFTER_MS = 250; // a run of key presses is reported once, when it ends
-const REPORT_WHILE_PLAYING_MS = 1000;
+const REPORT_AFTER_MS = 500; // a run of key presses is reported once, when it ends
 
 function loadPlotly(url) {
   // One <script> for the whole page, shared by every chart; plotly.js comes from this server only.
@@ -30,9 +29,11 @@ function loadPlotly(url) {
   return window.__liveChartPlotly;
 }
 
-// Charts are drawn one per task: those in sight first, then the others in page order. The browser
-// shows each as soon as it is drawn, so what the reader looks at does not wait for charts above or
-// below it. A job stays in the queue until drawn (bench/harness.py waits for an empty queue).
+// Charts are drawn in sight first: all of them in the task that changed the step, so that the next frame
+// shows them; then the others in page order, as many per task as fit in DRAW_BUDGET_MS, each task after
+// the frame that shows the one before (no frame waits for charts out of sight, none holds the main thread
+// for long). A job stays in the queue until drawn (bench/harness.py waits for an empty queue).
+const DRAW_BUDGET_MS = 60;
 const queue = window.__liveChartQueue || (window.__liveChartQueue = []);
 const sight =
   window.IntersectionObserver &&
@@ -47,28 +48,54 @@ function schedule(gd, draw) {
     return;
   }
   queue.push({ gd, draw });
-  if (queue.length === 1) setTimeout(drawNext, 0);
+  if (!queue.kicked) {
+    queue.kicked = true; // once per task: still in this task, after the step's other charts are queued
+    Promise.resolve().then(() => {
+      queue.kicked = false;
+      drawNext();
+    });
+  }
+}
+
+function inPageOrder(a, b) {
+  return a.gd.compareDocumentPosition(b.gd) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
 }
 
 function drawNext() {
-  const job = queue.find((waiting) => waiting.gd.__liveChartInSight) || queue[0];
-  Promise.resolve()
-    .then(() => job.draw())
-    .catch(() => {})
-    .then(() => {
-      queue.splice(queue.indexOf(job), 1);
-      if (queue.length) setTimeout(drawNext, 0);
+  if (queue.running || !queue.length) return;
+  const inSight = queue.filter((job) => job.gd.__liveChartInSight);
+  const next = (inSight.length ? inSight : queue.slice()).sort(inPageOrder);
+  const started = performance.now();
+  const drawn = [];
+  queue.running = true;
+  // One after the other in this task: Plotly.react settles its promise at once for these charts, so the
+  // chain runs as microtasks, before the browser renders the next frame.
+  let chain = Promise.resolve();
+  for (const job of next) {
+    chain = chain.then(() => {
+      if (drawn.length && !inSight.length && performance.now() - started > DRAW_BUDGET_MS) return;
+      drawn.push(job);
+      return Promise.resolve().then(() => job.draw()).catch(() => {});
     });
+  }
+  chain.then(() => {
+    for (const job of drawn) queue.splice(queue.indexOf(job), 1);
+    queue.running = false;
+    if (queue.length) requestAnimationFrame(() => setTimeout(drawNext));
+  });
 }
 
 function draw(gd, figure, plotlyUrl, key, note) {
+  // `figure`: the figure, or a function that makes it when its turn comes (a step's figure is made from the
+  // group's payload only when drawn, not for every chart at the key press).
   const render = (gd.__liveChartRender = (gd.__liveChartRender || 0) + 1);
   schedule(gd, () =>
     loadPlotly(plotlyUrl)
       .then((Plotly) => {
         if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
+        const fig = typeof figure === "function" ? figure() : figure;
         gd.style.minHeight = "";
-        return Plotly.react(gd, figure.data, figure.layout, CONFIG).then(() => {
+        return Plotly.react(gd, fig.data, fig.layout, CONFIG).then(() => {
           if (note) note();
           // When the drawn chart was first on screen (after the next frame): what bench/app.py times.
           requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[key] = performance.now())));
@@ -126,9 +153,11 @@ function figureAt(g, chart, t) {
 function showChart(g, chart) {
   const t = g.t;
   if (chart.shown === t) return;
-  const figure = figureAt(g, chart, t);
-  if (!figure) return;
-  draw(chart.gd, figure, chart.plotlyUrl, chart.key, () => (chart.shown = t));
+  if (!(g.payload && g.payload.charts[chart.key]) && t !== chart.start) return; // drawn when the payload comes
+  draw(chart.gd, () => figureAt(g, chart, t), chart.plotlyUrl, chart.key, () => {
+    chart.shown = t;
+    if (window.__stepDrawLog) window.__stepDrawLog.push([chart.key, t]); // set by bench/app.py to check autoplay
+  });
 }
 
 function showText(g, text) {
@@ -176,9 +205,16 @@ function onKey(event) {
     event.stopPropagation();
   }
 }
+function onPointer(event) {
+  // A click elsewhere on the page (an export menu, another widget) first tells the server the step shown,
+  // so that whatever it asks for is about this step.
+  const player = activePlayer;
+  if (player && player.flush && !player.root.contains(event.target)) player.flush();
+}
 if (!window.__stepKeys) {
   window.__stepKeys = true;
   window.addEventListener("keydown", onKey, true);
+  window.addEventListener("pointerdown", onPointer, true);
 }
 
 function element(tag, attributes = {}, text) {
@@ -211,7 +247,7 @@ function makePlayer(parentElement, data, component) {
   root.append(buttons);
   parentElement.appendChild(root);
 
-  const player = { kind: "player", group: data.group, root, timer: null, reportTimer: null, lastReport: 0 };
+  const player = { kind: "player", group: data.group, root, timer: null, reportToken: 0 };
   const g = () => groups[player.group];
   player.update = () => {
     const current = g();
@@ -228,23 +264,27 @@ function makePlayer(parentElement, data, component) {
     play.setAttribute("aria-pressed", String(playing));
   };
   player.report = () => {
-    // Streamlit learns the step once the reader stops on one (and now and then while playing); the page
-    // sends nothing back but the step's small controls.
-    clearTimeout(player.reportTimer);
+    // Streamlit learns the step once the reader stops on one (while playing: when it stops, or when the page
+    // is clicked), after the charts are drawn, so that its reply (the step's small controls, re-rendered by
+    // Streamlit: ~40 ms of the main thread) does not compete with them. A newer step cancels a report waiting.
+    const token = (player.reportToken = (player.reportToken || 0) + 1);
     const send = () => {
-      player.lastReport = performance.now();
+      if (token !== player.reportToken) return;
+      if (queue.length && !data.server) return void setTimeout(send, 50);
+      player.reportToken += 1; // sent: a flush, then the timer, send it once
       const current = g();
       if (current) component.setStateValue("step", current.t);
     };
     if (data.server) return send(); // without plotly.js here the server draws every step
-    const playing = player.timer !== null;
-    if (playing && performance.now() - player.lastReport > REPORT_WHILE_PLAYING_MS) return send();
-    player.reportTimer = setTimeout(send, playing ? REPORT_WHILE_PLAYING_MS : REPORT_AFTER_MS);
+    player.flush = send;
+    if (player.timer === null) setTimeout(send, REPORT_AFTER_MS);
   };
   const stop = () => {
+    const playing = player.timer !== null;
     clearTimeout(player.timer);
     player.timer = null;
     player.update();
+    if (playing) player.report();
   };
   const tick = () => {
     const current = g();

@@ -38,14 +38,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(timeout: float = 60.0, on_start=None):
-    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it by its PID.
-    `on_start(process)` is called as soon as the process exists (to time a cold start)."""
+def app_server(timeout: float = 60.0, on_start=None, script: Path | None = None):
+    """Start `streamlit run app.py` (through app_pages.launch, as `make run` does; or plain `streamlit run
+    script`) on a free loopback port; yield its URL; stop it by its PID. `on_start(process)` is called as
+    soon as the process exists (to time a cold start)."""
     port = free_port()
     (ROOT / "build").mkdir(exist_ok=True)
     log = open(ROOT / "build" / f"streamlit-{port}.log", "w")
+    command = ["-m", "app_pages.launch"] if script is None else ["-m", "streamlit", "run", str(script)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "app_pages.launch", "--server.port", str(port),
+        [sys.executable, *command, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )

@@ -135,9 +135,7 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
     if step.alpha is None:
         raise ValueError("a model without attention has no context vector a_t")
     H, alpha, src = trace.encoder_states, step.alpha, trace.source_tokens
-    # (N, n), in the model's own float32 arithmetic: half the bytes of float64 for the browser, which gets
-    # these rows for every step at once (app_pages/step_payload.py)
-    weighted = np.asarray(alpha, dtype=np.float32)[:, None] * np.asarray(H, dtype=np.float32)
+    weighted = alpha[:, None] * H  # (N, n)
     bound = float(max(np.abs(weighted).max(), np.abs(step.a).max(), 1e-9))
     N, n = H.shape
     dims = list(range(n))
