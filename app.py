@@ -2,10 +2,15 @@
 
 import streamlit as st
 
-from app_pages.common import lang
-from app_pages.texts import t
+from app_pages.live_chart import preload_plotly  # light: no model, no torch
 
 st.set_page_config(page_title="Attention Explorer", page_icon="🔎", layout="wide")
+# The first element: the browser fetches and compiles plotly.js (~0.5 s) while this script goes on to import
+# torch and load the models, instead of after the page's first chart arrives.
+preload_plotly()
+
+from app_pages.common import lang  # noqa: E402  (after the preload, on purpose)
+from app_pages.texts import t  # noqa: E402
 L = lang()
 pages = {
     t("section_explore", L): [

@@ -386,6 +386,9 @@ export default function (component) {
     activePlayer = member;
     if (g.t === null) g.t = data.start;
     setStep(g, g.t, "force");
+  } else if (data.kind === "preload") {
+    member = { kind: "preload", source };
+    loadPlotly(data.plotly_url).catch(() => {}); // a chart that needs it reports a failure
   } else if (data.kind === "payload") {
     member = { kind: "payload", group: data.group, source };
     const g = group(data.group);

@@ -70,6 +70,12 @@ def plotly_js_url() -> str | None:
     return f"{'/' + base if base else ''}/app/static/{PLOTLY_JS.name}?v={_PLOTLY_JS_SIZE}"
 
 
+def preload_plotly() -> None:
+    """Have the browser fetch and compile plotly.js now, before any chart needs it (a hidden element)."""
+    if url := plotly_js_url():
+        _component(key="plotly_preload", data={"kind": "preload", "plotly_url": url})
+
+
 def live_chart(fig, key: str, plotly_url: str, *, group: str | None = None, start: int | None = None) -> None:
     """Show `fig` under `key`; the browser updates the chart in place when `fig` changes. With a `group`
     (one input's step page) `fig` is step `start`'s figure, drawn first; the group's payload brings the
