@@ -82,8 +82,10 @@ def switches() -> None:
 def sidebar() -> str:
     """Sets up language and classroom mode; returns the language. In classroom mode the sidebar and the
     header are hidden, the text is enlarged, and the page shows the switches at its foot (`footer`)."""
-    if st.session_state.get(LANG) not in LANGS:
-        st.session_state[LANG] = lang()
+    # Set on every run, not only the first: a page change remounts the language control under a new
+    # element id (ids include the page), and a value held only by the old widget is dropped with it, so
+    # the second page change fell back to English. A value set here is the session's own and carries over.
+    st.session_state[LANG] = lang()
     _keep_lang_in_url()
     if classroom():
         # Static CSS only (no user text): hide the sidebar and header, enlarge the text for a projector.

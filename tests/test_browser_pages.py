@@ -1,0 +1,90 @@
+"""In headless Chromium, across pages: the language and classroom mode hold on every page change, and the
+URL of every page keeps the language (a shared link opens in it)."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server
+
+from app_pages.texts import LANG_NAMES, t
+from bench.harness import IDLE
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by requirements-dev.txt")
+
+# (url path, title key), in the sidebar's order
+PAGES = [("", "page_step"), ("alignment", "page_alignment"), ("compare", "page_compare"), ("beam", "page_beam"),
+         ("forced", "page_forced"), ("whatif", "page_whatif"), ("upload", "page_upload"),
+         ("sandbox", "page_sandbox")]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser, width: int = 1400, height: int = 1000):
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.outside = []  # every request that would leave the machine
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(r.url))
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def projector(browser):
+    page = new_page(browser, 1280, 720)
+    yield page
+    page.context.close()
+
+
+def shows(page, title: str) -> None:
+    """Until the page's title is `title` and Streamlit has finished the run (the upload page has no chart)."""
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
+def url_lang(page) -> list[str]:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).get("lang", [])
+
+
+def no_errors(page):
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.outside == [], page.outside
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_language_holds_on_every_page_change(server, page, lang):
+    """Korean from a shared link; English chosen in the sidebar after a Korean link (the URL's old value must
+    not come back). Then every sidebar link, and the alignment cell click that opens Step by step."""
+    page.goto(f"{server}/?lang=ko")
+    shows(page, t("page_step", "ko"))
+    if lang == "en":
+        page.locator("[data-testid=stSidebar]").get_by_text(LANG_NAMES["en"], exact=True).click()
+        shows(page, t("page_step", "en"))
+    for path, title in PAGES[1:] + PAGES[:2]:
+        page.locator(f"[data-testid=stSidebarNavLink][href='{server}/{path}']").click()
+        shows(page, t(title, lang))
+        assert url_lang(page) == ([] if lang == "en" else ["ko"]), page.url
+    box = page.locator(".st-key-alignment .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)  # a cell of the middle row
+    shows(page, t("page_step", lang))
+    assert url_lang(page) == ([] if lang == "en" else ["ko"]), page.url
+    no_errors(page)
