@@ -19,10 +19,22 @@ from attention_core.tokenizers import safe_text
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
 PLAYING, SPEED, EXAMPLE, STAGE, CELLS = "playing", "speed", "example", "stage", "cells"
+PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
 DEFAULT_MODEL, DEFAULT_TEXT = "dates-dot", "2026년 11월 24일 화요일"
 
 STEP_PAGE = "app_pages/step_by_step.py"
 ALIGNMENT_PAGE = "app_pages/alignment.py"
+# The app's pages by section, in the sidebar's order: (script, title key, URL path). app.py builds the
+# navigation from it and classroom mode its own links, so both list the same pages.
+PAGES = {
+    "section_explore": [(STEP_PAGE, "page_step", ""), (ALIGNMENT_PAGE, "page_alignment", "alignment"),
+                        ("app_pages/compare.py", "page_compare", "compare")],
+    "section_decode": [("app_pages/beam.py", "page_beam", "beam"), ("app_pages/forced.py", "page_forced", "forced"),
+                       ("app_pages/whatif.py", "page_whatif", "whatif")],
+    "section_more": [("app_pages/upload.py", "page_upload", "upload"),
+                     ("app_pages/sandbox.py", "page_sandbox", "sandbox")],
+}
+OWN_CLASSROOM_BAR = ("",)  # pages that draw their own exit button and settings in classroom mode: the step page
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
@@ -48,12 +60,30 @@ def lang() -> str:
     return value if value in LANGS else "en"
 
 
-def _keep_lang_in_url() -> None:
-    # Not bound like the other widgets: a bound segmented control would put its label ("한국어") in the URL.
-    if st.session_state.get(LANG, "en") == "en":
-        st.query_params.pop(LANG, None)
-    else:
-        st.query_params[LANG] = st.session_state[LANG]
+def hold_session() -> str:
+    """Called by app.py before any page draws a widget: what the session chose holds on every page.
+    Returns the language."""
+    # Set on every run, not only the first: a page change remounts a control under a new element id
+    # (ids include the page), and a value held only by the old widget was dropped with it: the second
+    # page change fell back to English, and every change to the first model and an empty input. A value
+    # set here is the session's own and carries over to the next page's widget.
+    st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
+    for key in (MODEL, TEXT, STEP):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    return st.session_state[LANG]
+
+
+def _keep_settings_in_url() -> None:
+    # Language and classroom mode are not bound to the URL like the other widgets: a bound segmented
+    # control would put its label ("한국어") in the URL, and on a page change Streamlit drops a bound value
+    # from the URL (the value names the old page's widget). Written here on every run instead.
+    wanted = {LANG: lang() if lang() != "en" else None, CLASSROOM: "true" if classroom() else None}
+    for key, value in wanted.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def go_to(page: str, **values: str) -> None:
@@ -75,18 +105,15 @@ def classroom() -> bool:
 def switches() -> None:
     """The language and classroom-mode switches (in the sidebar, or in classroom mode at the page's foot)."""
     st.segmented_control(t("language", lang()), LANGS, format_func=LANG_NAMES.get, key=LANG,
-                         on_change=_keep_lang_in_url, required=True)
-    st.toggle(t("classroom", lang()), key=CLASSROOM, bind="query-params", help=t("classroom_help", lang()))
+                         on_change=_keep_settings_in_url, required=True)
+    st.toggle(t("classroom", lang()), key=CLASSROOM, on_change=_keep_settings_in_url, help=t("classroom_help", lang()))
 
 
 def sidebar() -> str:
     """Sets up language and classroom mode; returns the language. In classroom mode the sidebar and the
-    header are hidden, the text is enlarged, and the page shows the switches at its foot (`footer`)."""
-    # Set on every run, not only the first: a page change remounts the language control under a new
-    # element id (ids include the page), and a value held only by the old widget is dropped with it, so
-    # the second page change fell back to English. A value set here is the session's own and carries over.
-    st.session_state[LANG] = lang()
-    _keep_lang_in_url()
+    header are hidden, the text is enlarged, and the page starts with `classroom_bar` (the step page
+    shows the switches at its foot instead, `footer`)."""
+    _keep_settings_in_url()
     if classroom():
         # Static CSS only (no user text): hide the sidebar and header, enlarge the text for a projector.
         st.html("""<style>
@@ -97,11 +124,42 @@ def sidebar() -> str:
             .stApp .katex {font-size: 1.6rem;}
             .block-container {padding-top: 0.8rem; padding-bottom: 1rem; max-width: 100%;}
         </style>""")
+        if st.session_state.get(PAGE) not in OWN_CLASSROOM_BAR:
+            classroom_bar(lang())
     else:
         with st.sidebar:
             switches()
             st.caption(t("sidebar_about", lang()))
     return lang()
+
+
+def exit_classroom_button(lang_: str, **options) -> None:
+    st.button(t("exit_classroom", lang_), key="exit_classroom",
+              on_click=lambda: st.session_state.update({CLASSROOM: False}), **options)
+
+
+def page_links(lang_: str) -> None:
+    """Links to every page that keep the language and classroom mode (in classroom mode the sidebar and
+    its navigation are hidden)."""
+    keep = {CLASSROOM: "true", **({LANG: lang_} if lang_ != "en" else {})}
+    # The model and input too, so that a copied link opens on them (on a click the session holds them anyway).
+    keep |= {key: str(value) for key in (MODEL, TEXT) if (value := st.session_state.get(key, st.query_params.get(key)))}
+    for column, entries in zip(st.columns(len(PAGES)), PAGES.values()):
+        for script, title, _ in entries:
+            column.page_link(script, label=t(title, lang_), query_params=keep)
+
+
+def classroom_bar(lang_: str) -> None:
+    """What replaces the hidden sidebar in classroom mode, at the top of a page: the exit button, and a
+    panel with the switches and links to every page, so that no page traps the user. Drawn by the page
+    itself (through `sidebar`), not by app.py: the classroom toggle is bound to the URL, and only a toggle
+    of the same page is the same widget as the sidebar's, which would otherwise read the URL's stale value."""
+    menu, leave = st.columns([6, 1])
+    with leave:
+        exit_classroom_button(lang_, width="stretch")
+    with menu.expander(t("classroom_menu", lang_)):
+        switches()
+        page_links(lang_)
 
 
 def footer(lang_: str):

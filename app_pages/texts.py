@@ -25,6 +25,7 @@ TEXTS: dict[str, dict[str, str]] = {
                        "ko": "큰 글씨, 사이드바 없음, 한 번에 그림 하나; 버튼이나 화살표 키로 넘깁니다."},
     "exit_classroom": {"en": "✕ Exit", "ko": "✕ 끝내기"},
     "settings": {"en": "Model, input and settings", "ko": "모델, 입력, 설정"},
+    "classroom_menu": {"en": "Pages and settings", "ko": "페이지와 설정"},
     "sidebar_about": {
         "en": "Every number on these pages is computed by a real trained model on your input.",
         "ko": "이 페이지의 모든 숫자는 입력한 문장에 대해 실제로 학습된 모델이 계산한 값입니다.",

