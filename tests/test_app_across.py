@@ -26,3 +26,13 @@ def test_classroom_mode_gives_every_page_a_way_out(script, lang):
     assert not at.exception
     assert at.sidebar.toggle(key="classroom").value is False  # back to the normal page, sidebar and all
     assert t("classroom_menu", lang) not in [e.label for e in at.expander]
+
+
+def test_compare_opens_on_the_task_of_the_current_model():
+    sentence = "she bought the red car"
+    at = app(model="en-es-dot", text=sentence)
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert at.button_group(key="cmp_task").value == "en-es"
+    assert set(at.dataframe[0].value["model"]) == {"en-es-bahdanau", "en-es-dot", "en-es-noattn"}
+    assert at.text_input(key="cmp_text_en-es").value == sentence  # the sentence, not the task's first example

@@ -89,6 +89,8 @@ def test_the_language_holds_on_every_page_change(server, page, lang):
         page.locator(f"[data-testid=stSidebarNavLink][href='{server}/{path}']").click()
         shows(page, t(title, lang))
         assert url_lang(page) == ([] if lang == "en" else ["ko"]), page.url
+        if path == "compare":  # on the current model's task, with its input
+            playwright_api.expect(page.locator(".st-key-cmp_text_en-es input")).to_have_value("she bought the red car")
     model_and_text_held(page)
     box = page.locator(".st-key-alignment .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.42, box["y"] + box["height"] * 0.5)  # row 3 of 5, column 3 of 6
