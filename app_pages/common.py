@@ -230,7 +230,24 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
     return model, text
 
 
+def _set_text(text: str) -> None:
+    st.session_state[TEXT] = text
+
+
+def fit_hint(model, text: str, lang_: str) -> None:
+    """When the text is not the kind the model reads (`Translator.fits`), say so and offer its examples: a
+    Korean date left in the box after a switch to an English model decodes to `<unk> <unk> …` otherwise."""
+    if model.fits(text):
+        return
+    share = model.source_tokenizer.unknown_share(text)
+    st.info(t("does_not_fit", lang_, model=model.name, share=share, task=t(f"task_{model.config.task}", lang_)))
+    for column, example in zip(st.columns(3), examples_for(model.config.task)[:3]):
+        column.button(md_literal(example), key=f"fit_{example}", on_click=_set_text, args=(example,))
+
+
 def trace_or_stop(model, text: str, lang_: str, **options) -> Trace:
+    """The trace of `text` (after a hint when it does not fit the model), or the input's problem and a stop."""
+    fit_hint(model, text, lang_)
     try:
         return get_trace(model.name, text, **options)
     except InputError as error:

@@ -45,8 +45,9 @@ names = [n for n, m in models.items() if m.config.task == task]
 chosen = right.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
 examples = examples_for(task)
 current = st.session_state.get(TEXT) or st.query_params.get(TEXT) or examples[0]  # the input of the other pages
-text = st.text_input(tr("input", lang), value=current if current and models[names[0]].check(current) is None
-                     else examples[0], key=f"cmp_text_{task}", max_chars=1000)
+takes = current and models[names[0]].check(current) is None and models[names[0]].fits(current)
+text = st.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}",
+                     max_chars=1000)
 st.info(tr("luong_vs_bahdanau", lang))
 
 traces = {}

@@ -42,6 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "output": {"en": "Output", "ko": "출력"},
     "no_models": {"en": "No model folder was found in pretrained/.", "ko": "pretrained/ 에 모델 폴더가 없습니다."},
     "model_broken": {"en": "This model cannot be loaded: {error}", "ko": "이 모델을 불러올 수 없습니다: {error}"},
+    "does_not_fit": {"en": "{model} does not know most of this text ({share:.0%} of its tokens are unknown): it is a "
+                            "model for {task}. Try one of its examples:",
+                     "ko": "{model} 모델은 이 텍스트 대부분을 모릅니다 (토큰의 {share:.0%}가 모르는 토큰입니다). {task} "
+                           "모델입니다. 이 모델의 예시를 써 보세요:"},
     "bad_input": {"en": "This input cannot be decoded: {error}", "ko": "이 입력은 디코딩할 수 없습니다: {error}"},
     "model_card": {"en": "Model card", "ko": "모델 카드"},
     "export": {"en": "⬇ Export", "ko": "⬇ 내보내기"},

@@ -24,6 +24,9 @@ from .trace import StepTrace, Trace
 
 MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
 MAX_BEAM = 8
+# Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
+# the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
+MAX_UNKNOWN_SHARE = 0.5
 
 
 @contextmanager
@@ -89,6 +92,10 @@ class Translator:
         except InputError as error:
             return str(error)
         return None
+
+    def fits(self, text: str) -> bool:
+        """Whether the text is of the kind the model reads, judged by its own vocabulary: most of it known."""
+        return self.source_tokenizer.unknown_share(text) <= MAX_UNKNOWN_SHARE
 
     # -- decoding ------------------------------------------------------------------------------
     def trace(self, text: str, *, beam: int = 1, target: str | None = None, top_k: int = 5) -> Trace:

@@ -4,10 +4,11 @@ the model, Upload's results) and the text box's limit."""
 from __future__ import annotations
 
 import pytest
-from apptest_utils import app
+from apptest_utils import app, texts
 
 from app_pages.common import PAGES, STEP_PAGE
 from app_pages.texts import t
+from attention_core.examples import examples_for
 
 pytestmark = pytest.mark.timeout(600)
 OTHER_PAGES = [script for entries in PAGES.values() for script, _, _ in entries if script != STEP_PAGE]
@@ -36,3 +37,22 @@ def test_compare_opens_on_the_task_of_the_current_model():
     assert at.button_group(key="cmp_task").value == "en-es"
     assert set(at.dataframe[0].value["model"]) == {"en-es-bahdanau", "en-es-dot", "en-es-noattn"}
     assert at.text_input(key="cmp_text_en-es").value == sentence  # the sentence, not the task's first example
+
+
+@pytest.mark.parametrize("script", ["app_pages/step_by_step.py", "app_pages/alignment.py"])
+def test_text_that_does_not_fit_the_model_gets_a_hint_and_its_examples(script):
+    at = app(model="en-es-dot", text="2026년 11월 24일 화요일")  # a date left in the box, an English model chosen
+    at.switch_page(script).run()
+    assert not at.exception
+    assert "en-es-dot does not know most of this text (100% of its tokens are unknown)" in texts(at)
+    offered = [b for b in at.button if b.key.startswith("fit_")]
+    assert [b.key for b in offered] == [f"fit_{e}" for e in examples_for("en-es")[:3]]
+    offered[0].click().run()
+    assert not at.exception
+    assert at.text_input(key="text").value == examples_for("en-es")[0]
+    assert "does not know" not in texts(at) and not [b for b in at.button if b.key.startswith("fit_")]
+
+
+def test_text_that_fits_gets_no_hint():
+    at = app(model="en-es-dot", text="Quentin bought the red car").run()
+    assert not at.exception and "does not know" not in texts(at)
