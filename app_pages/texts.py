@@ -243,6 +243,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "디코딩을 합니다. 최대 10,000줄, 5 MB; UTF-8 또는 UTF-16.",
     },
     "file": {"en": "File", "ko": "파일"},
+    "upload_kept": {"en": "The results of {name}, chosen earlier in this session; choose a file to replace it.",
+                    "ko": "이번 세션에서 앞서 고른 {name}의 결과입니다. 다른 파일을 고르면 바뀝니다."},
     "upload_error": {"en": "This file cannot be used: {error}", "ko": "이 파일은 쓸 수 없습니다: {error}"},
     "skipped": {"en": "{n} line(s) skipped", "ko": "{n}줄 건너뜀"},
     "col_line": {"en": "line", "ko": "줄"},

@@ -56,3 +56,23 @@ def test_text_that_does_not_fit_the_model_gets_a_hint_and_its_examples(script):
 def test_text_that_fits_gets_no_hint():
     at = app(model="en-es-dot", text="Quentin bought the red car").run()
     assert not at.exception and "does not know" not in texts(at)
+
+
+def test_upload_results_survive_a_visit_to_another_page():
+    upload = "app_pages/upload.py"
+    at = app()
+    at.switch_page(upload).run()
+    at.selectbox(key="up_model").set_value("dates-general").run()
+    lines = b"Tuesday, November 24, 2026\n24. November 2026\n"
+    at.file_uploader(key="up_file").set_value(("dates.txt", lines, "text/plain")).run()
+    assert not at.exception and list(at.dataframe(key="up_table").value["output"]) == ["2026-11-24"] * 2
+    at.switch_page("app_pages/alignment.py").run()
+    at.switch_page(upload).run()
+    assert not at.exception
+    assert at.selectbox(key="up_model").value == "dates-general"
+    assert list(at.dataframe(key="up_table").value["source"]) == ["Tuesday, November 24, 2026", "24. November 2026"]
+    assert "dates.txt" in texts(at).replace("\\", "")  # the page says which file the results are of (escaped)
+    at.file_uploader(key="up_file").set_value(("other.txt", b"1999. 12. 31.\n", "text/plain")).run()
+    assert list(at.dataframe(key="up_table").value["source"]) == ["1999. 12. 31."]  # another file replaces it
+    at.file_uploader(key="up_file").set_value(None).run()
+    assert not at.exception and not at.dataframe  # removed: forgotten

@@ -128,3 +128,20 @@ def test_classroom_mode_has_a_way_out_and_between_pages(server, projector, lang)
     shows(page, t("page_beam", lang))
     assert "classroom" not in query(page) or query(page)["classroom"] == ["false"], page.url
     no_errors(page)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_upload_results_are_there_after_another_page(server, page, lang, tmp_path):
+    source = tmp_path / "dates.txt"
+    source.write_text("Tuesday, November 24, 2026\n24. November 2026\n", encoding="utf-8")
+    page.goto(f"{server}/upload" + ("?lang=ko" if lang == "ko" else ""))
+    shows(page, t("page_upload", lang))
+    page.locator("[data-testid=stFileUploaderDropzone] input[type=file]").set_input_files(str(source))
+    page.wait_for_selector(".st-key-up_table [data-testid=stDataFrame]", timeout=60_000)
+    page.locator(f"[data-testid=stSidebarNavLink][href='{server}/alignment']").click()
+    shows(page, t("page_alignment", lang))
+    page.locator(f"[data-testid=stSidebarNavLink][href='{server}/upload']").click()
+    shows(page, t("page_upload", lang))
+    page.wait_for_selector(".st-key-up_table [data-testid=stDataFrame]", timeout=30_000)
+    page.get_by_text("dates.txt").first.wait_for(timeout=30_000)  # which file the results are of
+    no_errors(page)
