@@ -225,8 +225,11 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
                      placeholder=t("pick_example", lang_), on_change=_use_example)
     with middle:
         first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
+        # No max_chars: the browser would cut a longer paste silently; trace_or_stop refuses it with the limit.
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
-                                       max_chars=1000, **first))
+                                       **first))
+        st.caption(t("input_limit", lang_, model=model.name, limit=model.max_source_tokens,
+                     unit=t(f"unit_{model.config.tokenizer}", lang_)))
     return model, text
 
 

@@ -46,8 +46,8 @@ chosen = right.multiselect(tr("models", lang), names, default=names, key=f"{CHOS
 examples = examples_for(task)
 current = st.session_state.get(TEXT) or st.query_params.get(TEXT) or examples[0]  # the input of the other pages
 takes = current and models[names[0]].check(current) is None and models[names[0]].fits(current)
-text = st.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}",
-                     max_chars=1000)
+# No max_chars (a longer paste would be cut silently): each model refuses it with its own limit, below.
+text = st.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}")
 st.info(tr("luong_vs_bahdanau", lang))
 
 traces = {}

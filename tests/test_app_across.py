@@ -76,3 +76,14 @@ def test_upload_results_survive_a_visit_to_another_page():
     assert list(at.dataframe(key="up_table").value["source"]) == ["1999. 12. 31."]  # another file replaces it
     at.file_uploader(key="up_file").set_value(None).run()
     assert not at.exception and not at.dataframe  # removed: forgotten
+
+
+@pytest.mark.parametrize(("model", "limit", "lang"), [("dates-dot", "dates-dot reads at most 64 characters", "en"),
+                                                      ("en-es-dot", "en-es-dot 모델은 최대 63개 토큰", "ko")])
+def test_the_text_box_states_the_models_limit_and_longer_text_is_refused_with_it(model, limit, lang):
+    at = app(model=model, lang=lang).run()
+    assert not at.exception and limit in texts(at)
+    at.text_input(key="text").set_value("1 " * 1000).run()  # 2,000 characters: over every model's limit
+    assert not at.exception
+    assert at.text_input(key="text").value == "1 " * 1000  # kept whole (not cut at 1,000), then refused:
+    assert any(("reads at most 64" if model == "dates-dot" else "reads at most 63") in w.value for w in at.warning)

@@ -145,3 +145,18 @@ def test_upload_results_are_there_after_another_page(server, page, lang, tmp_pat
     page.wait_for_selector(".st-key-up_table [data-testid=stDataFrame]", timeout=30_000)
     page.get_by_text("dates.txt").first.wait_for(timeout=30_000)  # which file the results are of
     no_errors(page)
+
+
+@pytest.mark.parametrize(("model", "lang", "limit"), [("dates-dot", "en", 64), ("en-es-dot", "ko", 63)])
+def test_a_long_paste_is_kept_whole_and_refused_with_the_models_limit(server, page, model, lang, limit):
+    page.goto(f"{server}/?model={model}" + ("&lang=ko" if lang == "ko" else ""))
+    shows(page, t("page_step", lang))
+    unit = t(f"unit_{'char' if model.startswith('dates') else 'word'}", lang)
+    page.get_by_text(t("input_limit", lang, model=model, limit=limit, unit=unit)).wait_for(timeout=30_000)
+    box = page.locator(".st-key-text input")
+    box.fill("1 " * 1000)  # as a paste: the whole text at once
+    box.press("Enter")
+    refused = page.locator("[data-testid=stAlert]").filter(has_text=f"{model} reads at most {limit}")
+    refused.wait_for(timeout=30_000)  # the core's message, with the same limit
+    assert len(box.input_value()) == 2000  # nothing cut off silently
+    no_errors(page)
