@@ -62,7 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "next": {"en": "Next ▶", "ko": "다음 ▶"},
     "play": {"en": "▶ Play", "ko": "▶ 재생"},
     "pause": {"en": "⏸ Pause", "ko": "⏸ 멈춤"},
-    "speed": {"en": "Seconds per step", "ko": "단계당 초"},
+    "speed": {"en": "Seconds per step", "ko": "재생 속도 (초/단계)"},
     "keys_hint": {"en": "Keys: ← previous · → next · K play/pause", "ko": "키: ← 이전 · → 다음 · K 재생/멈춤"},
     "step_of": {"en": "Step {t} of {T}: reading {prev}, emitting {token} (p = {prob})",
                 "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다 (p = {prob})"},
@@ -160,7 +160,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "RNN 입력으로 넣습니다. 글의 수식은 Luong 방식이고, 글이 출발한 논문은 Bahdanau 방식입니다.",
     },
     "metrics_table": {"en": "Measured on the held-out test split (from each model card)",
-                      "ko": "보류된 테스트 데이터에서 잰 값 (각 모델 카드에서)"},
+                      "ko": "평가용 테스트 데이터에서 잰 값 (각 모델 카드에서)"},
     "curves_title": {"en": "With and without attention, by source length", "ko": "어텐션 유무에 따른 입력 길이별 성능"},
     "curves_text": {
         "en": "The article's claim: one fixed-length context vector struggles as inputs grow, attention does not. Our "
@@ -168,8 +168,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "글의 주장: 고정 길이 컨텍스트 벡터는 입력이 길어질수록 힘들어지지만 어텐션은 그렇지 않다. 테스트 데이터에서 "
               "직접 잰 우리 숫자이며, 모델과 함께 저장되어 있습니다.",
     },
-    "exact_by_length": {"en": "exact match (%)", "ko": "정확히 맞춤 (%)"},
-    "curve_test": {"en": "Held-out test split", "ko": "보류된 테스트 데이터"},
+    "exact_by_length": {"en": "exact match (%)", "ko": "정확 일치율 (%)"},
+    "curve_test": {"en": "Held-out test split", "ko": "평가용 테스트 데이터"},
     "curve_ood": {"en": "English unlike the training sentences (WordNet definitions)",
                   "ko": "학습 문장과 다른 영어 (WordNet 정의문)"},
     "bleu_by_length": {"en": "BLEU", "ko": "BLEU"},

@@ -4,10 +4,10 @@ the model, Upload's results) and the text box's limit."""
 from __future__ import annotations
 
 import pytest
-from apptest_utils import app, texts
+from apptest_utils import app, chart, texts
 
 from app_pages.common import PAGES, STEP_PAGE
-from app_pages.texts import t
+from app_pages.texts import TEXTS, t
 from attention_core.examples import examples_for
 
 pytestmark = pytest.mark.timeout(600)
@@ -87,3 +87,16 @@ def test_the_text_box_states_the_models_limit_and_longer_text_is_refused_with_it
     assert not at.exception
     assert at.text_input(key="text").value == "1 " * 1000  # kept whole (not cut at 1,000), then refused:
     assert any(("reads at most 64" if model == "dates-dot" else "reads at most 63") in w.value for w in at.warning)
+
+
+def test_korean_wording_of_the_test_figures_and_the_speed():
+    at = app(lang="ko").run()
+    assert at.select_slider(key="speed").label == "재생 속도 (초/단계)"
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    curves = chart(at, "curves_dates")["layout"]  # (figure labels keep their spaces as no-break spaces)
+    title, y_title = (text.replace("\xa0", " ") for text in (curves["title"]["text"], curves["yaxis"]["title"]["text"]))
+    assert title == "평가용 테스트 데이터" and y_title == "정확 일치율 (%)"
+    assert "평가용 테스트 데이터에서 잰 값" in texts(at)
+    korean = " ".join(entry["ko"] for entry in TEXTS.values() if "ko" in entry)
+    assert not any(old in korean for old in ("보류된", "정확히 맞춤", "단계당 초"))
