@@ -65,8 +65,8 @@ def hold_session() -> str:
     Returns the language."""
     # Set on every run, not only the first: a page change remounts a control under a new element id
     # (ids include the page), and a value held only by the old widget was dropped with it: the second
-    # page change fell back to English, and every change to the first model and an empty input. A value
-    # set here is the session's own and carries over to the next page's widget.
+    # page change fell back to English, and every page change to the first model and an empty input.
+    # A value set here is the session's own and carries over to the next page's widget.
     st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
     for key in (MODEL, TEXT, STEP):
         if key in st.session_state:
@@ -103,7 +103,8 @@ def classroom() -> bool:
 
 
 def switches() -> None:
-    """The language and classroom-mode switches (in the sidebar, or in classroom mode at the page's foot)."""
+    """The language and classroom-mode switches (in the sidebar; in classroom mode in `classroom_bar`, or at
+    the step page's foot)."""
     st.segmented_control(t("language", lang()), LANGS, format_func=LANG_NAMES.get, key=LANG,
                          on_change=_keep_settings_in_url, required=True)
     st.toggle(t("classroom", lang()), key=CLASSROOM, on_change=_keep_settings_in_url, help=t("classroom_help", lang()))
@@ -151,9 +152,8 @@ def page_links(lang_: str) -> None:
 
 def classroom_bar(lang_: str) -> None:
     """What replaces the hidden sidebar in classroom mode, at the top of a page: the exit button, and a
-    panel with the switches and links to every page, so that no page traps the user. Drawn by the page
-    itself (through `sidebar`), not by app.py: the classroom toggle is bound to the URL, and only a toggle
-    of the same page is the same widget as the sidebar's, which would otherwise read the URL's stale value."""
+    panel with the switches and links to every page, so that no page traps the user. `sidebar` draws it
+    on every page but those in OWN_CLASSROOM_BAR."""
     menu, leave = st.columns([6, 1])
     with leave:
         exit_classroom_button(lang_, width="stretch")
