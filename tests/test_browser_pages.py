@@ -131,6 +131,25 @@ def test_classroom_mode_has_a_way_out_and_between_pages(server, projector, lang)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_cell_click_in_classroom_mode_opens_the_step_in_classroom_mode(server, projector, lang):
+    page, keep = projector, "" if lang == "en" else "&lang=ko"
+    page.goto(f"{server}/alignment?classroom=true&model=en-es-dot&text=she+bought+the+red+car{keep}")
+    shows(page, t("page_alignment", lang))
+    cells = page.locator(".st-key-alignment .nsewdrag").first
+    cells.scroll_into_view_if_needed()
+    box = cells.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.42, box["y"] + box["height"] * 0.5)  # row 3 of 5
+    page.get_by_text("t = 3 / 5").wait_for(timeout=30_000)  # the step page's classroom view, at that step
+    page.wait_for_function(IDLE, timeout=60_000)
+    playwright_api.expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
+    playwright_api.expect(page.get_by_role("button", name=t("exit_classroom", lang))).to_be_visible()
+    url = query(page)
+    assert url["classroom"] == ["true"] and url.get("lang", []) == ([] if lang == "en" else ["ko"]), page.url
+    screenshot(page, f"classroom-step-from-cell-{lang}-1280x720")
+    no_errors(page)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
 def test_upload_results_are_there_after_another_page(server, page, lang, tmp_path):
     source = tmp_path / "dates.txt"
     source.write_text("Tuesday, November 24, 2026\n24. November 2026\n", encoding="utf-8")
