@@ -9,23 +9,15 @@ st.set_page_config(page_title="Attention Explorer", page_icon="🔎", layout="wi
 # torch and load the models, instead of after the page's first chart arrives.
 preload_plotly()
 
-from app_pages.common import lang  # noqa: E402  (after the preload, on purpose)
+from app_pages.common import PAGE, PAGES, hold_session  # noqa: E402  (after the preload, on purpose)
 from app_pages.texts import t  # noqa: E402
-L = lang()
+
+L = hold_session()
 pages = {
-    t("section_explore", L): [
-        st.Page("app_pages/step_by_step.py", title=t("page_step", L), default=True),  # served at /
-        st.Page("app_pages/alignment.py", title=t("page_alignment", L), url_path="alignment"),
-        st.Page("app_pages/compare.py", title=t("page_compare", L), url_path="compare"),
-    ],
-    t("section_decode", L): [
-        st.Page("app_pages/beam.py", title=t("page_beam", L), url_path="beam"),
-        st.Page("app_pages/forced.py", title=t("page_forced", L), url_path="forced"),
-        st.Page("app_pages/whatif.py", title=t("page_whatif", L), url_path="whatif"),
-    ],
-    t("section_more", L): [
-        st.Page("app_pages/upload.py", title=t("page_upload", L), url_path="upload"),
-        st.Page("app_pages/sandbox.py", title=t("page_sandbox", L), url_path="sandbox"),
-    ],
+    t(section, L): [st.Page(script, title=t(title, L), url_path=path or None, default=not path)  # / is the step page
+                    for script, title, path in entries]
+    for section, entries in PAGES.items()
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+st.session_state[PAGE] = page.url_path
+page.run()

@@ -19,10 +19,22 @@ from attention_core.tokenizers import safe_text
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
 SPEED, EXAMPLE, STAGE, CELLS = "speed", "example", "stage", "cells"
+PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
 DEFAULT_MODEL, DEFAULT_TEXT = "dates-dot", "2026년 11월 24일 화요일"
 
 STEP_PAGE = "app_pages/step_by_step.py"
 ALIGNMENT_PAGE = "app_pages/alignment.py"
+# The app's pages by section, in the sidebar's order: (script, title key, URL path). app.py builds the
+# navigation from it and classroom mode its own links, so both list the same pages.
+PAGES = {
+    "section_explore": [(STEP_PAGE, "page_step", ""), (ALIGNMENT_PAGE, "page_alignment", "alignment"),
+                        ("app_pages/compare.py", "page_compare", "compare")],
+    "section_decode": [("app_pages/beam.py", "page_beam", "beam"), ("app_pages/forced.py", "page_forced", "forced"),
+                       ("app_pages/whatif.py", "page_whatif", "whatif")],
+    "section_more": [("app_pages/upload.py", "page_upload", "upload"),
+                     ("app_pages/sandbox.py", "page_sandbox", "sandbox")],
+}
+OWN_CLASSROOM_BAR = ("",)  # pages that draw their own exit button and settings in classroom mode: the step page
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
@@ -48,12 +60,30 @@ def lang() -> str:
     return value if value in LANGS else "en"
 
 
-def _keep_lang_in_url() -> None:
-    # Not bound like the other widgets: a bound segmented control would put its label ("한국어") in the URL.
-    if st.session_state.get(LANG, "en") == "en":
-        st.query_params.pop(LANG, None)
-    else:
-        st.query_params[LANG] = st.session_state[LANG]
+def hold_session() -> str:
+    """Called by app.py before any page draws a widget: what the session chose holds on every page.
+    Returns the language."""
+    # Set on every run, not only the first: a page change remounts a control under a new element id
+    # (ids include the page), and a value held only by the old widget was dropped with it: the second
+    # page change fell back to English, and every page change to the first model and an empty input.
+    # A value set here is the session's own and carries over to the next page's widget.
+    st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
+    for key in (MODEL, TEXT, STEP):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    return st.session_state[LANG]
+
+
+def _keep_settings_in_url() -> None:
+    # Language and classroom mode are not bound to the URL like the other widgets: a bound segmented
+    # control would put its label ("한국어") in the URL, and on a page change Streamlit drops a bound value
+    # from the URL (the value names the old page's widget). Written here on every run instead.
+    wanted = {LANG: lang() if lang() != "en" else None, CLASSROOM: "true" if classroom() else None}
+    for key, value in wanted.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def go_to(page: str, **values: str) -> None:
@@ -73,18 +103,18 @@ def classroom() -> bool:
 
 
 def switches() -> None:
-    """The language and classroom-mode switches (in the sidebar, or in classroom mode at the page's foot)."""
+    """The language and classroom-mode switches (in the sidebar; in classroom mode in `classroom_bar`, or at
+    the step page's foot)."""
     st.segmented_control(t("language", lang()), LANGS, format_func=LANG_NAMES.get, key=LANG,
-                         on_change=_keep_lang_in_url, required=True)
-    st.toggle(t("classroom", lang()), key=CLASSROOM, bind="query-params", help=t("classroom_help", lang()))
+                         on_change=_keep_settings_in_url, required=True)
+    st.toggle(t("classroom", lang()), key=CLASSROOM, on_change=_keep_settings_in_url, help=t("classroom_help", lang()))
 
 
 def sidebar() -> str:
     """Sets up language and classroom mode; returns the language. In classroom mode the sidebar and the
-    header are hidden, the text is enlarged, and the page shows the switches at its foot (`footer`)."""
-    if st.session_state.get(LANG) not in LANGS:
-        st.session_state[LANG] = lang()
-    _keep_lang_in_url()
+    header are hidden, the text is enlarged, and the page starts with `classroom_bar` (the step page
+    shows the switches at its foot instead, `footer`)."""
+    _keep_settings_in_url()
     if classroom():
         # Static CSS only (no user text): hide the sidebar and header, enlarge the text for a projector.
         st.html("""<style>
@@ -95,6 +125,8 @@ def sidebar() -> str:
             .stApp .katex {font-size: 1.6rem;}
             .block-container {padding-top: 0.8rem; padding-bottom: 1rem; max-width: 100%;}
         </style>""")
+        if st.session_state.get(PAGE) not in OWN_CLASSROOM_BAR:
+            classroom_bar(lang())
     else:
         with st.sidebar:
             switches()
@@ -102,11 +134,41 @@ def sidebar() -> str:
     return lang()
 
 
+def exit_classroom_button(lang_: str, **options) -> None:
+    st.button(t("exit_classroom", lang_), key="exit_classroom",
+              on_click=lambda: st.session_state.update({CLASSROOM: False}), **options)
+
+
+def page_links(lang_: str) -> None:
+    """Links to every page that keep the language and classroom mode (in classroom mode the sidebar and
+    its navigation are hidden)."""
+    keep = {CLASSROOM: "true", **({LANG: lang_} if lang_ != "en" else {})}
+    # The model and input too, so that a copied link opens on them (on a click the session holds them anyway).
+    keep |= {key: str(value) for key in (MODEL, TEXT) if (value := st.session_state.get(key, st.query_params.get(key)))}
+    for column, entries in zip(st.columns(len(PAGES)), PAGES.values()):
+        for script, title, _ in entries:
+            column.page_link(script, label=t(title, lang_), query_params=keep)
+
+
+def classroom_bar(lang_: str) -> None:
+    """What replaces the hidden sidebar in classroom mode, at the top of a page: the exit button, and a
+    panel with the switches and links to every page, so that no page traps the user. `sidebar` draws it
+    on every page but those in OWN_CLASSROOM_BAR."""
+    menu, leave = st.columns([6, 1])
+    with leave:
+        exit_classroom_button(lang_, width="stretch")
+    with menu.expander(t("classroom_menu", lang_)):
+        switches()
+        page_links(lang_)
+
+
 def footer(lang_: str):
-    """In classroom mode: an expander at the foot of the page with the switches; returns it for more widgets."""
+    """In classroom mode, the step page's way to everything else (its top is the step's controls): an expander
+    at the foot of the page with the switches and links to every page; returns it for more widgets."""
     box = st.expander(t("settings", lang_))
     with box:
         switches()
+        page_links(lang_)
     return box
 
 
@@ -172,12 +234,32 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
                      placeholder=t("pick_example", lang_), on_change=_use_example)
     with middle:
         first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
+        # No max_chars: the browser would cut a longer paste silently; trace_or_stop refuses it with the limit.
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
-                                       max_chars=1000, on_change=_new_input, **first))
+                                       on_change=_new_input, **first))
+        st.caption(t("input_limit", lang_, model=model.name, limit=model.max_source_tokens,
+                     unit=t(f"unit_{model.config.tokenizer}", lang_)))
     return model, text
 
 
+def _set_text(text: str) -> None:
+    st.session_state[TEXT] = text
+
+
+def fit_hint(model, text: str, lang_: str) -> None:
+    """When the text is not the kind the model reads (`Translator.fits`), say so and offer its examples: a
+    Korean date left in the box after a switch to an English model decodes to `<unk> <unk> …` otherwise."""
+    if model.fits(text):
+        return
+    share = model.source_tokenizer.unknown_share(text)
+    st.info(t("does_not_fit", lang_, model=model.name, share=share, task=t(f"task_{model.config.task}", lang_)))
+    for column, example in zip(st.columns(3), examples_for(model.config.task)[:3]):
+        column.button(md_literal(example), key=f"fit_{example}", on_click=_set_text, args=(example,))
+
+
 def trace_or_stop(model, text: str, lang_: str, **options) -> Trace:
+    """The trace of `text` (after a hint when it does not fit the model), or the input's problem and a stop."""
+    fit_hint(model, text, lang_)
     try:
         return get_trace(model.name, text, **options)
     except InputError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import TEXT, classroom, get_trace, show, sidebar, usable_models
+from app_pages.common import DEFAULT_MODEL, MODEL, TEXT, classroom, get_trace, show, sidebar, usable_models
 from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.examples import examples_for
@@ -24,6 +24,14 @@ def headline(metrics: dict) -> str:
     return text
 
 
+def current_task(models: dict, tasks: list[str]) -> str:
+    """The task of the model the other pages use, so that their input goes to models that can read it."""
+    current = models.get(st.session_state.get(MODEL) or st.query_params.get(MODEL) or DEFAULT_MODEL)
+    if current is not None:
+        return current.config.task
+    return "dates" if "dates" in tasks else tasks[0]
+
+
 lang = sidebar()
 fs = 20 if classroom() else 13
 st.title(tr("page_compare", lang))
@@ -32,13 +40,14 @@ models = usable_models()
 tasks = sorted({m.config.task for m in models.values()})
 left, right = st.columns([1, 3])
 task = left.segmented_control(tr("task", lang), tasks, format_func=lambda k: tr(f"task_{k}", lang), key=TASK,
-                              default="dates" if "dates" in tasks else tasks[0], required=True)
+                              default=current_task(models, tasks), required=True)
 names = [n for n, m in models.items() if m.config.task == task]
 chosen = right.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
 examples = examples_for(task)
 current = st.session_state.get(TEXT) or st.query_params.get(TEXT) or examples[0]  # the input of the other pages
-text = st.text_input(tr("input", lang), value=current if current and models[names[0]].check(current) is None
-                     else examples[0], key=f"cmp_text_{task}", max_chars=1000)
+takes = current and models[names[0]].check(current) is None and models[names[0]].fits(current)
+# No max_chars (a longer paste would be cut silently): each model refuses it with its own limit, below.
+text = st.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}")
 st.info(tr("luong_vs_bahdanau", lang))
 
 traces = {}

@@ -20,13 +20,13 @@ import streamlit as st
 
 from app_pages import step_numbers
 from app_pages.common import (
-    CLASSROOM,
     SPEED,
     STAGE,
     STEP,
     classroom,
     current_step,
     export_buttons,
+    exit_classroom_button,
     export_menu,
     footer,
     get_trace,
@@ -299,8 +299,8 @@ if classroom():  # one figure at a time, controls on top, everything else folded
     with top:
         cols = st.columns([7, 1.3], vertical_alignment="center")
         player = cols[0].container()
-        cols[1].button(tr("exit_classroom", lang), key="exit_classroom",
-                       on_click=lambda: st.session_state.update({CLASSROOM: False}))
+        with cols[1]:
+            exit_classroom_button(lang, width="stretch")
         shown = stages(trace)
         choice = st.segmented_control(" ", list(shown), key=STAGE, label_visibility="collapsed",
                                       format_func=lambda s: tr(f"short_{s}", lang), required=True,

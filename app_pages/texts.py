@@ -25,6 +25,7 @@ TEXTS: dict[str, dict[str, str]] = {
                        "ko": "큰 글씨, 사이드바 없음, 한 번에 그림 하나; 버튼이나 화살표 키로 넘깁니다."},
     "exit_classroom": {"en": "✕ Exit", "ko": "✕ 끝내기"},
     "settings": {"en": "Model, input and settings", "ko": "모델, 입력, 설정"},
+    "classroom_menu": {"en": "Pages and settings", "ko": "페이지와 설정"},
     "sidebar_about": {
         "en": "Every number on these pages is computed by a real trained model on your input.",
         "ko": "이 페이지의 모든 숫자는 입력한 문장에 대해 실제로 학습된 모델이 계산한 값입니다.",
@@ -36,11 +37,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "input": {"en": "Input", "ko": "입력"},
     "input_help": {"en": "Type a date in any of the seven languages (dates models) or an English sentence (en-es).",
                    "ko": "일곱 언어 중 하나로 날짜를 쓰거나(날짜 모델) 영어 문장을 쓰세요(en-es 모델)."},
+    "input_limit": {"en": "{model} reads at most {limit} {unit}.", "ko": "{model} 모델은 최대 {limit}{unit}까지 읽습니다."},
+    "unit_char": {"en": "characters", "ko": "자"},
+    "unit_word": {"en": "tokens (words and punctuation marks)", "ko": "개 토큰(단어와 문장 부호)"},
     "examples": {"en": "Examples", "ko": "예시"},
     "pick_example": {"en": "Pick an example…", "ko": "예시 고르기…"},
     "output": {"en": "Output", "ko": "출력"},
     "no_models": {"en": "No model folder was found in pretrained/.", "ko": "pretrained/ 에 모델 폴더가 없습니다."},
     "model_broken": {"en": "This model cannot be loaded: {error}", "ko": "이 모델을 불러올 수 없습니다: {error}"},
+    "does_not_fit": {"en": "{model} does not know most of this text ({share:.0%} of its tokens are unknown): it is a "
+                            "model for {task}. Try one of its examples:",
+                     "ko": "{model} 모델은 이 텍스트 대부분을 모릅니다 (토큰의 {share:.0%}가 모르는 토큰입니다). {task} "
+                           "모델입니다. 이 모델의 예시를 써 보세요:"},
     "bad_input": {"en": "This input cannot be decoded: {error}", "ko": "이 입력은 디코딩할 수 없습니다: {error}"},
     "model_card": {"en": "Model card", "ko": "모델 카드"},
     "export": {"en": "⬇ Export", "ko": "⬇ 내보내기"},
@@ -54,7 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "next": {"en": "Next ▶", "ko": "다음 ▶"},
     "play": {"en": "▶ Play", "ko": "▶ 재생"},
     "pause": {"en": "‖ Pause", "ko": "‖ 멈춤"},  # not ⏸: Debian's fonts draw it as a box
-    "speed": {"en": "Seconds per step", "ko": "단계당 초"},
+    "speed": {"en": "Seconds per step", "ko": "재생 속도 (초/단계)"},
     "keys_hint": {"en": "Keys: ← previous · → next · K play/pause", "ko": "키: ← 이전 · → 다음 · K 재생/멈춤"},
     "step_of": {"en": "Step {t} of {T}: reading {prev}, emitting {token} (p = {prob}). Output so far: {so_far}",
                 "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다 (p = {prob}). 지금까지의 출력: {so_far}"},
@@ -153,7 +161,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "RNN 입력으로 넣습니다. 글의 수식은 Luong 방식이고, 글이 출발한 논문은 Bahdanau 방식입니다.",
     },
     "metrics_table": {"en": "Measured on the held-out test split (from each model card)",
-                      "ko": "보류된 테스트 데이터에서 잰 값 (각 모델 카드에서)"},
+                      "ko": "평가용 테스트 데이터에서 잰 값 (각 모델 카드에서)"},
     "curves_title": {"en": "With and without attention, by source length", "ko": "어텐션 유무에 따른 입력 길이별 성능"},
     "curves_text": {
         "en": "The article's claim: one fixed-length context vector struggles as inputs grow, attention does not. Our "
@@ -161,8 +169,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "글의 주장: 고정 길이 컨텍스트 벡터는 입력이 길어질수록 힘들어지지만 어텐션은 그렇지 않다. 테스트 데이터에서 "
               "직접 잰 우리 숫자이며, 모델과 함께 저장되어 있습니다.",
     },
-    "exact_by_length": {"en": "exact match (%)", "ko": "정확히 맞춤 (%)"},
-    "curve_test": {"en": "Held-out test split", "ko": "보류된 테스트 데이터"},
+    "exact_by_length": {"en": "exact match (%)", "ko": "정확 일치율 (%)"},
+    "curve_test": {"en": "Held-out test split", "ko": "평가용 테스트 데이터"},
     "curve_ood": {"en": "English unlike the training sentences (WordNet definitions)",
                   "ko": "학습 문장과 다른 영어 (WordNet 정의문)"},
     "bleu_by_length": {"en": "BLEU", "ko": "BLEU"},
@@ -239,6 +247,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "디코딩을 합니다. 최대 10,000줄, 5 MB; UTF-8 또는 UTF-16.",
     },
     "file": {"en": "File", "ko": "파일"},
+    "upload_kept": {"en": "The results of {name}, chosen earlier in this session; choose a file to replace it.",
+                    "ko": "이번 세션에서 앞서 고른 {name}의 결과입니다. 다른 파일을 고르면 바뀝니다."},
     "upload_error": {"en": "This file cannot be used: {error}", "ko": "이 파일은 쓸 수 없습니다: {error}"},
     "skipped": {"en": "{n} line(s) skipped", "ko": "{n}줄 건너뜀"},
     "col_line": {"en": "line", "ko": "줄"},

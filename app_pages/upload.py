@@ -19,6 +19,7 @@ from app_pages.common import (
     TEXT,
     get_trace,
     go_to,
+    md_literal,
     show,
     sidebar,
     usable_models,
@@ -29,6 +30,7 @@ from attention_core.figures import alignment_heatmap
 from attention_core.upload import MAX_BYTES, parse_upload
 
 UP_MODEL, UP_FILE, UP_TABLE, UP_ORDER, RESULTS = "up_model", "up_file", "up_table", "up_order", "up_results"
+KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
 CHUNK = 250  # inputs per batch between progress-bar updates
 GALLERY = 6
 COLUMNS = ("line", "source", "prediction", "target", "prob", "entropy", "src_len", "out_len")
@@ -91,6 +93,13 @@ def all_records(model, results: list[dict]) -> bytes:
     return jsonl(records)
 
 
+def keep_file() -> None:
+    """The uploader forgets its file when the user visits another page; the session keeps it (and its
+    results) until the user removes it or chooses another."""
+    upload = st.session_state.get(UP_FILE)
+    st.session_state[KEPT] = (upload.name, upload.getvalue()) if upload is not None else None
+
+
 def open_in_step_page(name: str, source: str) -> None:
     st.session_state[MODEL] = name
     st.session_state[TEXT] = source
@@ -104,16 +113,18 @@ st.caption(tr("upload_intro", lang))
 models = usable_models()
 names = list(models)
 left, right = st.columns([1, 3])
-name = left.selectbox(tr("model", lang), names, key=UP_MODEL,
+name = left.selectbox(tr("model", lang), names, key=UP_MODEL, persist_state="session",
                       index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0)
 model = models[name]
 upload = right.file_uploader(tr("file", lang), type=["txt", "csv", "tsv"], key=UP_FILE,
-                             max_upload_size=2 * MAX_BYTES // 2**20)
-if upload is None:
+                             max_upload_size=2 * MAX_BYTES // 2**20, on_change=keep_file)
+if st.session_state.get(KEPT) is None:
     st.stop()
-data = upload.getvalue()
+file_name, data = st.session_state[KEPT]
+if upload is None:  # back from another page
+    right.caption(tr("upload_kept", lang, name=md_literal(file_name)))
 try:
-    parsed = parse(upload.name, data)
+    parsed = parse(file_name, data)
 except ValueError as error:
     st.error(tr("upload_error", lang, error=error))
     st.stop()

@@ -67,6 +67,11 @@ class Tokenizer:
         """Text -> vocabulary tokens (unknowns shown as <unk>)."""
         return [t if t in self.stoi else UNK for t in self.split(self.clean(text))]
 
+    def unknown_share(self, text: str) -> float:
+        """The share of the text's tokens outside the vocabulary (0 for a text without tokens)."""
+        tokens = self.split(self.clean(text))
+        return sum(t not in self.stoi for t in tokens) / len(tokens) if tokens else 0.0
+
     def encode(self, text: str) -> list[int]:
         return [self.stoi.get(t, UNK_ID) for t in self.split(self.clean(text))]
 

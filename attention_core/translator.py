@@ -24,6 +24,9 @@ from .trace import StepTrace, Trace
 
 MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
 MAX_BEAM = 8
+# Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
+# the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
+MAX_UNKNOWN_SHARE = 0.5
 
 
 @contextmanager
@@ -57,21 +60,27 @@ class Translator:
         self.model.eval()
 
     # -- input ---------------------------------------------------------------------------------
+    @property
+    def max_source_tokens(self) -> int:
+        """The most tokens (characters for a character-level model) of text the encoder reads: its length
+        limit without the end marker. The one limit the app states and source_ids enforces."""
+        return self.config.max_source_len - int(self.config.source_end_marker)
+
     def source_ids(self, text: str) -> list[int]:
         """Token ids the encoder reads (end marker included); InputError for text it cannot take."""
         if not isinstance(text, str):
             raise InputError("the input must be text")
-        if len(text) > MAX_INPUT_CHARS:
-            raise InputError(f"the input is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}")
+        unit = "characters" if self.config.tokenizer == "char" else "tokens"
+        if len(text) > MAX_INPUT_CHARS:  # refused before tokenising; the message gives the model's own limit
+            also = "" if unit == "characters" else f" (and the limit is {MAX_INPUT_CHARS:,} characters)"
+            raise InputError(f"the input is {len(text):,} characters long; {self.name} reads at most "
+                             f"{self.max_source_tokens} {unit}{also}")
         ids = self.source_tokenizer.encode(text)
         if not ids:
             raise InputError("the input is empty: type some text")
-        end = [EOS_ID] if self.config.source_end_marker else []
-        limit = self.config.max_source_len - len(end)
-        if len(ids) > limit:
-            unit = "characters" if self.config.tokenizer == "char" else "tokens"
-            raise InputError(f"the input has {len(ids)} {unit}; {self.name} reads at most {limit}")
-        return ids + end
+        if len(ids) > self.max_source_tokens:
+            raise InputError(f"the input has {len(ids)} {unit}; {self.name} reads at most {self.max_source_tokens}")
+        return ids + ([EOS_ID] if self.config.source_end_marker else [])
 
     def target_ids(self, text: str) -> list[int]:
         if not isinstance(text, str) or len(text) > MAX_INPUT_CHARS:
@@ -89,6 +98,10 @@ class Translator:
         except InputError as error:
             return str(error)
         return None
+
+    def fits(self, text: str) -> bool:
+        """Whether the text is of the kind the model reads, judged by its own vocabulary: most of it known."""
+        return self.source_tokenizer.unknown_share(text) <= MAX_UNKNOWN_SHARE
 
     # -- decoding ------------------------------------------------------------------------------
     def trace(self, text: str, *, beam: int = 1, target: str | None = None, top_k: int = 5) -> Trace:

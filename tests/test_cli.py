@@ -72,7 +72,7 @@ def _bad_inputs(tmp_path):
         (["trace", "--model", "{model}", ""], "empty"),
         (["trace", "--model", "{model}", "   \t"], "empty"),
         (["trace", "--model", "{model}", "1" * 200], "at most"),
-        (["trace", "--model", "{model}", "x" * 20_000], "limit is"),
+        (["trace", "--model", "{model}", "x" * 20_000], "reads at most"),
         (["trace", "--model", "no-such-model", "1 May 2000"], "unknown model"),
         (["trace", "--model", "{model}", "--beam", "99", "1 May 2000"], "--beam"),
         (["trace", "--model", "{model}", "--target", "9" * 50, "1 May 2000"], "target"),

@@ -51,3 +51,16 @@ def test_lone_surrogates_and_controls_never_reach_tokens(text):
     cleaned = normalize(text + "\ud800\x00\u200b")
     assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in cleaned)
     cleaned.encode("utf-8")  # always encodable: no lone surrogate survives
+
+
+def test_unknown_share_and_which_text_fits_a_model():
+    from attention_core import load_pretrained
+
+    tok = WordTokenizer(["she", "bought", "the", "car"])
+    assert tok.unknown_share("she bought the red car") == 0.2 and tok.unknown_share("") == 0.0
+    english, dates = load_pretrained("en-es-dot"), load_pretrained("dates-dot")
+    korean_date = "2026년 11월 24일 화요일"
+    assert set(english.source_tokenizer.tokenize(korean_date)) == {UNK}
+    assert not english.fits(korean_date) and dates.fits(korean_date)
+    assert english.fits("she bought the red car") and english.fits("Quentin bought the red car")  # a name is fine
+    assert not dates.fits("Вторник, 24 ноября 2026")  # Cyrillic: not a language the dates models read
