@@ -4,7 +4,7 @@ the model, Upload's results) and the text box's limit."""
 from __future__ import annotations
 
 import pytest
-from apptest_utils import app, chart, texts
+from apptest_utils import app, chart, live_parts, texts
 
 from app_pages.common import PAGES, STEP_PAGE
 from app_pages.texts import TEXTS, t
@@ -91,7 +91,7 @@ def test_the_text_box_states_the_models_limit_and_longer_text_is_refused_with_it
 
 def test_korean_wording_of_the_test_figures_and_the_speed():
     at = app(lang="ko").run()
-    assert at.select_slider(key="speed").label == "재생 속도 (초/단계)"
+    assert live_parts(at, "player")["player"]["labels"]["speed"] == "재생 속도 (초/단계)"  # the step player's
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception
     curves = chart(at, "curves_dates")["layout"]  # (figure labels keep their spaces as no-break spaces)
