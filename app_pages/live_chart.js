@@ -42,7 +42,7 @@ const sight =
   }));
 
 function schedule(gd, draw) {
-  const waiting = queue.find((job) => job.gd === gd);
+  const waiting = queue.find((job) => job.gd === gd && !job.started);
   if (waiting) {
     waiting.draw = draw; // a newer step for a chart not drawn yet: draw that one instead
     return;
@@ -63,8 +63,8 @@ function inPageOrder(a, b) {
 
 function drawNext() {
   if (queue.running || !queue.length) return;
-  const inSight = queue.filter((job) => job.gd.__liveChartInSight);
-  const next = (inSight.length ? inSight : queue.slice()).sort(inPageOrder);
+  const inSight = queue.filter((job) => job.gd.__liveChartInSight && !job.started);
+  const next = (inSight.length ? inSight : queue.filter((job) => !job.started)).sort(inPageOrder);
   const started = performance.now();
   const drawn = [];
   queue.running = true;
@@ -75,6 +75,7 @@ function drawNext() {
     chain = chain.then(() => {
       if (drawn.length && !inSight.length && performance.now() - started > DRAW_BUDGET_MS) return;
       drawn.push(job);
+      job.started = true; // (a newer figure for its chart is a new job: this one may be waiting for plotly.js)
       return Promise.resolve().then(() => job.draw()).catch(() => {});
     });
   }

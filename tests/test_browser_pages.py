@@ -97,7 +97,7 @@ def test_the_language_holds_on_every_page_change(server, page, lang):
     shows(page, t("page_step", lang))
     assert url_lang(page) == ([] if lang == "en" else ["ko"]), page.url
     model_and_text_held(page)
-    playwright_api.expect(page.locator(".st-key-step [data-testid=stSliderThumbValue]")).to_have_text("3")
+    playwright_api.expect(page.locator(".st-key-player input[type=range]")).to_have_value("3")  # the step player
     no_errors(page)
 
 
