@@ -230,7 +230,8 @@ function makePlayer(parentElement, data, component) {
   const root = element("div", { class: "step-player" + (data.classroom ? " step-player-large" : "") });
   const sliderRow = element("div", { class: "step-player-row" });
   const sliderLabel = element("label", { class: "step-player-label", for: data.id + "-slider" }, labels.step);
-  const slider = element("input", { id: data.id + "-slider", type: "range", min: "1", max: String(data.T), step: "1" });
+  const slider = element("input", { id: data.id + "-slider", type: "range", min: "1", max: String(data.T), step: "1",
+                                    "aria-label": labels.step });
   const value = element("output", { class: "step-player-value", "aria-hidden": "true" });
   sliderRow.append(sliderLabel, slider, value);
   const buttons = element("div", { class: "step-player-row" });
@@ -243,9 +244,17 @@ function makePlayer(parentElement, data, component) {
   speed.value = String(data.speed);
   speedLabel.append(speed);
   const hint = element("span", { class: "step-player-hint" }, labels.keys);
-  buttons.append(prev, next, play, speedLabel, hint);
-  if (data.T > 1) root.append(sliderRow);
-  root.append(buttons);
+  if (data.classroom) {
+    // One row on a projector: the buttons, the slider, t, the speed (the keys are named at the page's foot).
+    buttons.append(prev, next, play);
+    if (data.T > 1) buttons.append(slider);
+    buttons.append(value, speed);
+    root.append(buttons);
+  } else {
+    buttons.append(prev, next, play, speedLabel, hint);
+    if (data.T > 1) root.append(sliderRow);
+    root.append(buttons);
+  }
   parentElement.appendChild(root);
 
   const player = { kind: "player", group: data.group, root, timer: null, reportToken: 0 };
@@ -255,6 +264,7 @@ function makePlayer(parentElement, data, component) {
     if (!current) return;
     const t = current.t;
     slider.value = String(t);
+    slider.style.setProperty("--fill", `${(100 * (t - 1)) / Math.max(current.T - 1, 1)}%`);
     slider.setAttribute("aria-valuetext", labels.of.replace("{t}", t).replace("{T}", current.T));
     value.textContent = `t = ${t} / ${current.T}`;
     prev.disabled = t <= 1;

@@ -100,6 +100,12 @@ FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figu
 
 # ---------------------------------------------------------------- what stays (each stage's head)
 
+def heading(text: str) -> None:
+    """A stage's heading; in classroom mode the stage's tab names it, and the projector needs the room."""
+    if not classroom():
+        st.subheader(text)
+
+
 def head_diagram(trace, lang):
     if not classroom():
         st.subheader(tr("diagram", lang))
@@ -107,28 +113,28 @@ def head_diagram(trace, lang):
 
 
 def head_scores(trace, lang):
-    st.subheader(tr("stage1", lang))
+    heading(tr("stage1", lang))
     st.caption(tr("stage1_text", lang))
     st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
     st.latex(BAHDANAU_TEX if trace.decoder == "bahdanau" else SCORE_TEX[trace.score])
 
 
 def head_alpha(trace, lang):
-    st.subheader(tr("stage2", lang))
+    heading(tr("stage2", lang))
     st.caption(tr("stage2_text", lang))
     st.latex(rf"\alpha_t = \mathrm{{softmax}}(e_t), \quad \alpha_t^i = "
              rf"\frac{{\exp(e_t^i)}}{{\sum_{{j=1}}^{{{len(trace.source_tokens)}}} \exp(e_t^j)}}")
 
 
 def head_context(trace, lang):
-    st.subheader(tr("stage3", lang))
+    heading(tr("stage3", lang))
     st.caption(tr("stage3_text", lang))
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} \alpha_t^i h_i "
              rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
 
 
 def head_output(trace, lang):
-    st.subheader(tr("stage4", lang))
+    heading(tr("stage4", lang))
     st.caption(tr("stage4_text", lang))
     first = "c" if trace.decoder == "none" else "a_t"
     st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(trace.steps[0].concat)}}}, \qquad "
@@ -138,7 +144,7 @@ def head_output(trace, lang):
 def head_fixed_context(trace, lang):
     """All of it: the fixed context is the same at every step."""
     fs = 20 if classroom() else 14
-    st.subheader(tr("no_attention_title", lang))
+    heading(tr("no_attention_title", lang))
     st.info(tr("no_attention_text", lang))
     st.latex(r"s_t = \mathrm{GRU}(s_{t-1}, [y_{t-1}; c]), \quad c = h_N \text{ (the same for every } t)")
     show(vector_strip([(tr("fixed_context", lang), trace.fixed_context)], font_size=fs), "fixed", lang,
@@ -295,6 +301,7 @@ if classroom():  # one figure at a time, controls on top, everything else folded
     top = st.container()
     with footer(lang):
         model, text = model_and_input(lang)
+        st.caption(tr("keys_hint", lang))
         trace = trace_or_stop(model, text, lang)
     with top:
         cols = st.columns([7, 1.3], vertical_alignment="center")

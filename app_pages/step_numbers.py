@@ -18,6 +18,8 @@ from attention_core.trace import Trace
 def sym(name: str, sub: str | int | None = None, sup: str | int | None = None) -> str:
     """A variable: `sym("e", "t", 3)` is e with subscript t and superscript 3."""
     out = f"<i>{name}</i>"
+    if sub is not None and sup is not None:  # stacked, as in the formula above (live_chart.css)
+        return out + f'<span class="subsup"><sup>{_italic(sup)}</sup><sub>{_italic(sub)}</sub></span>'
     if sub is not None:
         out += f"<sub>{_italic(sub)}</sub>"
     if sup is not None:
