@@ -7,6 +7,7 @@ import shutil
 import sys
 
 import streamlit as st
+import torch
 from streamlit.errors import StreamlitAPIException
 
 from app_pages.live_chart import live_chart, plotly_js_url
@@ -15,6 +16,11 @@ from attention_core import InputError, ModelLoadError, Trace, list_pretrained, l
 from attention_core.examples import examples_for
 from attention_core.export import PRINT_SCALE, figure_html, figure_image
 from attention_core.tokenizers import safe_text
+
+# The app's models are small GRUs: a second intra-op thread does not make a trace faster, and on two cores
+# shared with the browser and the other sessions its spin-waits made loading the ten models take 1.4 s
+# instead of 0.14 s (measured while another process kept one core busy). Set before any model runs.
+torch.set_num_threads(1)
 
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
