@@ -1,4 +1,4 @@
-"""Shared fixtures: random models (no training) and one tiny trained dates model."""
+"""Shared fixtures: random models (no training), one tiny trained dates model, the browser tests' server and pages."""
 
 from __future__ import annotations
 
@@ -52,3 +52,44 @@ def tiny_model(tiny_model_dir):
     from attention_core import load_model
 
     return load_model(tiny_model_dir)
+
+
+# --- the browser tests' fixtures (tests/test_browser*.py): one app server and one Chromium per module
+
+
+@pytest.fixture(scope="module")
+def server():
+    from browser_utils import app_server
+
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser_utils import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    from browser_utils import new_page
+
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def projector(browser):
+    """A page the size of a classroom projector's screen."""
+    from browser_utils import new_page
+
+    page = new_page(browser, 1280, 720)
+    yield page
+    page.context.close()

@@ -6,36 +6,12 @@ import re
 import urllib.parse
 
 import pytest
-from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, chart_data, screenshot, wait_idle
+from browser_utils import chart_data, no_errors, screenshot, wait_idle
 
 from attention_core import load_pretrained
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by requirements-dev.txt")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.outside = []  # every request that would leave the machine
-    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(r.url))
-    yield page
-    context.close()
 
 
 SLIDER = ".st-key-player input[type=range]"  # the step player's slider (app_pages/live_chart.js)
@@ -47,11 +23,6 @@ def step_shown(page) -> int:
 
 def wait_step(page, t: int) -> None:
     page.wait_for_function(f"document.querySelector('{SLIDER}')?.value === '{t}'", timeout=30_000)
-
-
-def no_errors(page):
-    assert page.locator("[data-testid=stException]").count() == 0
-    assert page.outside == [], page.outside
 
 
 def test_type_step_switch_language(server, page):
@@ -118,15 +89,13 @@ def test_alignment_and_sandbox_pages(server, page):
     no_errors(page)
 
 
-def test_classroom_mode_on_a_projector(server, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
+def test_classroom_mode_on_a_projector(server, projector):
+    page = projector
     page.goto(f"{server}/?classroom=true&text=Tuesday%2C+November+24%2C+2026&step=9")
     wait_idle(page)
     assert page.locator("[data-testid=stSidebar]").is_hidden()
     assert page.locator(".js-plotly-plot").count() == 1
     screenshot(page, "classroom-1280x720")
-    context.close()
 
 
 def test_upload_a_file_then_download_the_results(server, page, tmp_path):
@@ -324,9 +293,8 @@ def test_a_step_change_sends_no_figure_and_no_text(server, page):
     no_errors(page)
 
 
-def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
+def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, projector):
+    page = projector
     page.goto(f"{server}/?classroom=true&step=2")
     wait_idle(page)
     page.get_by_text("2 · Distribution").click()  # the stage tab of α_t
@@ -339,7 +307,6 @@ def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, browser):
     page.wait_for_function("Object.values(window.__stepGroups).some((g) => g.charts.get('alpha')?.shown === 3)",
                            timeout=30_000)
     assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)
-    context.close()
 
 
 def test_the_browsers_patches_are_pythons(server, page):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server, screenshot
+from browser_utils import no_errors, screenshot
 
 from app_pages.texts import LANG_NAMES, t
 from bench.harness import IDLE
@@ -18,41 +18,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright i
 PAGES = [("", "page_step"), ("alignment", "page_alignment"), ("compare", "page_compare"), ("beam", "page_beam"),
          ("forced", "page_forced"), ("whatif", "page_whatif"), ("upload", "page_upload"),
          ("sandbox", "page_sandbox")]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_page(browser, width: int = 1400, height: int = 1000):
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.outside = []  # every request that would leave the machine
-    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(r.url))
-    return page
-
-
-@pytest.fixture
-def page(browser):
-    page = new_page(browser)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def projector(browser):
-    page = new_page(browser, 1280, 720)
-    yield page
-    page.context.close()
 
 
 def shows(page, title: str) -> None:
@@ -68,11 +33,6 @@ def url_lang(page) -> list[str]:
 def model_and_text_held(page) -> None:
     playwright_api.expect(page.locator(".st-key-model input")).to_have_value("en-es-dot")
     playwright_api.expect(page.locator(".st-key-text input")).to_have_value("she bought the red car")
-
-
-def no_errors(page):
-    assert page.locator("[data-testid=stException]").count() == 0
-    assert page.outside == [], page.outside
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
