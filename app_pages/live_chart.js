@@ -30,10 +30,10 @@ function loadPlotly(url) {
 }
 
 // Charts are drawn in sight first: all of them in the task that changed the step, so that the next frame
-// shows them; then the others in page order, as many per task as fit in DRAW_BUDGET_MS, each task after
+// shows them; then the others in page order, as many per task as fit in DRAW_BUDGET_MS (then the next chart; one is ~10–35 ms), each task after
 // the frame that shows the one before (no frame waits for charts out of sight, none holds the main thread
 // for long). A job stays in the queue until drawn (bench/harness.py waits for an empty queue).
-const DRAW_BUDGET_MS = 60;
+const DRAW_BUDGET_MS = 30;
 const queue = window.__liveChartQueue || (window.__liveChartQueue = []);
 const sight =
   window.IntersectionObserver &&
