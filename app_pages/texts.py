@@ -232,6 +232,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "after_out": {"en": "after", "ko": "바꾼 뒤"},
     "whatif_result": {"en": "Output: {before} → {after}", "ko": "출력: {before} → {after}"},
     "whatif_same": {"en": "Output: {before} (unchanged)", "ko": "출력: {before} (그대로)"},
+    "whatif_result_until": {"en": "Output of steps 1–{t}: {before} → {after}", "ko": "1–{t}단계의 출력: {before} → {after}"},
+    "whatif_same_until": {"en": "Output of steps 1–{t}: {before} (unchanged)", "ko": "1–{t}단계의 출력: {before} (그대로)"},
     "weights_row": {"en": "Weights (any non-negative numbers; they are normalised to sum to 1)",
                     "ko": "가중치 (음이 아닌 아무 숫자; 합이 1이 되도록 정규화됩니다)"},
     "bad_weights": {"en": "The weights must be non-negative numbers with a positive sum.",

@@ -83,3 +83,55 @@ def test_upload_page_waits_for_a_file():
     at = app()
     at.switch_page("app_pages/upload.py").run()
     assert not at.exception and not chart_keys(at)
+
+
+def _what_if_page(text: str, model: str = "en-es-dot"):
+    at = app(model=model, text=text)
+    at.switch_page("app_pages/whatif.py").run()
+    return at
+
+
+def _step_box(at):
+    return next(w for w in at.number_input if w.key.startswith("wi_step"))
+
+
+def _token_box(at):
+    return next(w for w in at.selectbox if w.key.startswith("wi_token"))
+
+
+def test_what_if_without_continuing_compares_the_first_t_tokens_joined_by_the_tokenizer():
+    text = "the cat is black"
+    model = load_pretrained("en-es-dot")
+    original = model.trace(text)
+    at = _what_if_page(text)
+    at.toggle(key="wi_continue").set_value(False).run()
+    _step_box(at).set_value(2).run()
+    own = int(np.argmax(original.steps[1].alpha))
+    _token_box(at).set_value(own).run()
+    assert not at.exception
+    shown = texts(at).replace("\\", "")
+    first_two = model.target_tokenizer.join(original.target_tokens[:2])
+    assert " " in first_two  # words, so a glued "elgato" cannot pass
+    assert f"{first_two} (unchanged)" in shown  # α_t is the model's own: nothing changed
+    # a token that changes step 2: its output is the model's words with spaces, beside the first two
+    edited = [model.what_if(text, 2, make_edit("one_hot", index=i), continue_decoding=False)
+              for i in range(len(original.source_tokens))]
+    index = next(i for i, c in enumerate(edited) if c.target_tokens != original.target_tokens[:2])
+    changed = edited[index]
+    _token_box(at).set_value(index).run()
+    shown = texts(at).replace("\\", "")
+    assert f"{first_two} → {changed.prediction}" in shown and "".join(changed.target_tokens) not in shown
+
+
+def test_what_if_source_token_follows_the_step():
+    text = "she bought the red car"
+    original = load_pretrained("en-es-dot").trace(text)
+    at = _what_if_page(text)
+    at.selectbox(key="wi_kind").set_value("mask").run()
+    tops = [int(np.argmax(s.alpha)) for s in original.steps]
+    t1, t2 = next((a + 1, b + 1) for a in range(len(tops)) for b in range(len(tops)) if tops[a] != tops[b])
+    _step_box(at).set_value(t1).run()
+    assert _token_box(at).value == tops[t1 - 1]  # mask: the token the model looks at, at this step
+    _step_box(at).set_value(t2).run()
+    assert not at.exception
+    assert _token_box(at).value == tops[t2 - 1]
