@@ -207,6 +207,11 @@ TEXTS: dict[str, dict[str, str]] = {
               "그럴듯하지 않다고 보는 토큰입니다(기준보다 낮거나, 모델의 첫 선택이 아님).",
     },
     "target": {"en": "Target translation", "ko": "목표 번역"},
+    "target_limit": {"en": "{model} writes at most {limit} {unit}.", "ko": "{model} 모델은 최대 {limit}{unit}까지 씁니다."},
+    "target_empty": {"en": "Type a translation in the box above: the model then says how likely it finds each of "
+                           "its tokens.",
+                     "ko": "위 칸에 번역을 써 넣으세요. 그러면 모델이 그 토큰 하나하나가 얼마나 그럴듯한지 알려 줍니다."},
+    "unlikely": {"en": "unlikely", "ko": "그럴듯하지 않음"},
     "threshold": {"en": "Flag tokens below this probability", "ko": "이 확률보다 낮으면 표시"},
     "forced_summary": {"en": "log P(your target) = {forced:.3f}; log P(the model's own output) = {greedy:.3f}",
                        "ko": "log P(입력한 번역) = {forced:.3f}; log P(모델 자신의 출력) = {greedy:.3f}"},

@@ -135,3 +135,51 @@ def test_what_if_source_token_follows_the_step():
     _step_box(at).set_value(t2).run()
     assert not at.exception
     assert _token_box(at).value == tops[t2 - 1]
+
+
+def _forced_page(target: str | None = None, **query):
+    at = app(**{"text": TEXT, **query})
+    at.switch_page("app_pages/forced.py").run()
+    box = next(w for w in at.text_input if w.key.startswith("forced_target"))
+    if target is not None:
+        box.set_value(target).run()
+    return at, box
+
+
+def test_forced_decoding_shows_flagged_tokens_in_red_even_at_p_zero():
+    from attention_core.figures.common import HIGHLIGHT
+
+    target = "2026-12-2x"  # 'x' is a token the model gives p ≈ 0: its bar has no height
+    forced = load_pretrained("dates-dot").trace(TEXT, target=target)
+    flagged = [i for i, s in enumerate(forced.steps) if s.prob < 0.1 or s.top_k[0][0] != s.token]
+    assert min(forced.steps[i].prob for i in flagged) < 1e-3
+    at, _ = _forced_page(target)
+    assert not at.exception
+    fig = chart(at, "forced_probs")
+    ticks = fig["layout"]["xaxis"]["ticktext"]
+    assert [i for i, tick in enumerate(ticks) if HIGHLIGHT in tick] == flagged  # red labels, the others not
+    markers = [d for d in fig["data"] if d["type"] == "scatter"]
+    assert len(markers) == 1 and list(markers[0]["x"]) == flagged and markers[0]["marker"]["color"] == HIGHLIGHT
+    assert markers[0]["marker"]["size"] >= 10 and markers[0]["cliponaxis"] is False  # seen whatever the bar's height
+
+
+def test_forced_decoding_asks_for_a_translation_when_the_target_is_empty():
+    at, _ = _forced_page("  ")
+    assert not at.exception
+    assert not at.warning and "</s>" not in texts(at)
+    assert "Type a translation" in texts(at) and "forced_probs" not in chart_keys(at)
+    at, _ = _forced_page("", lang="ko")
+    assert not at.warning and "번역을 써 넣으세요" in texts(at)
+
+
+@pytest.mark.parametrize("model", ["dates-dot", "en-es-dot"])
+def test_forced_decoding_target_box_states_the_models_limit_and_refuses_longer(model):
+    translator = load_pretrained(model)
+    at, box = _forced_page(model=model, text=translator.trace(TEXT if model == "dates-dot" else "the cat").source)
+    assert box.proto.max_chars == 0  # nothing cut silently by the browser
+    assert f"writes at most {translator.max_target_tokens} " in texts(at)
+    long = " ".join(["1"] * 1200)
+    box.set_value(long).run()
+    assert not at.exception
+    assert box.value == long and at.warning
+    assert f"writes at most {translator.max_target_tokens}" in at.warning[0].value

@@ -95,20 +95,38 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
 def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int = 14, height: int = 320,
                          title: str | None = None, names: dict[str, str] | None = None) -> go.Figure:
     """P(given token) at every step of forced decoding; red where the model finds it unlikely
-    (below `threshold`, or not its own first choice)."""
-    names = {"preferred": "model would say", **(names or {})}
+    (below `threshold`, or not its own first choice): the bar, its value, its token label, and a red
+    marker at the foot of the bar, since a flagged token's bar is often too low to see (p ≈ 0)."""
+    names = {"preferred": "model would say", "unlikely": "unlikely", **(names or {})}
     probs = np.array([s.prob for s in trace.steps])
     preferred = [s.top_k[0][0] if s.top_k else "" for s in trace.steps]
     unlikely = [p < threshold or pref != s.token for p, pref, s in zip(probs, preferred, trace.steps)]
+    x = list(range(len(trace.steps)))
+    hover = [[label(s.token), label(pref), float(p)] for s, pref, p in zip(trace.steps, preferred, probs)]
+    template = "%{customdata[0]}: P = %{customdata[2]:.4f}<br>" + label(names["preferred"], 60) + \
+        ": %{customdata[1]}<extra></extra>"
     bars = dict(
-        type="bar", x=list(range(len(trace.steps))), y=probs,
+        type="bar", x=x, y=probs, name=label(names["unlikely"], 60), showlegend=False,
         marker=dict(color=[HIGHLIGHT if u else ACCENT for u in unlikely]),
         text=[f"{p:.2f}" for p in probs], textposition="outside", cliponaxis=False,
-        customdata=[[label(s.token), label(pref)] for s, pref in zip(trace.steps, preferred)],
-        hovertemplate="%{customdata[0]}: P = %{y:.4f}<br>" + names["preferred"] + ": %{customdata[1]}<extra></extra>",
+        textfont=dict(color=[HIGHLIGHT if u else "#31333f" for u in unlikely]),
+        customdata=hover, hovertemplate=template,
     )
-    return figure([bars], layout(
-        title=title, height=height, font_size=font_size, xaxis=token_axis(trace.target_tokens),
+    flagged = [i for i in x if unlikely[i]]
+    data = [bars]
+    if flagged:
+        data.append(dict(
+            type="scatter", mode="markers", x=flagged, y=[0.0] * len(flagged), name=label(names["unlikely"], 60),
+            marker=dict(symbol="triangle-up", size=font_size + 2, color=HIGHLIGHT, line=dict(color="white", width=1)),
+            cliponaxis=False, showlegend=True, customdata=[hover[i] for i in flagged], hovertemplate=template,
+        ))
+    axis = token_axis(trace.target_tokens)
+    # Flagged tokens' labels in red and bold; the token itself stays escaped text (label), the markup is ours.
+    axis["ticktext"] = [f'<span style="color:{HIGHLIGHT}"><b>{text}</b></span>' if u else text
+                        for text, u in zip(axis["ticktext"], unlikely)]
+    return figure(data, layout(
+        title=title, height=height, font_size=font_size, xaxis=axis, showlegend=bool(flagged),
+        legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
         yaxis=dict(range=[0, 1.15], title=dict(text="P(y<sub>t</sub>)"), gridcolor=GRID),
         shapes=[dict(type="line", xref="x domain", x0=0, x1=1, y0=threshold, y1=threshold,
                      line=dict(color=MUTED, dash="dot"))],
