@@ -248,10 +248,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "vectors_compare": {"en": "a_t and s̃_t before and after", "ko": "바꾸기 전과 뒤의 a_t와 s̃_t"},
     # --- upload
     "upload_intro": {
-        "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; a `target` column "
-              "switches to forced decoding. Up to 10,000 lines and 5 MB; UTF-8 or UTF-16.",
-        "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 강제 "
-              "디코딩을 합니다. 최대 10,000줄, 5 MB; UTF-8 또는 UTF-16.",
+        "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; with a `target` "
+              "column each given target is also scored by forced decoding, beside the model's own output. Up to "
+              "{lines:,} lines and {mb} MB; UTF-8 or UTF-16.",
+        "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 모델 "
+              "자신의 출력 옆에 주어진 목표를 강제 디코딩한 확률도 보여 줍니다. 최대 {lines:,}줄, {mb} MB; UTF-8 또는 UTF-16.",
     },
     "file": {"en": "File", "ko": "파일"},
     "upload_kept": {"en": "The results of {name}, chosen earlier in this session; choose a file to replace it.",
@@ -263,21 +264,28 @@ TEXTS: dict[str, dict[str, str]] = {
     "decoding": {"en": "Decoding {done:,} of {total:,}…", "ko": "{total:,}개 중 {done:,}개 디코딩 중…"},
     "decoded": {"en": "{n:,} inputs decoded in {seconds:.2f} s ({mode}).", "ko": "입력 {n:,}개를 {seconds:.2f}초에 디코딩했습니다 ({mode})."},
     "mode_greedy": {"en": "greedy", "ko": "탐욕적 디코딩"},
-    "mode_forced": {"en": "forced decoding of the target column", "ko": "target 열을 강제 디코딩"},
-    "results": {"en": "Results (click a column to sort, a row to select it)", "ko": "결과 (열을 누르면 정렬, 행을 누르면 선택)"},
+    "mode_forced": {"en": "greedy, and the target column by forced decoding",
+                    "ko": "탐욕적 디코딩, target 열은 강제 디코딩"},
+    "results": {"en": "Results (click a row to select it)", "ko": "결과 (행을 누르면 선택)"},
+    "sort_by": {"en": "Sort the table and the gallery by", "ko": "표와 갤러리의 정렬 기준"},
+    "sort_note": {"en": "A click on a column header re-sorts the table in your browser only; the gallery keeps the "
+                        "order chosen here.",
+                  "ko": "열 제목을 누르면 브라우저에서 표만 다시 정렬됩니다. 갤러리는 여기서 고른 순서를 따릅니다."},
     "col_source": {"en": "source", "ko": "입력"},
     "col_prediction": {"en": "output", "ko": "출력"},
     "col_target": {"en": "target", "ko": "목표"},
     "col_prob": {"en": "P(output)", "ko": "P(출력)"},
+    "col_target_prob": {"en": "P(target)", "ko": "P(목표)"},
     "col_entropy": {"en": "attention entropy", "ko": "어텐션 엔트로피"},
     "col_src_len": {"en": "source length", "ko": "입력 길이"},
     "col_out_len": {"en": "output length", "ko": "출력 길이"},
     "open_selected": {"en": "Open the selected row in Step by step", "ko": "선택한 행을 단계별 보기에서 열기"},
-    "gallery": {"en": "Alignment matrices of the first rows in the table's order",
-                "ko": "표 순서대로 처음 몇 행의 정렬 행렬"},
+    "gallery": {"en": "Alignment matrices of the table's first {n} rows (by {order})",
+                "ko": "표의 처음 {n}행({order} 순)의 정렬 행렬"},
     "download_jsonl": {"en": "All results (JSON Lines)", "ko": "전체 결과 (JSON Lines)"},
     "download_csv": {"en": "All results (CSV)", "ko": "전체 결과 (CSV)"},
     "download_trace": {"en": "Selected trace (JSON)", "ko": "선택한 트레이스 (JSON)"},
+    "download_forced": {"en": "Selected target's forced trace (JSON)", "ko": "선택한 목표의 강제 디코딩 트레이스 (JSON)"},
     # --- sandbox
     "sandbox_intro": {
         "en": "No model here: edit a decoder state s_t and a few encoder states h_i, pick a score function, and follow "
