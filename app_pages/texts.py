@@ -200,6 +200,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_pruned": {"en": "pruned", "ko": "잘림"},
     "status_finished": {"en": "finished", "ko": "끝남"},
     "status_best": {"en": "best", "ko": "최고"},
+    "status_chosen": {"en": "path of the hypothesis shown below", "ko": "아래에 보이는 가설의 경로"},
     "forced_intro": {
         "en": "Type a translation yourself: the model reads it token by token and says how likely it finds each one. "
               "Red bars are tokens it finds unlikely (below the threshold, or not its own first choice).",

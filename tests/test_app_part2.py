@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from apptest_utils import app, chart, chart_keys, texts
@@ -183,3 +185,60 @@ def test_forced_decoding_target_box_states_the_models_limit_and_refuses_longer(m
     assert not at.exception
     assert box.value == long and at.warning
     assert f"writes at most {translator.max_target_tokens}" in at.warning[0].value
+
+
+def _beam_page(width: int, **query):
+    at = app(**query)
+    at.switch_page("app_pages/beam.py").run()
+    at.slider(key="beam_width").set_value(width).run()
+    assert not at.exception
+    return at
+
+
+def test_beam_tree_at_k8_is_readable():
+    from attention_core.figures.common import PLOT_WIDTH, text_width
+
+    text = "she bought the red car because it was cheap"
+    at = _beam_page(8, model="en-es-dot", text=text)
+    fig = chart(at, "beam_tree")
+    layout = fig["layout"]
+    font = layout["font"]["size"]
+    markers = [d for d in fig["data"] if d.get("mode") == "markers+text"]
+    labelled = [(x, y, tx) for d in markers for x, y, tx in zip(d["x"], d["y"], d["text"]) if tx]
+    ys = [y for d in markers for y in d["y"]]
+    px_per_row = (layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]) / (max(ys) - min(ys) + 1)
+    for step in {x for x, _, _ in labelled}:  # labels of one step are a label's height and a marker apart
+        rows = sorted(y for x, y, _ in labelled if x == step)
+        assert min((b - a for a, b in itertools.pairwise(rows)), default=1) * px_per_row >= 2 * font
+    steps = max(x for x, _, _ in labelled) + 1
+    assert text_width([tx for _, _, tx in labelled], font - 1) <= PLOT_WIDTH / steps  # none runs into the next step
+    best = load_pretrained("en-es-dot").trace(text, beam=8)
+    long = max((n["token"] for n in best.beam_tree), key=len)
+    hovers = [c[2] for d in markers for c in d["customdata"]]
+    assert long in hovers  # the full token on hover, whatever the label shows
+
+
+def test_beam_chosen_hypothesis_path_is_highlighted():
+    at = _beam_page(3, text=TEXT)
+    best = load_pretrained("dates-dot").trace(TEXT, beam=3)
+    at.selectbox(key="beam_pick").set_value(3).run()
+    assert not at.exception
+    fig = chart(at, "beam_tree")
+    (chosen,) = [d for d in fig["data"] if d.get("mode") == "lines" and d.get("showlegend")]
+    by_id = {n["id"]: n for n in best.beam_tree}
+    end = next(n for n in best.beam_tree if n.get("rank") == 2)
+    steps = []
+    while end["parent"] is not None:
+        steps.append(end["t"])
+        end = by_id[end["parent"]]
+    assert [x for x in chosen["x"] if x is not None][1::2] == sorted(steps)  # one segment per step of its path
+
+
+def test_beam_width_1_has_no_pruned_switch():
+    at = _beam_page(3)
+    at.toggle(key="beam_pruned").set_value(False).run()
+    at.slider(key="beam_width").set_value(1).run()
+    assert not at.exception and "beam_tree" not in chart_keys(at)
+    assert not [w for w in at.toggle if w.key == "beam_pruned"]
+    at.slider(key="beam_width").set_value(4).run()
+    assert at.toggle(key="beam_pruned").value is False  # the choice is kept while the switch is away
