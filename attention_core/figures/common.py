@@ -38,9 +38,11 @@ def label(token: str, limit: int = 24) -> str:
     return html.escape(token, quote=False).replace(" ", "\u00a0")
 
 
-def token_axis(tokens: list[str], **more) -> dict:
-    """Integer positions with the tokens as tick text: repeated tokens keep their own column."""
-    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[label(t) for t in tokens], **more)
+def token_axis(tokens: list[str], *, limit: int = 24, **more) -> dict:
+    """Integer positions with the tokens as tick text (cut to `limit` characters): repeated tokens keep their
+    own column."""
+    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[label(t, limit) for t in tokens],
+                **more)
 
 
 # The plot area of a chart on a wide page at 1280–1400 px, less its margins: what label sizes are fitted to.
