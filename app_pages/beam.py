@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, model_and_input, show, sidebar, trace_or_stop
+from app_pages.common import classroom, export_context, model_and_input, show, sidebar, trace_or_stop
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import beam_tree
@@ -33,6 +33,7 @@ if width > 1:
     fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names,
                     chosen=st.session_state.get(PICK, 1) - 1)  # the hypothesis shown below, its path in orange
     event = show(fig, "beam_tree", lang, name=f"beam-{model.name}-k{width}", on_select="rerun",
+                 context=export_context(lang, more=f"k = {width}"),
                  selection_mode="points")
     points = event.selection.points if event and event.selection else []
     ranks = [p["customdata"][1] for p in points if p.get("customdata") and p["customdata"][1] >= 0]
@@ -52,4 +53,4 @@ pick = st.selectbox(tr("hypothesis", lang), range(1, len(hypotheses) + 1), key=P
 chosen = hypotheses[pick - 1]
 if chosen.alignment is not None:
     show(alignment_heatmap(chosen, font_size=fs, title=f"{pick}: {chosen.prediction}"), "beam_alignment", lang,
-         name=f"beam-alignment-{pick}", print_scale=True)
+         name=f"beam-alignment-{pick}", print_scale=True, context=export_context(lang, more=f"k = {width}"))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import classroom, get_trace, md_literal, model_and_input, show, sidebar, trace_or_stop
+from app_pages.common import (
+    classroom,
+    export_context,
+    get_trace,
+    md_literal,
+    model_and_input,
+    show,
+    sidebar,
+    trace_or_stop,
+)
 from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.figures import alignment_heatmap
@@ -49,7 +58,8 @@ else:
     st.success(tr("none_flagged", lang))
 fig = forced_probabilities(forced, threshold=threshold, font_size=fs,
                            names={"preferred": tr("model_would_say", lang), "unlikely": tr("unlikely", lang)})
-show(fig, "forced_probs", lang, name=f"forced-{model.name}")
+context = export_context(lang, more=tr("export_target", lang, target=" ".join(target.split())))
+show(fig, "forced_probs", lang, name=f"forced-{model.name}", context=context)
 if forced.alignment is not None:
     show(alignment_heatmap(forced, font_size=fs), "forced_alignment", lang, name=f"forced-alignment-{model.name}",
-         print_scale=True)
+         print_scale=True, context=context)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, show, sidebar
+from app_pages.common import classroom, export_context, show, sidebar
 from app_pages.texts import t as tr
 from attention_core.figures import alpha_bars, context_figure, score_bars
 from attention_core.sandbox import SCORES, Weights, article_preset, onehot_preset, random_preset, random_weights, work
@@ -112,11 +112,15 @@ trace = sandbox_trace(names, H, s, result.e, result.alpha, result.a)
 st.subheader(tr("computation", lang))
 for line in result.lines:
     st.latex(line)
+# No model and no input here: the file names the score function and the temperature instead.
+context = export_context(lang, model="", text="", more=f"{tr('page_sandbox', lang)}: {score}, T = {temperature}")
 a, b = st.columns(2)
 with a:
     show(score_bars(trace, 1, font_size=fs, title=tr("stage1", lang), tick_limit=NAME_LIMIT), "sb_scores", lang,
-         name="sandbox-scores")
+         name="sandbox-scores", context=context)
 with b:
     show(alpha_bars(trace, 1, font_size=fs, title=tr("stage2", lang), sum_label=tr("sum_label", lang),
-                    tick_limit=NAME_LIMIT), "sb_alpha", lang, name="sandbox-alpha")
-show(context_figure(trace, 1, font_size=fs, title=tr("stage3", lang)), "sb_context", lang, name="sandbox-context")
+                    tick_limit=NAME_LIMIT), "sb_alpha", lang, name="sandbox-alpha",
+         context=context)
+show(context_figure(trace, 1, font_size=fs, title=tr("stage3", lang)), "sb_context", lang, name="sandbox-context",
+     context=context)

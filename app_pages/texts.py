@@ -54,6 +54,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "export": {"en": "⬇ Export", "ko": "⬇ 내보내기"},
     "no_chromium": {"en": "PNG and SVG need Chromium on the server (apt-get install chromium).",
                     "ko": "PNG와 SVG는 서버에 Chromium이 있어야 합니다 (apt-get install chromium)."},
+    "export_model": {"en": "model {model}", "ko": "모델 {model}"},
+    "export_input": {"en": "input “{text}”", "ko": "입력 “{text}”"},
+    "export_target": {"en": "target “{target}”", "ko": "목표 “{target}”"},
+    "export_step": {"en": "step t = {t}", "ko": "단계 t = {t}"},
     "html_help": {"en": "A standalone page that works offline, with hover and zoom.",
                   "ko": "인터넷 없이 열리는 단독 페이지 (마우스 올리기, 확대 가능)."},
     # --- steps

@@ -17,6 +17,7 @@ from app_pages.common import (
     STEP,
     STEP_PAGE,
     TEXT,
+    export_context,
     get_trace,
     go_to,
     md_literal,
@@ -194,4 +195,5 @@ if model.config.has_attention:
         with columns[k % len(columns)]:
             show(alignment_heatmap(trace, font_size=11, title=f"{labels['line']} {r['line']}: {trace.prediction}",
                                    width=GALLERY_WIDTH[unit]), f"gallery_{k}", lang,
+                 context=export_context(lang, model=name, text=r["source"]),
                  name=f"alignment-line{r['line']}", print_scale=True)

@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages.common import (
     classroom,
     current_step,
+    export_context,
     md_literal,
     model_and_input,
     show,
@@ -83,17 +84,19 @@ key = ("whatif_result" if go_on else "whatif_result_until") if changed.target_to
 st.markdown("#### " + tr(key, lang, t=t, before=md_literal(before), after=md_literal(changed.prediction)))
 
 names = (tr("before", lang), tr("after", lang))
+context = export_context(lang, step=t, more=tr(f"edit_{kind}", lang))  # an exported figure says what was changed
 show(paired_bars(src, step.alpha, new.alpha, names=names, font_size=fs, title=tr("alpha_compare", lang),
-                 y_title="α<sub>t</sub>"), "wi_alpha", lang, name=f"whatif-alpha-step{t}")
+                 y_title="α<sub>t</sub>"), "wi_alpha", lang, name=f"whatif-alpha-step{t}", context=context)
 before_out, after_out = dict(step.top_k), dict(new.top_k)
 tokens = list(dict.fromkeys([tok for tok, _ in step.top_k] + [tok for tok, _ in new.top_k]))
 show(paired_bars(tokens, [before_out.get(k, 0.0) for k in tokens], [after_out.get(k, 0.0) for k in tokens],
                  names=(tr("before_out", lang), tr("after_out", lang)), font_size=fs,
                  title=tr("output_compare", lang), y_title="ŷ<sub>t</sub>"), "wi_output", lang,
-     name=f"whatif-output-step{t}")
+     name=f"whatif-output-step{t}", context=context)
 show(vector_strip([(f"a_t, {names[0]}", step.a), (f"a_t, {names[1]}", new.a),
                    (f"s̃_t, {names[0]}", step.s_tilde), (f"s̃_t, {names[1]}", new.s_tilde)],
-                  font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}")
+                  font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}",
+     context=context)
 if go_on and changed.alignment is not None:
     show(alignment_heatmap(changed, step=t, font_size=fs), "wi_alignment", lang, name="whatif-alignment",
-         print_scale=True)
+         print_scale=True, context=context)

@@ -114,5 +114,5 @@ def test_sandbox_long_token_name_is_cut_and_keeps_the_chart():
     fig = chart(at, "sb_scores")
     ticks = list(fig["layout"]["xaxis"]["ticktext"])
     assert ticks[0].endswith("…") and len(ticks[0]) <= 12 and fig["data"][0]["customdata"][0][0] == name
-    plot = lambda lay: lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]  # noqa: E731
+    plot = lambda lay: lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
     assert plot(fig["layout"]) >= 0.75 * plot(before)  # the bars keep their room
