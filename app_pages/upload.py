@@ -28,12 +28,13 @@ from app_pages.common import (
 from app_pages.texts import t as tr
 from attention_core.export import results_csv
 from attention_core.figures import alignment_heatmap
-from attention_core.upload import COLUMNS, MAX_LINES, MAX_MB, parse_upload, result_columns, results_jsonl
+from attention_core.upload import COLUMNS, KINDS, MAX_LINES, MAX_MB, parse_upload, result_columns, results_jsonl
 
 UP_MODEL, UP_FILE, UP_TABLE, UP_ORDER, RESULTS = "up_model", "up_file", "up_table", "up_order", "up_results"
 KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
 CHUNK = 250  # inputs per batch between progress-bar updates
 GALLERY = 6
+TYPES = tuple(suffix.lstrip(".") for suffix in KINDS)  # the uploader offers the kinds parse_upload reads
 # A gallery figure's width at 1280–1400 px: one of three columns, or of two for word-level models, whose source
 # labels need the room (alignment_heatmap fits the labels to it).
 GALLERY_WIDTH = {"char": 290, "word": 440}
@@ -105,6 +106,22 @@ def keep_file() -> None:
     st.session_state[KEPT] = (upload.name, upload.getvalue()) if upload is not None else None
 
 
+def uploader_words(lang_: str) -> None:
+    """Streamlit's file uploader writes its own "Upload" and "5MB per file • TXT, CSV, TSV" in English and has no
+    option to change them (1.67): for another language, CSS shows the page's words in their place (the words
+    are ours, no user text; the English ones are hidden, so that screen readers do not read both)."""
+    if lang_ == "en":
+        return
+    button, limit = tr("upload_button", lang_), tr("upload_limit", lang_, mb=MAX_MB, types=", ".join(TYPES).upper())
+    st.html(f"""<style>
+        [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p {{display: none;}}
+        [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]::after {{content: "{button}";}}
+        [data-testid=stFileUploaderDropzoneInstructions] span {{display: none;}}
+        [data-testid=stFileUploaderDropzoneInstructions] > div::after {{content: "{limit}"; font-size: 0.875rem;
+            color: rgba(49, 51, 63, 0.6);}}
+    </style>""")
+
+
 def open_in_step_page(name: str, source: str) -> None:
     st.session_state[MODEL] = name
     st.session_state[TEXT] = source
@@ -121,7 +138,8 @@ left, right = st.columns([1, 3])
 name = left.selectbox(tr("model", lang), names, key=UP_MODEL, persist_state="session",
                       index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0)
 model = models[name]
-upload = right.file_uploader(tr("file", lang), type=["txt", "csv", "tsv"], key=UP_FILE,
+uploader_words(lang)
+upload = right.file_uploader(tr("file", lang), type=list(TYPES), key=UP_FILE,
                              max_upload_size=MAX_MB, on_change=keep_file)  # the core's limit, in the widget too
 if st.session_state.get(KEPT) is None:
     st.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from apptest_utils import app, chart, live_parts, texts
@@ -116,3 +118,24 @@ def test_sandbox_long_token_name_is_cut_and_keeps_the_chart():
     assert ticks[0].endswith("…") and len(ticks[0]) <= 12 and fig["data"][0]["customdata"][0][0] == name
     plot = lambda lay: lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
     assert plot(fig["layout"]) >= 0.75 * plot(before)  # the bars keep their room
+
+
+# α_t^i, h_i, s_{t-1}, e_t … also before a Korean particle (α_t입니다), where \b finds no word boundary
+RAW_NOTATION = re.compile(r"[a-zA-Zα-ω̃ŷ]_(?:[a-z0-9](?![A-Za-z0-9])|\{)|\^[a-z](?![A-Za-z0-9])")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("script", [ALIGNMENT, "app_pages/compare.py", "app_pages/whatif.py", SANDBOX])
+def test_captions_and_labels_write_notation_as_unicode(script, lang):
+    at = app(lang=lang)
+    at.switch_page(script).run()
+    assert not at.exception
+    shown = texts(at) + "\n".join(str(e.help or "") for kind in ("select_slider", "selectbox") for e in at.get(kind))
+    assert not RAW_NOTATION.findall(shown), RAW_NOTATION.findall(shown)
+    for key in ("wi_alpha", "wi_vectors"):  # and the what-if figures' titles and series
+        if script.endswith("whatif.py"):
+            fig = chart(at, key)
+            names = [fig["layout"]["title"]["text"], *(d.get("name") or "" for d in fig["data"]),
+                     *(tick for axis, value in fig["layout"].items() if axis.startswith("yaxis")
+                       for tick in value.get("ticktext", []))]
+            assert not RAW_NOTATION.findall(" ".join(names))

@@ -97,3 +97,28 @@ def test_a_download_of_many_results_shows_that_it_is_being_made(server, page, tm
     assert len(path.read_text(encoding="utf-8").splitlines()) == 3000
     page.locator(".st-key-up_jsonl [data-testid=stSpinnerIcon]").wait_for(state="detached", timeout=10_000)
     assert page.outside == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_uploaders_own_words_follow_the_language(server, page, lang):
+    from app_pages.texts import t
+    from attention_core.upload import MAX_MB
+
+    page.goto(f"{server}/upload" + ("?lang=ko" if lang == "ko" else ""))
+    page.locator("[data-testid=stFileUploaderDropzone]").wait_for(timeout=60_000)
+    idle(page)
+    # Streamlit's own English is hidden and the page's words are drawn in its place (CSS content): what is seen
+    # is the visible text plus those words.
+    seen = page.evaluate("""() => {
+        const zone = document.querySelector('[data-testid=stFileUploaderDropzone]');
+        const after = (el) => { const c = getComputedStyle(el, '::after').content; return c === 'none' ? '' : c; };
+        const button = zone.querySelector('button [data-testid=stMarkdownContainer]');
+        const limit = zone.querySelector('[data-testid=stFileUploaderDropzoneInstructions] > div');
+        return [button.innerText + after(button), limit.innerText + after(limit)];
+    }""")
+    if lang == "ko":
+        limit = t("upload_limit", "ko", mb=MAX_MB, types="TXT, CSV, TSV")
+        assert seen == [f'"{t("upload_button", "ko")}"', f'"{limit}"']
+    else:
+        assert seen == ["Upload", f"{MAX_MB}MB per file • TXT, CSV, TSV"]  # Streamlit's own, with the core's limit
+    assert page.outside == []
