@@ -168,15 +168,15 @@ if not results:
     st.stop()
 
 labels = {c: tr(f"col_{c}", lang) for c in COLUMNS}
-columns = result_columns(parsed.has_target)
-orders = [c for c in ORDERS if c in columns]
+table_columns = result_columns(parsed.has_target)
+orders = [c for c in ORDERS if c in table_columns]
 order = st.columns([1, 2])[0].selectbox(tr("sort_by", lang), orders, key=UP_ORDER, format_func=lambda c: labels[c],
                                         help=tr("sort_note", lang))
 # One order for the table and the gallery: the gallery's "first rows" are the table's first rows as sent. A
 # stable sort keeps the file's order among equal values; `ranked[k]` is the position in `results` of row k.
 frame = pd.DataFrame(results, columns=list(COLUMNS))
 ranked = list(frame.sort_values(order, ascending=ORDERS[order], kind="stable", na_position="last").index)
-shown = frame.loc[ranked, columns].reset_index(drop=True)
+shown = frame.loc[ranked, table_columns].reset_index(drop=True)
 st.subheader(tr("results", lang))
 event = st.dataframe(shown.rename(columns=labels), key=UP_TABLE, hide_index=True, width="stretch",
                      on_select="rerun", selection_mode="single-row",
@@ -188,7 +188,7 @@ selected = ranked[event.selection.rows[0]] if event and event.selection and even
 c1, c2, c3, c4 = st.columns(4)
 c1.download_button(tr("download_jsonl", lang), data=lambda: results_jsonl(model, results, parsed.has_target),
                    file_name="results.jsonl", mime="application/jsonl", on_click="ignore", key="up_jsonl")
-c2.download_button(tr("download_csv", lang), data=lambda: results_csv(results, columns),
+c2.download_button(tr("download_csv", lang), data=lambda: results_csv(results, table_columns),
                    file_name="results.csv", mime="text/csv", on_click="ignore", key="up_csv")
 if selected is not None:
     row = results[selected]
@@ -206,11 +206,11 @@ if selected is not None:
 if model.config.has_attention:
     st.subheader(tr("gallery", lang, n=min(GALLERY, len(ranked)), order=labels[order]))
     unit = model.config.tokenizer
-    columns = st.columns(3 if unit == "char" else 2)
+    cells = st.columns(3 if unit == "char" else 2)
     for k, position in enumerate(ranked[:GALLERY]):
         r = results[position]
         trace = get_trace(name, r["source"])
-        with columns[k % len(columns)]:
+        with cells[k % len(cells)]:
             show(alignment_heatmap(trace, font_size=11, title=f"{labels['line']} {r['line']}: {trace.prediction}",
                                    width=GALLERY_WIDTH[unit]), f"gallery_{k}", lang,
                  context=export_context(lang, model=name, text=r["source"]),

@@ -122,3 +122,23 @@ def test_the_uploaders_own_words_follow_the_language(server, page, lang):
     else:
         assert seen == ["Upload", f"{MAX_MB}MB per file • TXT, CSV, TSV"]  # Streamlit's own, with the core's limit
     assert page.outside == []
+
+
+def test_the_csv_download_of_a_file_with_targets_has_the_models_output_and_the_targets(server, page, tmp_path):
+    import csv
+    import io
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("source,target\n24. November 2026,2026-11-25\n1999. 12. 31.,\n", encoding="utf-8")
+    page.goto(f"{server}/upload")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(pairs))
+    button = page.locator(".st-key-up_csv [data-testid=stDownloadButton] button")
+    button.wait_for(timeout=120_000)
+    idle(page)
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    rows = list(csv.DictReader(io.StringIO(
+        __import__("pathlib").Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [(r["source"], r["prediction"], r["target"]) for r in rows] == [
+        ("24. November 2026", "2026-11-24", "2026-11-25"), ("1999. 12. 31.", "1999-12-31", "")]
+    assert float(rows[0]["target_prob"]) < 0.5 and rows[1]["target_prob"] == ""
