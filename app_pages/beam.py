@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, model_and_input, show, sidebar, trace_or_stop
+from app_pages.common import classroom, export_context, model_and_input, show, sidebar, trace_or_stop
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import beam_tree
@@ -19,14 +19,21 @@ st.caption(tr("beam_intro", lang))
 model, text = model_and_input(lang)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 width = left.slider(tr("beam_width", lang), 1, 8, 4, key=WIDTH)
-show_pruned = right.toggle(tr("show_pruned", lang), value=True, key=PRUNED)
+# At k = 1 there is no tree, so no switch for it. Set before the widget on every run, the value is the
+# session's own and survives the runs at k = 1, when the widget is away (a widget's own value would be dropped).
+st.session_state[PRUNED] = st.session_state.get(PRUNED, True)
+show_pruned = right.toggle(tr("show_pruned", lang), key=PRUNED) if width > 1 else False
 best = trace_or_stop(model, text, lang, beam=width)
 hypotheses = [best, *best.hypotheses]
+if st.session_state.get(PICK, 1) > len(hypotheses):
+    st.session_state[PICK] = 1
 
 if width > 1:
-    names = {k: tr(f"status_{k}", lang) for k in ("root", "kept", "pruned", "finished", "best")}
-    fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names)
+    names = {k: tr(f"status_{k}", lang) for k in ("root", "kept", "pruned", "finished", "best", "chosen")}
+    fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names,
+                    chosen=st.session_state.get(PICK, 1) - 1)  # the hypothesis shown below, its path in orange
     event = show(fig, "beam_tree", lang, name=f"beam-{model.name}-k{width}", on_select="rerun",
+                 context=export_context(lang, more=f"k = {width}"),
                  selection_mode="points")
     points = event.selection.points if event and event.selection else []
     ranks = [p["customdata"][1] for p in points if p.get("customdata") and p["customdata"][1] >= 0]
@@ -41,11 +48,9 @@ st.dataframe(pd.DataFrame({
     tr("col_logp", lang): [round(h.log_prob, 4) for h in hypotheses],
     tr("col_norm", lang): [round(h.log_prob / len(h.steps), 4) for h in hypotheses],
 }), hide_index=True, width="stretch")
-if st.session_state.get(PICK, 1) > len(hypotheses):
-    st.session_state[PICK] = 1
 pick = st.selectbox(tr("hypothesis", lang), range(1, len(hypotheses) + 1), key=PICK,
                     format_func=lambda r: f"{r}: {hypotheses[r - 1].prediction}")
 chosen = hypotheses[pick - 1]
 if chosen.alignment is not None:
     show(alignment_heatmap(chosen, font_size=fs, title=f"{pick}: {chosen.prediction}"), "beam_alignment", lang,
-         name=f"beam-alignment-{pick}", print_scale=True)
+         name=f"beam-alignment-{pick}", print_scale=True, context=export_context(lang, more=f"k = {width}"))

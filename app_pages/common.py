@@ -299,27 +299,46 @@ def export_menu(key: str, lang_: str):
     return st.popover(t("export", lang_), width="content", key=f"{key}_export", on_change="rerun")
 
 
-def export_buttons(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False) -> None:
-    """PNG, SVG and standalone HTML of `fig`, each file made only when clicked."""
+def export_context(lang_: str, *, model: str | None = None, text: str | None = None, step: int | None = None,
+                   more: str | None = None) -> str:
+    """The line of context an exported figure carries (export.with_caption): the model, the input and the step,
+    by default the session's (the step only on the step page, whose step it is)."""
+    model = model if model is not None else st.session_state.get(MODEL, st.query_params.get(MODEL))
+    text = text if text is not None else st.session_state.get(TEXT, st.query_params.get(TEXT))
+    if step is None and st.session_state.get(PAGE) == "":
+        step = current_step()
+    parts = [t("app_title", lang_)]
+    parts += [t("export_model", lang_, model=model)] if model else []
+    parts += [t("export_input", lang_, text=" ".join(str(text).split()))] if text else []
+    parts += [t("export_step", lang_, t=step)] if step is not None else []
+    parts += [more] if more else []
+    return " · ".join(parts)
+
+
+def export_buttons(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False,
+                   context: str | None = None) -> None:
+    """PNG, SVG and standalone HTML of `fig`, each file made only when clicked, with a line of context
+    (`context`, or the session's model, input and step: export_context) in the file, not on screen."""
     stem = re.sub(r"[^\w.-]+", "_", name or key)[:80]
+    caption = context if context is not None else export_context(lang_)
     if can_draw_images():
         scale = PRINT_SCALE if print_scale else 2
-        st.download_button("PNG", data=lambda: figure_image(fig, "png", scale=scale), file_name=f"{stem}.png",
-                           mime="image/png", on_click="ignore", key=f"{key}_png")
-        st.download_button("SVG", data=lambda: figure_image(fig, "svg"), file_name=f"{stem}.svg",
+        st.download_button("PNG", data=lambda: figure_image(fig, "png", scale=scale, caption=caption),
+                           file_name=f"{stem}.png", mime="image/png", on_click="ignore", key=f"{key}_png")
+        st.download_button("SVG", data=lambda: figure_image(fig, "svg", caption=caption), file_name=f"{stem}.svg",
                            mime="image/svg+xml", on_click="ignore", key=f"{key}_svg")
     else:
         st.caption(t("no_chromium", lang_))
-    st.download_button("HTML", data=lambda: figure_html(fig), file_name=f"{stem}.html", mime="text/html",
-                       on_click="ignore", key=f"{key}_html", help=t("html_help", lang_))
+    st.download_button("HTML", data=lambda: figure_html(fig, caption=caption), file_name=f"{stem}.html",
+                       mime="text/html", on_click="ignore", key=f"{key}_html", help=t("html_help", lang_))
 
 
 def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, live: bool = False,
-         **chart_options):
-    """A chart (see `chart`) and below it its export menu."""
+         context: str | None = None, **chart_options):
+    """A chart (see `chart`) and below it its export menu (`context`: see export_buttons)."""
     event = chart(fig, key, live=live, **chart_options)
     # The menu's buttons exist only while it is open: closed, it costs a step change one element, not four.
     with export_menu(key, lang_) as menu:
         if menu.open:
-            export_buttons(fig, key, lang_, name=name, print_scale=print_scale)
+            export_buttons(fig, key, lang_, name=name, print_scale=print_scale, context=context)
     return event

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import DEFAULT_MODEL, MODEL, TEXT, classroom, get_trace, show, sidebar, usable_models
+from app_pages.common import (
+    DEFAULT_MODEL,
+    MODEL,
+    TEXT,
+    classroom,
+    export_context,
+    get_trace,
+    show,
+    sidebar,
+    usable_models,
+)
 from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.examples import examples_for
@@ -72,7 +82,8 @@ if traces:
             title = f"{name} · {tr('query_word', lang)} {trace.steps[0].query}"
             fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs,
                                     show_values=False)
-            show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True)
+            show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True,
+                 context=export_context(lang, model=name))
 
 st.subheader(tr("curves_title", lang))
 st.caption(tr("curves_text", lang))
@@ -81,9 +92,10 @@ y_title = tr("exact_by_length" if metric == "exact_match" else "bleu_by_length",
 curves = {n: models[n].metrics.get("by_length", []) for n in names}
 fig = length_curves(curves, metric=metric, font_size=fs, x_title=tr("source_length", lang), y_title=y_title,
                     title=tr("curve_test", lang))
-show(fig, f"curves_{task}", lang, name=f"by-length-{task}")
+curves_context = export_context(lang, model="", text="", more=tr(f"task_{task}", lang))  # no one input or model
+show(fig, f"curves_{task}", lang, name=f"by-length-{task}", context=curves_context)
 far = {n: models[n].metrics.get("by_length_out_of_domain", []) for n in names}
 if any(far.values()):  # English unlike the training sentences, which runs longer
     fig = length_curves(far, metric=metric, font_size=fs, x_title=tr("source_length", lang), y_title=y_title,
                         title=tr("curve_ood", lang))
-    show(fig, f"curves_{task}_ood", lang, name=f"by-length-{task}-definitions")
+    show(fig, f"curves_{task}_ood", lang, name=f"by-length-{task}-definitions", context=curves_context)

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import classroom, get_trace, md_literal, model_and_input, show, sidebar, trace_or_stop
+from app_pages.common import (
+    classroom,
+    export_context,
+    get_trace,
+    md_literal,
+    model_and_input,
+    show,
+    sidebar,
+    trace_or_stop,
+)
 from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import forced_probabilities
 
 TARGET, THRESHOLD = "forced_target", "forced_threshold"
+
+
+def t_unit(model, lang_: str) -> str:
+    return tr(f"unit_{model.config.tokenizer}", lang_)
+
 
 lang = sidebar()
 fs = 18 if classroom() else 13
@@ -19,9 +33,15 @@ st.caption(tr("forced_intro", lang))
 model, text = model_and_input(lang)
 greedy = trace_or_stop(model, text, lang)
 left, right = st.columns([3, 1])
-target = left.text_input(tr("target", lang), value=greedy.prediction, key=f"{TARGET}_{model.name}_{text}",
-                         max_chars=1000)
+# No max_chars (the browser would cut a longer paste silently): the caption states the model's own limit and
+# the core refuses a longer target with it, as the input box does.
+target = left.text_input(tr("target", lang), value=greedy.prediction, key=f"{TARGET}_{model.name}_{text}")
+left.caption(tr("target_limit", lang, model=model.name, limit=model.max_target_tokens,
+                unit=t_unit(model, lang)))
 threshold = right.select_slider(tr("threshold", lang), [0.01, 0.05, 0.1, 0.2, 0.3, 0.5], value=0.1, key=THRESHOLD)
+if not target.strip():  # forced decoding of nothing is the end marker alone: ask for a translation instead
+    st.info(tr("target_empty", lang))
+    st.stop()
 try:
     forced = get_trace(model.name, text, target=target)
 except InputError as error:
@@ -36,8 +56,10 @@ if flagged:
     st.warning(tr("flagged", lang, tokens="; ".join(flagged)))
 else:
     st.success(tr("none_flagged", lang))
-fig = forced_probabilities(forced, threshold=threshold, font_size=fs, names={"preferred": tr("model_would_say", lang)})
-show(fig, "forced_probs", lang, name=f"forced-{model.name}")
+fig = forced_probabilities(forced, threshold=threshold, font_size=fs,
+                           names={"preferred": tr("model_would_say", lang), "unlikely": tr("unlikely", lang)})
+context = export_context(lang, more=tr("export_target", lang, target=" ".join(target.split())))
+show(fig, "forced_probs", lang, name=f"forced-{model.name}", context=context)
 if forced.alignment is not None:
     show(alignment_heatmap(forced, font_size=fs), "forced_alignment", lang, name=f"forced-alignment-{model.name}",
-         print_scale=True)
+         print_scale=True, context=context)

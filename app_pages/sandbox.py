@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, show, sidebar
+from app_pages.common import classroom, export_context, show, sidebar
 from app_pages.texts import t as tr
 from attention_core.figures import alpha_bars, context_figure, score_bars
 from attention_core.sandbox import SCORES, Weights, article_preset, onehot_preset, random_preset, random_weights, work
@@ -15,6 +15,9 @@ from attention_core.trace import StepTrace, Trace
 PRESET, N_KEY, DIM, SEED, SCORE, TEMP, VERSION, DATA = (
     "sb_preset", "sb_N", "sb_n", "sb_seed", "sb_score", "sb_temp", "sb_version", "sb_data")
 PRESETS = ("preset_article", "preset_random", "preset_onehot")
+# Token names are typed freely: on the half-width charts a longer one is cut (with "…", whole on hover), or,
+# tilted, it would take the bars' room.
+NAME_LIMIT = 12
 
 
 def load_preset() -> None:
@@ -55,11 +58,17 @@ if DATA not in st.session_state:
     load_preset()
 
 c1, c2, c3, c4, c5 = st.columns([3, 1, 1, 1, 1], vertical_alignment="bottom")
-c1.selectbox(tr("preset", lang), PRESETS, format_func=lambda p: tr(p, lang), key=PRESET)
-c2.number_input(tr("n_states", lang), 2, 8, 4, key=N_KEY)
-c3.number_input(tr("dim", lang), 2, 6, 4, key=DIM)
-c4.number_input(tr("seed", lang), 0, 9999, 0, key=SEED)
-c5.button(tr("load_preset", lang), on_click=load_preset, width="stretch")
+# A new preset, N, n or seed is applied at once (it replaces the edited numbers, as "Load preset" does); the
+# article's example has its own fixed sizes, so N and n are off for it, and the seed is only the random preset's.
+article_sizes = tr("sizes_article", lang, N=article_preset()[1].shape[0], n=article_preset()[1].shape[1])
+preset = c1.selectbox(tr("preset", lang), PRESETS, format_func=lambda p: tr(p, lang), key=PRESET,
+                      on_change=load_preset)
+c2.number_input(tr("n_states", lang), 2, 8, 4, key=N_KEY, on_change=load_preset, disabled=preset == "preset_article",
+                help=article_sizes if preset == "preset_article" else None)
+c3.number_input(tr("dim", lang), 2, 6, 4, key=DIM, on_change=load_preset, disabled=preset == "preset_article",
+                help=article_sizes if preset == "preset_article" else None)
+c4.number_input(tr("seed", lang), 0, 9999, 0, key=SEED, on_change=load_preset, disabled=preset != "preset_random")
+c5.button(tr("load_preset", lang), on_click=load_preset, width="stretch", help=tr("load_preset_help", lang))
 if st.session_state.get(PRESET) == "preset_article":
     st.caption(tr("note_preset", lang))
 
@@ -103,10 +112,15 @@ trace = sandbox_trace(names, H, s, result.e, result.alpha, result.a)
 st.subheader(tr("computation", lang))
 for line in result.lines:
     st.latex(line)
+# No model and no input here: the file names the score function and the temperature instead.
+context = export_context(lang, model="", text="", more=f"{tr('page_sandbox', lang)}: {score}, T = {temperature}")
 a, b = st.columns(2)
 with a:
-    show(score_bars(trace, 1, font_size=fs, title=tr("stage1", lang)), "sb_scores", lang, name="sandbox-scores")
+    show(score_bars(trace, 1, font_size=fs, title=tr("stage1", lang), tick_limit=NAME_LIMIT), "sb_scores", lang,
+         name="sandbox-scores", context=context)
 with b:
-    show(alpha_bars(trace, 1, font_size=fs, title=tr("stage2", lang), sum_label=tr("sum_label", lang)), "sb_alpha",
-         lang, name="sandbox-alpha")
-show(context_figure(trace, 1, font_size=fs, title=tr("stage3", lang)), "sb_context", lang, name="sandbox-context")
+    show(alpha_bars(trace, 1, font_size=fs, title=tr("stage2", lang), sum_label=tr("sum_label", lang),
+                    tick_limit=NAME_LIMIT), "sb_alpha", lang, name="sandbox-alpha",
+         context=context)
+show(context_figure(trace, 1, font_size=fs, title=tr("stage3", lang)), "sb_context", lang, name="sandbox-context",
+     context=context)

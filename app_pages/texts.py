@@ -54,6 +54,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "export": {"en": "⬇ Export", "ko": "⬇ 내보내기"},
     "no_chromium": {"en": "PNG and SVG need Chromium on the server (apt-get install chromium).",
                     "ko": "PNG와 SVG는 서버에 Chromium이 있어야 합니다 (apt-get install chromium)."},
+    "export_model": {"en": "model {model}", "ko": "모델 {model}"},
+    "export_input": {"en": "input “{text}”", "ko": "입력 “{text}”"},
+    "export_target": {"en": "target “{target}”", "ko": "목표 “{target}”"},
+    "export_step": {"en": "step t = {t}", "ko": "단계 t = {t}"},
     "html_help": {"en": "A standalone page that works offline, with hover and zoom.",
                   "ko": "인터넷 없이 열리는 단독 페이지 (마우스 올리기, 확대 가능)."},
     # --- steps
@@ -134,8 +138,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- alignment page
     "show_values": {"en": "Show values in cells", "ko": "칸에 값 표시"},
     "alignment_caption": {
-        "en": "Row t is α_t: where the decoder looked while emitting target token t. Click a cell to open that step.",
-        "ko": "t번째 행이 α_t입니다: 목표 토큰 t를 낼 때 디코더가 어디를 보았는지. 칸을 누르면 그 단계가 열립니다.",
+        "en": "Row t is αₜ: where the decoder looked while emitting target token t. Click a cell to open that step.",
+        "ko": "t번째 행이 αₜ입니다: 목표 토큰 t를 낼 때 디코더가 어디를 보았는지. 칸을 누르면 그 단계가 열립니다.",
     },
     "open_step": {"en": "Open step {t} in Step by step", "ko": "단계별 보기에서 {t}단계 열기"},
     "no_alignment": {"en": "{model} has no attention, so there is no alignment matrix. Pick a model with attention.",
@@ -144,20 +148,20 @@ TEXTS: dict[str, dict[str, str]] = {
                    "ko": "단어 단위 토큰: 각 행과 열이 단어 하나입니다."},
     # --- compare
     "compare_intro": {
-        "en": "One input through several models at once: the five score functions, Luong (query s_t) against Bahdanau "
-              "(query s_{t-1}), and no attention. Every matrix uses the same colour scale, 0 to 1.",
-        "ko": "하나의 입력을 여러 모델에 한꺼번에 넣어 봅니다: 다섯 가지 스코어 함수, Luong(쿼리 s_t)과 Bahdanau(쿼리 "
-              "s_{t-1}), 그리고 어텐션 없음. 모든 행렬은 같은 색 척도(0~1)를 씁니다.",
+        "en": "One input through several models at once: the five score functions, Luong (query sₜ) against Bahdanau "
+              "(query sₜ₋₁), and no attention. Every matrix uses the same colour scale, 0 to 1.",
+        "ko": "하나의 입력을 여러 모델에 한꺼번에 넣어 봅니다: 다섯 가지 스코어 함수, Luong(쿼리 sₜ)과 Bahdanau(쿼리 "
+              "sₜ₋₁), 그리고 어텐션 없음. 모든 행렬은 같은 색 척도(0~1)를 씁니다.",
     },
     "task": {"en": "Task", "ko": "과제"},
     "task_dates": {"en": "Dates → ISO 8601", "ko": "날짜 → ISO 8601"},
     "task_en-es": {"en": "English → Spanish", "ko": "영어 → 스페인어"},
     "models": {"en": "Models", "ko": "모델들"},
     "luong_vs_bahdanau": {
-        "en": "Luong computes the attention after the RNN step, with the new state s_t as the query; Bahdanau computes it "
-              "before, with s_{t-1}, and feeds a_t into the RNN. The article's formulas are Luong's; the paper it starts "
+        "en": "Luong computes the attention after the RNN step, with the new state sₜ as the query; Bahdanau computes it "
+              "before, with sₜ₋₁, and feeds aₜ into the RNN. The article's formulas are Luong's; the paper it starts "
               "from is Bahdanau's.",
-        "ko": "Luong은 RNN 단계 뒤에 새 상태 s_t를 쿼리로 어텐션을 계산하고, Bahdanau는 그 앞에서 s_{t-1}로 계산해 a_t를 "
+        "ko": "Luong은 RNN 단계 뒤에 새 상태 sₜ를 쿼리로 어텐션을 계산하고, Bahdanau는 그 앞에서 sₜ₋₁로 계산해 aₜ를 "
               "RNN 입력으로 넣습니다. 글의 수식은 Luong 방식이고, 글이 출발한 논문은 Bahdanau 방식입니다.",
     },
     "metrics_table": {"en": "Measured on the held-out test split (from each model card)",
@@ -200,6 +204,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_pruned": {"en": "pruned", "ko": "잘림"},
     "status_finished": {"en": "finished", "ko": "끝남"},
     "status_best": {"en": "best", "ko": "최고"},
+    "status_chosen": {"en": "path of the hypothesis shown below", "ko": "아래에 보이는 가설의 경로"},
     "forced_intro": {
         "en": "Type a translation yourself: the model reads it token by token and says how likely it finds each one. "
               "Red bars are tokens it finds unlikely (below the threshold, or not its own first choice).",
@@ -207,6 +212,11 @@ TEXTS: dict[str, dict[str, str]] = {
               "그럴듯하지 않다고 보는 토큰입니다(기준보다 낮거나, 모델의 첫 선택이 아님).",
     },
     "target": {"en": "Target translation", "ko": "목표 번역"},
+    "target_limit": {"en": "{model} writes at most {limit} {unit}.", "ko": "{model} 모델은 최대 {limit}{unit}까지 씁니다."},
+    "target_empty": {"en": "Type a translation in the box above: the model then says how likely it finds each of "
+                           "its tokens.",
+                     "ko": "위 칸에 번역을 써 넣으세요. 그러면 모델이 그 토큰 하나하나가 얼마나 그럴듯한지 알려 줍니다."},
+    "unlikely": {"en": "unlikely", "ko": "그럴듯하지 않음"},
     "threshold": {"en": "Flag tokens below this probability", "ko": "이 확률보다 낮으면 표시"},
     "forced_summary": {"en": "log P(your target) = {forced:.3f}; log P(the model's own output) = {greedy:.3f}",
                        "ko": "log P(입력한 번역) = {forced:.3f}; log P(모델 자신의 출력) = {greedy:.3f}"},
@@ -215,38 +225,43 @@ TEXTS: dict[str, dict[str, str]] = {
                      "ko": "모델은 이 번역의 모든 토큰을 그럴듯하다고 봅니다."},
     "model_would_say": {"en": "the model would say", "ko": "모델의 선택"},
     "whatif_intro": {
-        "en": "Change the attention at one step and watch what follows: the context a_t, the state s̃_t, the output "
+        "en": "Change the attention at one step and watch what follows: the context aₜ, the state s̃ₜ, the output "
               "distribution and, if you like, the rest of the decoding.",
-        "ko": "한 단계의 어텐션을 바꾸고 그 결과를 보세요: 컨텍스트 a_t, 상태 s̃_t, 출력 분포, 그리고 원하면 나머지 디코딩까지.",
+        "ko": "한 단계의 어텐션을 바꾸고 그 결과를 보세요: 컨텍스트 aₜ, 상태 s̃ₜ, 출력 분포, 그리고 원하면 나머지 디코딩까지.",
     },
-    "edit_kind": {"en": "Change α_t by", "ko": "α_t 바꾸는 방법"},
+    "edit_kind": {"en": "Change αₜ by", "ko": "αₜ 바꾸는 방법"},
     "edit_one_hot": {"en": "all attention on one token", "ko": "한 토큰에 모든 어텐션"},
     "edit_mask": {"en": "mask one token, renormalise", "ko": "한 토큰을 가리고 다시 정규화"},
-    "edit_temperature": {"en": "temperature on e_t", "ko": "e_t에 온도 적용"},
+    "edit_temperature": {"en": "temperature on eₜ", "ko": "eₜ에 온도 적용"},
     "edit_values": {"en": "type the values", "ko": "값 직접 입력"},
     "source_token": {"en": "Source token", "ko": "입력 토큰"},
     "continue": {"en": "Continue decoding from the changed step", "ko": "바뀐 단계부터 디코딩 계속하기"},
-    "before": {"en": "model's α_t", "ko": "모델의 α_t"},
-    "after": {"en": "changed α_t", "ko": "바꾼 α_t"},
+    "before": {"en": "model's αₜ", "ko": "모델의 αₜ"},
+    "after": {"en": "changed αₜ", "ko": "바꾼 αₜ"},
     "before_out": {"en": "before", "ko": "바꾸기 전"},
     "after_out": {"en": "after", "ko": "바꾼 뒤"},
     "whatif_result": {"en": "Output: {before} → {after}", "ko": "출력: {before} → {after}"},
     "whatif_same": {"en": "Output: {before} (unchanged)", "ko": "출력: {before} (그대로)"},
+    "whatif_result_until": {"en": "Output of steps 1–{t}: {before} → {after}", "ko": "1–{t}단계의 출력: {before} → {after}"},
+    "whatif_same_until": {"en": "Output of steps 1–{t}: {before} (unchanged)", "ko": "1–{t}단계의 출력: {before} (그대로)"},
     "weights_row": {"en": "Weights (any non-negative numbers; they are normalised to sum to 1)",
                     "ko": "가중치 (음이 아닌 아무 숫자; 합이 1이 되도록 정규화됩니다)"},
     "bad_weights": {"en": "The weights must be non-negative numbers with a positive sum.",
                     "ko": "가중치는 합이 양수인 음이 아닌 숫자여야 합니다."},
-    "alpha_compare": {"en": "α_t before and after", "ko": "바꾸기 전과 뒤의 α_t"},
+    "alpha_compare": {"en": "αₜ before and after", "ko": "바꾸기 전과 뒤의 αₜ"},
     "output_compare": {"en": "Output distribution before and after", "ko": "바꾸기 전과 뒤의 출력 분포"},
-    "vectors_compare": {"en": "a_t and s̃_t before and after", "ko": "바꾸기 전과 뒤의 a_t와 s̃_t"},
+    "vectors_compare": {"en": "aₜ and s̃ₜ before and after", "ko": "바꾸기 전과 뒤의 aₜ와 s̃ₜ"},
     # --- upload
     "upload_intro": {
-        "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; a `target` column "
-              "switches to forced decoding. Up to 10,000 lines and 5 MB; UTF-8 or UTF-16.",
-        "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 강제 "
-              "디코딩을 합니다. 최대 10,000줄, 5 MB; UTF-8 또는 UTF-16.",
+        "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; with a `target` "
+              "column each given target is also scored by forced decoding, beside the model's own output. Up to "
+              "{lines:,} lines and {mb} MB; UTF-8 or UTF-16.",
+        "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 모델 "
+              "자신의 출력 옆에 주어진 목표를 강제 디코딩한 확률도 보여 줍니다. 최대 {lines:,}줄, {mb} MB; UTF-8 또는 UTF-16.",
     },
     "file": {"en": "File", "ko": "파일"},
+    "upload_button": {"en": "Upload", "ko": "파일 올리기"},
+    "upload_limit": {"en": "{mb} MB per file • {types}", "ko": "파일당 최대 {mb} MB • {types}"},
     "upload_kept": {"en": "The results of {name}, chosen earlier in this session; choose a file to replace it.",
                     "ko": "이번 세션에서 앞서 고른 {name}의 결과입니다. 다른 파일을 고르면 바뀝니다."},
     "upload_error": {"en": "This file cannot be used: {error}", "ko": "이 파일은 쓸 수 없습니다: {error}"},
@@ -256,26 +271,33 @@ TEXTS: dict[str, dict[str, str]] = {
     "decoding": {"en": "Decoding {done:,} of {total:,}…", "ko": "{total:,}개 중 {done:,}개 디코딩 중…"},
     "decoded": {"en": "{n:,} inputs decoded in {seconds:.2f} s ({mode}).", "ko": "입력 {n:,}개를 {seconds:.2f}초에 디코딩했습니다 ({mode})."},
     "mode_greedy": {"en": "greedy", "ko": "탐욕적 디코딩"},
-    "mode_forced": {"en": "forced decoding of the target column", "ko": "target 열을 강제 디코딩"},
-    "results": {"en": "Results (click a column to sort, a row to select it)", "ko": "결과 (열을 누르면 정렬, 행을 누르면 선택)"},
+    "mode_forced": {"en": "greedy, and the target column by forced decoding",
+                    "ko": "탐욕적 디코딩, target 열은 강제 디코딩"},
+    "results": {"en": "Results (click a row to select it)", "ko": "결과 (행을 누르면 선택)"},
+    "sort_by": {"en": "Sort the table and the gallery by", "ko": "표와 갤러리의 정렬 기준"},
+    "sort_note": {"en": "A click on a column header re-sorts the table in your browser only; the gallery keeps the "
+                        "order chosen here.",
+                  "ko": "열 제목을 누르면 브라우저에서 표만 다시 정렬됩니다. 갤러리는 여기서 고른 순서를 따릅니다."},
     "col_source": {"en": "source", "ko": "입력"},
     "col_prediction": {"en": "output", "ko": "출력"},
     "col_target": {"en": "target", "ko": "목표"},
     "col_prob": {"en": "P(output)", "ko": "P(출력)"},
+    "col_target_prob": {"en": "P(target)", "ko": "P(목표)"},
     "col_entropy": {"en": "attention entropy", "ko": "어텐션 엔트로피"},
     "col_src_len": {"en": "source length", "ko": "입력 길이"},
     "col_out_len": {"en": "output length", "ko": "출력 길이"},
     "open_selected": {"en": "Open the selected row in Step by step", "ko": "선택한 행을 단계별 보기에서 열기"},
-    "gallery": {"en": "Alignment matrices of the first rows in the table's order",
-                "ko": "표 순서대로 처음 몇 행의 정렬 행렬"},
+    "gallery": {"en": "Alignment matrices of the table's first {n} rows (by {order})",
+                "ko": "표의 처음 {n}행({order} 순)의 정렬 행렬"},
     "download_jsonl": {"en": "All results (JSON Lines)", "ko": "전체 결과 (JSON Lines)"},
     "download_csv": {"en": "All results (CSV)", "ko": "전체 결과 (CSV)"},
     "download_trace": {"en": "Selected trace (JSON)", "ko": "선택한 트레이스 (JSON)"},
+    "download_forced": {"en": "Selected target's forced trace (JSON)", "ko": "선택한 목표의 강제 디코딩 트레이스 (JSON)"},
     # --- sandbox
     "sandbox_intro": {
-        "en": "No model here: edit a decoder state s_t and a few encoder states h_i, pick a score function, and follow "
+        "en": "No model here: edit a decoder state sₜ and a few encoder states hᵢ, pick a score function, and follow "
               "every computation with its numbers.",
-        "ko": "여기에는 모델이 없습니다: 디코더 상태 s_t와 인코더 상태 h_i 몇 개를 직접 고치고, 스코어 함수를 골라 모든 "
+        "ko": "여기에는 모델이 없습니다: 디코더 상태 sₜ와 인코더 상태 hᵢ 몇 개를 직접 고치고, 스코어 함수를 골라 모든 "
               "계산을 숫자로 따라가 보세요.",
     },
     "preset": {"en": "Preset", "ko": "프리셋"},
@@ -284,21 +306,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "preset_random": {"en": "Random", "ko": "무작위"},
     "preset_onehot": {"en": "One-hot states", "ko": "원-핫 상태"},
     "load_preset": {"en": "Load preset", "ko": "프리셋 불러오기"},
+    "load_preset_help": {"en": "Back to the preset's numbers (a new preset, N, n or seed applies at once).",
+                         "ko": "프리셋의 숫자로 되돌립니다 (프리셋, N, n, 시드를 바꾸면 바로 적용됩니다)."},
+    "sizes_article": {"en": "The article's example has {N} states of size {n}; pick another preset to change them.",
+                      "ko": "글의 예는 크기 {n}인 상태 {N}개입니다. 바꾸려면 다른 프리셋을 고르세요."},
     "seed": {"en": "Random seed", "ko": "난수 시드"},
     "n_states": {"en": "Encoder states N", "ko": "인코더 상태 개수 N"},
     "dim": {"en": "State size n", "ko": "상태 크기 n"},
     "score_function": {"en": "Score function", "ko": "스코어 함수"},
-    "temperature": {"en": "Temperature on e_t", "ko": "e_t의 온도"},
-    "temperature_help": {"en": "α_t = softmax(e_t / T): T < 1 sharpens the distribution, T > 1 flattens it.",
-                         "ko": "α_t = softmax(e_t / T): T < 1이면 분포가 뾰족해지고 T > 1이면 평평해집니다."},
-    "decoder_state": {"en": "Decoder state s_t", "ko": "디코더 상태 s_t"},
-    "encoder_states": {"en": "Encoder states h_i (one row each)", "ko": "인코더 상태 h_i (한 행에 하나)"},
+    "temperature": {"en": "Temperature on eₜ", "ko": "eₜ의 온도"},
+    "temperature_help": {"en": "αₜ = softmax(eₜ / T): T < 1 sharpens the distribution, T > 1 flattens it.",
+                         "ko": "αₜ = softmax(eₜ / T): T < 1이면 분포가 뾰족해지고 T > 1이면 평평해집니다."},
+    "decoder_state": {"en": "Decoder state sₜ", "ko": "디코더 상태 sₜ"},
+    "encoder_states": {"en": "Encoder states hᵢ (one row each)", "ko": "인코더 상태 hᵢ (한 행에 하나)"},
     "weights": {"en": "Weights of the score function", "ko": "스코어 함수의 가중치"},
     "bad_numbers": {"en": "Every cell must hold a finite number.", "ko": "모든 칸에 유한한 숫자가 있어야 합니다."},
     "computation": {"en": "The computation, written out", "ko": "계산 과정"},
     "note_preset": {
-        "en": "The article draws this example without numbers; these are chosen so that s_t is most like h_4.",
-        "ko": "글은 이 예를 숫자 없이 그림으로 보여 줍니다; 여기 숫자는 s_t가 h_4와 가장 비슷하도록 고른 값입니다.",
+        "en": "The article draws this example without numbers; these are chosen so that sₜ is most like h₄.",
+        "ko": "글은 이 예를 숫자 없이 그림으로 보여 줍니다; 여기 숫자는 sₜ가 h₄와 가장 비슷하도록 고른 값입니다.",
     },
     "token_names": {"en": "Token names", "ko": "토큰 이름"},
 }

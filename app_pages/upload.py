@@ -17,6 +17,7 @@ from app_pages.common import (
     STEP,
     STEP_PAGE,
     TEXT,
+    export_context,
     get_trace,
     go_to,
     md_literal,
@@ -25,15 +26,21 @@ from app_pages.common import (
     usable_models,
 )
 from app_pages.texts import t as tr
-from attention_core.export import batch_record, jsonl, results_csv
+from attention_core.export import results_csv
 from attention_core.figures import alignment_heatmap
-from attention_core.upload import MAX_BYTES, parse_upload
+from attention_core.upload import COLUMNS, KINDS, MAX_LINES, MAX_MB, parse_upload, result_columns, results_jsonl
 
 UP_MODEL, UP_FILE, UP_TABLE, UP_ORDER, RESULTS = "up_model", "up_file", "up_table", "up_order", "up_results"
 KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
 CHUNK = 250  # inputs per batch between progress-bar updates
 GALLERY = 6
-COLUMNS = ("line", "source", "prediction", "target", "prob", "entropy", "src_len", "out_len")
+TYPES = tuple(suffix.lstrip(".") for suffix in KINDS)  # the uploader offers the kinds parse_upload reads
+# A gallery figure's width at 1280–1400 px: one of three columns, or of two for word-level models, whose source
+# labels need the room (alignment_heatmap fits the labels to it).
+GALLERY_WIDTH = {"char": 290, "word": 440}
+# The orders the table and the gallery share: column → ascending. The file's order (the first, the default),
+# the least likely outputs or targets first, the most diffuse attention first, or the longest inputs first.
+ORDERS = {"line": True, "prob": True, "target_prob": True, "entropy": False, "src_len": False}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,10 +56,21 @@ def entropy(trace) -> float:
     return float(np.mean(-(A * np.log(np.clip(A, 1e-12, 1.0))).sum(axis=1)))
 
 
-def summary(row, trace) -> dict:
+def summary(row, trace, forced=None) -> dict:
+    """One table row: the model's own (greedy) output, and for a row with a target its probability by forced
+    decoding (`forced`), so that the given target never stands in for what the model says."""
     return {"line": row.line, "source": row.source, "prediction": trace.prediction, "target": row.target or "",
-            "prob": math.exp(trace.log_prob), "entropy": entropy(trace),
-            "src_len": len(trace.source_tokens), "out_len": len(trace.target_tokens)}
+            "prob": math.exp(trace.log_prob), "target_prob": None if forced is None else math.exp(forced.log_prob),
+            "entropy": entropy(trace), "src_len": len(trace.source_tokens), "out_len": len(trace.target_tokens)}
+
+
+def forced_traces(model, rows) -> dict[int, object]:
+    """Forced decoding of the rows that have a target, by their position in `rows`."""
+    given = [i for i, r in enumerate(rows) if r.target]
+    if not given:
+        return {}
+    traces = model.trace_batch([rows[i].source for i in given], targets=[rows[i].target for i in given])
+    return dict(zip(given, traces))
 
 
 def decode_all(model, rows, lang) -> tuple[list[dict], list[tuple[int, str]], float]:
@@ -73,24 +91,12 @@ def decode_all(model, rows, lang) -> tuple[list[dict], list[tuple[int, str]], fl
     started, results = time.perf_counter(), []
     for start in range(0, len(usable), CHUNK):
         chunk = usable[start:start + CHUNK]
-        targets = [r.target for r in chunk] if any(r.target for r in chunk) else None
-        traces = model.trace_batch([r.source for r in chunk], targets=targets)
-        results += [summary(r, t) for r, t in zip(chunk, traces)]
+        traces, forced = model.trace_batch([r.source for r in chunk]), forced_traces(model, chunk)
+        results += [summary(r, t, forced.get(k)) for k, (r, t) in enumerate(zip(chunk, traces))]
         done = start + len(chunk)
         bar.progress(done / max(len(usable), 1), text=tr("decoding", lang, done=done, total=len(usable)))
     bar.empty()
     return results, skipped, time.perf_counter() - started
-
-
-def all_records(model, results: list[dict]) -> bytes:
-    """JSON Lines of every result (DESIGN §2 batch objects), decoded again on demand: nothing large is kept."""
-    records = []
-    for start in range(0, len(results), 500):
-        chunk = results[start:start + 500]
-        targets = [r["target"] or None for r in chunk]
-        traces = model.trace_batch([r["source"] for r in chunk], targets=targets if any(targets) else None)
-        records += [{"line": r["line"], **batch_record(t)} for r, t in zip(chunk, traces)]
-    return jsonl(records)
 
 
 def keep_file() -> None:
@@ -98,6 +104,22 @@ def keep_file() -> None:
     results) until the user removes it or chooses another."""
     upload = st.session_state.get(UP_FILE)
     st.session_state[KEPT] = (upload.name, upload.getvalue()) if upload is not None else None
+
+
+def uploader_words(lang_: str) -> None:
+    """Streamlit's file uploader writes its own "Upload" and "5MB per file • TXT, CSV, TSV" in English and has no
+    option to change them (1.67): for another language, CSS shows the page's words in their place (the words
+    are ours, no user text; the English ones are hidden, so that screen readers do not read both)."""
+    if lang_ == "en":
+        return
+    button, limit = tr("upload_button", lang_), tr("upload_limit", lang_, mb=MAX_MB, types=", ".join(TYPES).upper())
+    st.html(f"""<style>
+        [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p {{display: none;}}
+        [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]::after {{content: "{button}";}}
+        [data-testid=stFileUploaderDropzoneInstructions] span {{display: none;}}
+        [data-testid=stFileUploaderDropzoneInstructions] > div::after {{content: "{limit}"; font-size: 0.875rem;
+            color: rgba(49, 51, 63, 0.6);}}
+    </style>""")
 
 
 def open_in_step_page(name: str, source: str) -> None:
@@ -109,15 +131,16 @@ def open_in_step_page(name: str, source: str) -> None:
 
 lang = sidebar()
 st.title(tr("page_upload", lang))
-st.caption(tr("upload_intro", lang))
+st.caption(tr("upload_intro", lang, lines=MAX_LINES, mb=MAX_MB))
 models = usable_models()
 names = list(models)
 left, right = st.columns([1, 3])
 name = left.selectbox(tr("model", lang), names, key=UP_MODEL, persist_state="session",
                       index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0)
 model = models[name]
-upload = right.file_uploader(tr("file", lang), type=["txt", "csv", "tsv"], key=UP_FILE,
-                             max_upload_size=2 * MAX_BYTES // 2**20, on_change=keep_file)
+uploader_words(lang)
+upload = right.file_uploader(tr("file", lang), type=list(TYPES), key=UP_FILE,
+                             max_upload_size=MAX_MB, on_change=keep_file)  # the core's limit, in the widget too
 if st.session_state.get(KEPT) is None:
     st.stop()
 file_name, data = st.session_state[KEPT]
@@ -144,41 +167,51 @@ if skipped:
 if not results:
     st.stop()
 
-labels = {c: tr(f"col_{c}", lang) for c in ("line", "source", "prediction", "target", "prob", "entropy",
-                                             "src_len", "out_len")}
+labels = {c: tr(f"col_{c}", lang) for c in COLUMNS}
+table_columns = result_columns(parsed.has_target)
+orders = [c for c in ORDERS if c in table_columns]
+order = st.columns([1, 2])[0].selectbox(tr("sort_by", lang), orders, key=UP_ORDER, format_func=lambda c: labels[c],
+                                        help=tr("sort_note", lang))
+# One order for the table and the gallery: the gallery's "first rows" are the table's first rows as sent. A
+# stable sort keeps the file's order among equal values; `ranked[k]` is the position in `results` of row k.
 frame = pd.DataFrame(results, columns=list(COLUMNS))
-if not parsed.has_target:
-    frame = frame.drop(columns=["target"])
+ranked = list(frame.sort_values(order, ascending=ORDERS[order], kind="stable", na_position="last").index)
+shown = frame.loc[ranked, table_columns].reset_index(drop=True)
 st.subheader(tr("results", lang))
-event = st.dataframe(frame.rename(columns=labels), key=UP_TABLE, hide_index=True, width="stretch",
+event = st.dataframe(shown.rename(columns=labels), key=UP_TABLE, hide_index=True, width="stretch",
                      on_select="rerun", selection_mode="single-row",
-                     column_config={labels["prob"]: st.column_config.NumberColumn(format="%.4f"),
-                                    labels["entropy"]: st.column_config.NumberColumn(format="%.3f")})
-selected = event.selection.rows[0] if event and event.selection and event.selection.rows else None
+                     column_config={labels[c]: st.column_config.NumberColumn(format="%.4f")
+                                    for c in ("prob", "target_prob")} |
+                                   {labels["entropy"]: st.column_config.NumberColumn(format="%.3f")})
+selected = ranked[event.selection.rows[0]] if event and event.selection and event.selection.rows else None
 
 c1, c2, c3, c4 = st.columns(4)
-c1.download_button(tr("download_jsonl", lang), data=lambda: all_records(model, results), file_name="results.jsonl",
-                   mime="application/jsonl", on_click="ignore", key="up_jsonl")
-c2.download_button(tr("download_csv", lang), data=lambda: results_csv(results, list(frame.columns)),
+c1.download_button(tr("download_jsonl", lang), data=lambda: results_jsonl(model, results, parsed.has_target),
+                   file_name="results.jsonl", mime="application/jsonl", on_click="ignore", key="up_jsonl")
+c2.download_button(tr("download_csv", lang), data=lambda: results_csv(results, table_columns),
                    file_name="results.csv", mime="text/csv", on_click="ignore", key="up_csv")
 if selected is not None:
     row = results[selected]
     c3.download_button(tr("download_trace", lang), key="up_trace", on_click="ignore", mime="application/json",
-                       data=lambda: get_trace(name, row["source"], target=row["target"] or None).to_json(indent=1),
+                       data=lambda: get_trace(name, row["source"]).to_json(indent=1),
                        file_name=f"trace-line{row['line']}.json")
+    if row["target"]:
+        c3.download_button(tr("download_forced", lang), key="up_forced", on_click="ignore", mime="application/json",
+                           data=lambda: get_trace(name, row["source"], target=row["target"]).to_json(indent=1),
+                           file_name=f"trace-line{row['line']}-target.json")
     c4.button(tr("open_selected", lang), key="up_open", on_click=open_in_step_page, args=(name, row["source"]))
     if st.session_state.pop("_open_step", False):
         go_to(STEP_PAGE, model=name, text=row["source"], step="1")
 
 if model.config.has_attention:
-    st.subheader(tr("gallery", lang))
-    order = st.selectbox(" ", ["prob", "entropy", "src_len", "line"], key=UP_ORDER, label_visibility="collapsed",
-                         format_func=lambda c: labels[c])
-    ranked = frame.sort_values(order, ascending=order in ("prob", "line")).head(GALLERY)
-    columns = st.columns(3)
-    for k, (_, r) in enumerate(ranked.iterrows()):
-        trace = get_trace(name, r["source"], target=(r.get("target") or None) if parsed.has_target else None)
-        with columns[k % 3]:
+    st.subheader(tr("gallery", lang, n=min(GALLERY, len(ranked)), order=labels[order]))
+    unit = model.config.tokenizer
+    cells = st.columns(3 if unit == "char" else 2)
+    for k, position in enumerate(ranked[:GALLERY]):
+        r = results[position]
+        trace = get_trace(name, r["source"])
+        with cells[k % len(cells)]:
             show(alignment_heatmap(trace, font_size=11, title=f"{labels['line']} {r['line']}: {trace.prediction}",
-                                   height=260), f"gallery_{k}", lang, name=f"alignment-line{r['line']}",
-                 print_scale=True)
+                                   width=GALLERY_WIDTH[unit]), f"gallery_{k}", lang,
+                 context=export_context(lang, model=name, text=r["source"]),
+                 name=f"alignment-line{r['line']}", print_scale=True)

@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages.common import (
     classroom,
     current_step,
+    export_context,
     md_literal,
     model_and_input,
     show,
@@ -19,6 +20,7 @@ from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.figures import alignment_heatmap, vector_strip
 from attention_core.figures.decoding import paired_bars
+from attention_core.tokenizers import EOS
 from attention_core.whatif import EDITS, make_edit
 
 STEP_KEY, KIND, TOKEN, TEMP, CONTINUE = "wi_step", "wi_kind", "wi_token", "wi_temp", "wi_continue"
@@ -51,8 +53,9 @@ if kind in ("one_hot", "mask"):
     top = int(np.argmax(step.alpha))
     # mask: the token the model looks at; all attention on one token: the one farthest from it
     default = top if kind == "mask" else max(range(len(src)), key=lambda i: abs(i - top))
-    index = st.selectbox(tr("source_token", lang), range(len(src)), index=default, key=f"{TOKEN}_{kind}_{len(src)}",
-                         format_func=lambda i: f"{i + 1}: {src[i]!r}")
+    # Keyed by the input and the step too: a new t gets its own default token, not the previous step's choice.
+    index = st.selectbox(tr("source_token", lang), range(len(src)), index=default,
+                         key=f"{TOKEN}_{kind}_{model.name}_{text}_{t}", format_func=lambda i: f"{i + 1}: {src[i]!r}")
 elif kind == "temperature":
     T_value = st.select_slider(tr("temperature", lang), [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0], value=4.0, key=TEMP)
 else:
@@ -71,22 +74,29 @@ except (InputError, ValueError) as error:
     st.warning(tr("bad_input", lang, error=error))
     st.stop()
 new = changed.steps[t - 1]
-after = changed.prediction if go_on else "".join(changed.target_tokens)
-st.markdown("#### " + tr("whatif_result" if after != original.prediction else "whatif_same", lang,
-                         before=md_literal(original.prediction), after=md_literal(after)))
+# Without "continue decoding" the changed trace ends at step t: it is compared with the model's own first t
+# tokens, not with its whole output (which always differed), and both are joined by the model's tokenizer
+# (words with spaces, characters without), as its prediction is.
+before_tokens = original.target_tokens if go_on else original.target_tokens[:t]
+before = model.target_tokenizer.join([tok for tok in before_tokens if tok != EOS])
+key = ("whatif_result" if go_on else "whatif_result_until") if changed.target_tokens != before_tokens else (
+    "whatif_same" if go_on else "whatif_same_until")
+st.markdown("#### " + tr(key, lang, t=t, before=md_literal(before), after=md_literal(changed.prediction)))
 
 names = (tr("before", lang), tr("after", lang))
+context = export_context(lang, step=t, more=tr(f"edit_{kind}", lang))  # an exported figure says what was changed
 show(paired_bars(src, step.alpha, new.alpha, names=names, font_size=fs, title=tr("alpha_compare", lang),
-                 y_title="α<sub>t</sub>"), "wi_alpha", lang, name=f"whatif-alpha-step{t}")
+                 y_title="α<sub>t</sub>"), "wi_alpha", lang, name=f"whatif-alpha-step{t}", context=context)
 before_out, after_out = dict(step.top_k), dict(new.top_k)
 tokens = list(dict.fromkeys([tok for tok, _ in step.top_k] + [tok for tok, _ in new.top_k]))
 show(paired_bars(tokens, [before_out.get(k, 0.0) for k in tokens], [after_out.get(k, 0.0) for k in tokens],
                  names=(tr("before_out", lang), tr("after_out", lang)), font_size=fs,
                  title=tr("output_compare", lang), y_title="ŷ<sub>t</sub>"), "wi_output", lang,
-     name=f"whatif-output-step{t}")
-show(vector_strip([(f"a_t, {names[0]}", step.a), (f"a_t, {names[1]}", new.a),
-                   (f"s̃_t, {names[0]}", step.s_tilde), (f"s̃_t, {names[1]}", new.s_tilde)],
-                  font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}")
+     name=f"whatif-output-step{t}", context=context)
+show(vector_strip([(f"aₜ, {names[0]}", step.a), (f"aₜ, {names[1]}", new.a),
+                   (f"s̃ₜ, {names[0]}", step.s_tilde), (f"s̃ₜ, {names[1]}", new.s_tilde)],
+                  font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}",
+     context=context)
 if go_on and changed.alignment is not None:
     show(alignment_heatmap(changed, step=t, font_size=fs), "wi_alignment", lang, name="whatif-alignment",
-         print_scale=True)
+         print_scale=True, context=context)

@@ -65,11 +65,39 @@ def _start_kaleido() -> None:
             _kaleido_started = True
 
 
+def with_caption(fig: go.Figure, caption: str | None) -> go.Figure:
+    """A copy of `fig` whose title gains a line of context (the input, the step, the model: an exported file
+    is read away from the page that explains it); the figure on screen is left as it is. The caption is
+    escaped: it holds user text. The figure grows by the line's height, so the plot keeps its size."""
+    if not caption:
+        return fig
+    spec = fig.to_plotly_json()
+    layout = dict(spec.get("layout") or {})
+    size = int((layout.get("font") or {}).get("size") or 13)
+    line = f'<span style="font-size:{max(size - 2, 9)}px;color:#555">{html.escape(caption, quote=False)}</span>'
+    title = dict(layout.get("title") or {})
+    title["text"] = f"{title['text']}<br>{line}" if title.get("text") else line
+    title.setdefault("x", 0)
+    title.setdefault("xanchor", "left")
+    title.setdefault("y", 1)
+    title.setdefault("yanchor", "top")
+    title.setdefault("yref", "container")
+    # Room above a two-line title (Plotly anchors its first line, so a top pad of one line keeps it in the
+    # figure) and at its left, where a title at x = 0 of the container touches the edge.
+    title["pad"] = {**(title.get("pad") or {}), "t": 8 + (size if "<br>" in title["text"] else 0), "l": 10}
+    extra = int(1.6 * size) + (0 if (layout.get("title") or {}).get("text") else 24)
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = int(margin.get("t", 80)) + extra
+    layout.update(title=title, margin=margin, height=int(layout.get("height") or 500) + extra)
+    return go.Figure({"data": spec.get("data", []), "layout": layout}, _validate=False)
+
+
 def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0, width: int | None = None,
-                 height: int | None = None) -> bytes:
-    """PNG or SVG of a figure, drawn by headless Chromium through kaleido."""
+                 height: int | None = None, caption: str | None = None) -> bytes:
+    """PNG or SVG of a figure, drawn by headless Chromium through kaleido; `caption`: see with_caption."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"image format must be png or svg, not {fmt!r}")
+    fig = with_caption(fig, caption)
     _start_kaleido()
     width = width or int(fig.layout.width or 1000)
     height = height or int(fig.layout.height or 500)
@@ -78,7 +106,12 @@ def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0, width: int | N
         return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
 
 
-def figure_html(fig: go.Figure, title: str = "Attention Explorer figure") -> bytes:
-    """A standalone HTML page with plotly.js inlined: it opens offline, with hover and zoom."""
+def figure_html(fig: go.Figure, title: str = "Attention Explorer figure", caption: str | None = None) -> bytes:
+    """A standalone HTML page with plotly.js inlined: it opens offline, with hover and zoom. `caption` (see
+    with_caption) is also the page's title. The inlined plotly.js keeps the URL strings of its own source
+    (XML namespaces, licence comments, map-tile and CDN defaults of trace types these figures never use):
+    none is fetched, which the README states and tests/test_browser_pages2.py checks in Chromium."""
+    fig = with_caption(fig, caption)
+    title = f"{title}: {caption}" if caption else title
     body = pio.to_html(fig, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
     return body.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1).encode("utf-8")

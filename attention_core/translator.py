@@ -66,6 +66,12 @@ class Translator:
         limit without the end marker. The one limit the app states and source_ids enforces."""
         return self.config.max_source_len - int(self.config.source_end_marker)
 
+    @property
+    def max_target_tokens(self) -> int:
+        """The most tokens of a given target (forced decoding): the decoder's steps less its end marker. The
+        one limit the app states and target_ids enforces."""
+        return self.config.max_target_len - 1
+
     def source_ids(self, text: str) -> list[int]:
         """Token ids the encoder reads (end marker included); InputError for text it cannot take."""
         if not isinstance(text, str):
@@ -83,12 +89,15 @@ class Translator:
         return ids + ([EOS_ID] if self.config.source_end_marker else [])
 
     def target_ids(self, text: str) -> list[int]:
-        if not isinstance(text, str) or len(text) > MAX_INPUT_CHARS:
-            raise InputError(f"the target must be text of at most {MAX_INPUT_CHARS:,} characters")
+        if not isinstance(text, str):
+            raise InputError("the target must be text")
+        unit = "characters" if self.config.tokenizer == "char" else "tokens"
+        if len(text) > MAX_INPUT_CHARS:  # refused before tokenising; the message gives the model's own limit
+            raise InputError(f"the target is {len(text):,} characters long; {self.name} writes at most "
+                             f"{self.max_target_tokens} {unit}")
         ids = self.target_tokenizer.encode(text)
-        if len(ids) + 1 > self.config.max_target_len:
-            raise InputError(f"the target has {len(ids)} tokens; {self.name} writes at most "
-                             f"{self.config.max_target_len - 1}")
+        if len(ids) > self.max_target_tokens:
+            raise InputError(f"the target has {len(ids)} {unit}; {self.name} writes at most {self.max_target_tokens}")
         return ids + [EOS_ID]
 
     def check(self, text: str) -> str | None:

@@ -1,7 +1,7 @@
 """Reading uploaded files of inputs: `parse_upload(name, data)` is pure and says what to fix.
 
 .txt: one input per line. .csv / .tsv: a `source` column (or a single unnamed column); an optional
-`target` column switches the upload to forced decoding. UTF-8 (with or without BOM) and UTF-16 with
+`target` column is scored by forced decoding beside the model's own output. UTF-8 (with or without BOM) and UTF-16 with
 BOM are read; anything else is refused with one message. Lines that cannot be used are skipped and
 reported with their line numbers, never dropped silently.
 """
@@ -13,12 +13,19 @@ import io
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-MAX_BYTES = 5 * 1024 * 1024
+from .export import batch_record, jsonl
+
+MAX_MB = 5  # the one size limit: the upload widget's (app_pages/upload.py) and parse_upload's
+MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_LINES = 10_000
 MAX_LINE_CHARS = 1_000  # the same limit as a typed input
 SOURCE_NAMES = ("source", "input", "text", "src")
 TARGET_NAMES = ("target", "reference", "translation", "tgt", "expected")
 KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv"}
+# The results of an upload, one dict per input (app_pages/upload.py): the model's own output and its
+# probability; with a target column also the given target and its probability by forced decoding.
+COLUMNS = ("line", "source", "prediction", "target", "prob", "target_prob", "entropy", "src_len", "out_len")
+TARGET_COLUMNS = ("target", "target_prob")
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ def parse_upload(name: str, data: bytes) -> Upload:
     if not data:
         raise ValueError("the file is empty")
     if len(data) > MAX_BYTES:
-        raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+        raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_MB} MB")
     text = _decode(data)
     _check_text(text)
     if kind == "txt":
@@ -136,3 +143,20 @@ def parse_upload(name: str, data: bytes) -> Upload:
     if not rows:
         raise ValueError("the file has no usable input" + (f" ({len(skipped)} line(s) skipped)" if skipped else ""))
     return Upload(kind, rows, skipped)
+
+
+def result_columns(has_target: bool) -> list[str]:
+    """The columns of the results table and of its CSV download."""
+    return [c for c in COLUMNS if has_target or c not in TARGET_COLUMNS]
+
+
+def results_jsonl(model, results: list[dict], has_target: bool) -> bytes:
+    """JSON Lines of every result: the DESIGN §2 batch object of the model's own output (decoded again, so that
+    nothing large is kept between runs), and with a target column the target and its probability."""
+    records = []
+    for start in range(0, len(results), 500):
+        chunk = results[start:start + 500]
+        traces = model.trace_batch([r["source"] for r in chunk])
+        given = [{"target": r["target"] or None, "target_prob": r["target_prob"]} if has_target else {} for r in chunk]
+        records += [{"line": r["line"], **batch_record(t), **g} for r, t, g in zip(chunk, traces, given)]
+    return jsonl(records)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from apptest_utils import app, chart, live_parts, texts
@@ -74,7 +76,7 @@ def test_sandbox_score_functions_and_temperature(score):
 def test_sandbox_presets_and_sizes():
     at = app()
     at.switch_page(SANDBOX).run()
-    at.selectbox(key="sb_preset").set_value("preset_onehot")
+    at.selectbox(key="sb_preset").set_value("preset_onehot").run()  # N and n are off for the article's preset
     at.number_input(key="sb_N").set_value(6)
     at.number_input(key="sb_n").set_value(3)
     load = next(b for b in at.button if b.label == "Load preset")
@@ -87,3 +89,53 @@ def test_sandbox_in_korean():
     at = app(lang="ko")
     at.switch_page(SANDBOX).run()
     assert not at.exception and "직접 계산해 보기" in texts(at)
+
+
+def test_sandbox_sizes_apply_at_once():
+    at = app()
+    at.switch_page(SANDBOX).run()
+    at.selectbox(key="sb_preset").set_value("preset_random").run()
+    at.number_input(key="sb_N").set_value(6).run()
+    assert not at.exception
+    assert len(chart(at, "sb_scores")["data"][0]["y"]) == 6  # no "Load preset" press needed
+    at.number_input(key="sb_n").set_value(3).run()
+    assert chart(at, "sb_context")["data"][1]["z"].shape[-1] == 3
+    at.selectbox(key="sb_preset").set_value("preset_article").run()
+    assert at.number_input(key="sb_N").proto.disabled  # the article's example has its own sizes
+
+
+def test_sandbox_long_token_name_is_cut_and_keeps_the_chart():
+    at = app()
+    at.switch_page(SANDBOX).run()
+    before = chart(at, "sb_scores")["layout"]
+    editor = f"sb_H_{at.session_state['sb_version']}"  # the page's editor of the h_i and their names
+    name = "a-very-long-token-name-that-goes-on-and-on"
+    at.session_state[editor] = {"edited_rows": {0: {"Token names": name}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    fig = chart(at, "sb_scores")
+    ticks = list(fig["layout"]["xaxis"]["ticktext"])
+    assert ticks[0].endswith("…") and len(ticks[0]) <= 12 and fig["data"][0]["customdata"][0][0] == name
+    plot = lambda lay: lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+    assert plot(fig["layout"]) >= 0.75 * plot(before)  # the bars keep their room
+
+
+# α_t^i, h_i, s_{t-1}, e_t … also before a Korean particle (α_t입니다), where \b finds no word boundary
+RAW_NOTATION = re.compile(r"[a-zA-Zα-ω̃ŷ]_(?:[a-z0-9](?![A-Za-z0-9])|\{)|\^[a-z](?![A-Za-z0-9])")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("script", [ALIGNMENT, "app_pages/compare.py", "app_pages/whatif.py", SANDBOX])
+def test_captions_and_labels_write_notation_as_unicode(script, lang):
+    at = app(lang=lang)
+    at.switch_page(script).run()
+    assert not at.exception
+    shown = texts(at) + "\n".join(str(e.help or "") for kind in ("select_slider", "selectbox") for e in at.get(kind))
+    assert not RAW_NOTATION.findall(shown), RAW_NOTATION.findall(shown)
+    for key in ("wi_alpha", "wi_vectors"):  # and the what-if figures' titles and series
+        if script.endswith("whatif.py"):
+            fig = chart(at, key)
+            names = [fig["layout"]["title"]["text"], *(d.get("name") or "" for d in fig["data"]),
+                     *(tick for axis, value in fig["layout"].items() if axis.startswith("yaxis")
+                       for tick in value.get("ticktext", []))]
+            assert not RAW_NOTATION.findall(" ".join(names))

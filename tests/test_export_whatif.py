@@ -106,3 +106,30 @@ def test_what_if_recomputes_from_the_edited_step(decoder):
     assert step.alpha.tolist() == [1.0] + [0.0] * (len(step.alpha) - 1)
     np.testing.assert_allclose(step.a, changed.encoder_states[0], atol=1e-6)  # a_t = h_1
     np.testing.assert_array_equal(step.concat, np.concatenate([step.a, step.s]))
+
+
+def test_exported_figures_carry_their_context_and_the_screen_figure_does_not():
+    from attention_core.export import with_caption
+
+    fig = alignment_heatmap(random_translator().trace("1 may"), title="α")
+    on_screen = fig.to_plotly_json()
+    caption = "model dates-dot · input “<b>x</b> 1 may” · step t = 2"
+    out = with_caption(fig, caption)
+    assert fig.to_plotly_json() == on_screen  # the figure on the page is untouched
+    title = out.layout.title.text
+    assert title.startswith("α<br>") and "&lt;b&gt;x&lt;/b&gt; 1 may" in title and "<b>x</b>" not in title
+    grown = out.layout.height - fig.layout.height
+    assert grown > 0 and out.layout.margin.t - fig.layout.margin.t == grown  # the plot keeps its size
+    page = figure_html(fig, caption=caption).decode()
+    assert "&lt;b&gt;x&lt;/b&gt; 1 may" in page and "<title>Attention Explorer figure: model dates-dot" in page
+    svg = figure_image(fig, "svg", caption=caption).decode()  # drawn by Debian's chromium (make test installs it)
+    assert "step t = 2" in svg and re.search(r"(&lt;|&#60;)b(&gt;|&#62;)x", svg)
+    untitled = with_caption(alignment_heatmap(random_translator().trace("1 may")), caption)
+    assert untitled.layout.title.text.endswith("step t = 2</span>")
+
+
+def test_readme_says_why_the_urls_in_the_exported_html_are_inert():
+    from conftest import ROOT
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "URL strings" in readme and "never fetched" in readme and "test_browser_pages2.py" in readme

@@ -16,6 +16,7 @@ from .common import (
     layout,
     margins,
     text_width,
+    tick_angle,
     tick_band,
     token_axis,
 )
@@ -30,10 +31,14 @@ def cell_font(columns: int, font_size: int) -> int:
 def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: bool = False,
                       zmax: float | None = 1.0, title: str | None = None, font_size: int = 14,
                       height: int | None = None, matrix: np.ndarray | None = None,
-                      source_tokens: list[str] | None = None, clickable: bool = False) -> go.Figure:
+                      source_tokens: list[str] | None = None, clickable: bool = False,
+                      width: float | None = None) -> go.Figure:
     """Heatmap of the alignment; row `step` (1-based) outlined. `matrix`/`source_tokens` override
     the trace's (e.g. word-level aggregation); the colour scale is [0, zmax] so figures compare.
-    `clickable` lays an invisible marker on every cell: heatmaps report no clicks, markers do."""
+    `clickable` lays an invisible marker on every cell: heatmaps report no clicks, markers do.
+    `width`: the width a small figure gets on the page (a gallery of several side by side): the source labels
+    are fitted to its plot area, what the row labels and the colour bar leave (tilted when they would overlap
+    level); without it they are level below 30 columns."""
     A = trace.alignment if matrix is None else matrix
     if A is None:
         raise ValueError(f"{trace.model} has no attention, so no alignment matrix")
@@ -62,12 +67,16 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
         shapes.append(dict(type="rect", x0=-0.5, x1=N - 0.5, y0=step - 1.5, y1=step - 0.5,
                            line=dict(color=HIGHLIGHT, width=3)))
     cell = max(22, 2 * font_size + 6)
-    angle = 0 if N < 30 else -60
-    top = tick_band([label(tok) for tok in src], font_size, angle=angle) + (2 * font_size + 10 if title else 0)
+    labels = [label(tok) for tok in src]
+    left, right = text_width([label(tok) for tok in tgt], font_size) + 8, colourbar_room(font_size) + font_size
+    angle = (0 if N < 30 else -60) if width is None else tick_angle(labels, font_size, width - left - right - 20)
+    top = tick_band(labels, font_size, angle=angle) + (2 * font_size + 10 if title else 0)
     return figure(data, layout(
-        title=title, height=height or max(240, 100 + cell * T), font_size=font_size, shapes=shapes, **extra,
-        margin=margins(font_size, top=top, left=text_width([label(tok) for tok in tgt], font_size) + 8,
-                       right=colourbar_room(font_size) + font_size),  # the bar's title "α" above it
+        # A small figure (width) gets the room of its tilted labels on top of its rows', which would
+        # otherwise squeeze its cells.
+        title=title, height=height or max(240, 100 + cell * T + (top if width is not None else 0)),
+        font_size=font_size, shapes=shapes, **extra,
+        margin=margins(font_size, top=top, left=left, right=right),  # right: the bar's title "α" above it
         xaxis=token_axis(src, side="top", showgrid=False, zeroline=False, range=[-0.5, N - 0.5],
                          tickangle=angle),
         yaxis=token_axis(tgt, showgrid=False, zeroline=False, range=[T - 0.5, -0.5]),  # row 1 on top

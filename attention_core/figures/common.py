@@ -38,9 +38,11 @@ def label(token: str, limit: int = 24) -> str:
     return html.escape(token, quote=False).replace(" ", "\u00a0")
 
 
-def token_axis(tokens: list[str], **more) -> dict:
-    """Integer positions with the tokens as tick text: repeated tokens keep their own column."""
-    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[label(t) for t in tokens], **more)
+def token_axis(tokens: list[str], *, limit: int = 24, **more) -> dict:
+    """Integer positions with the tokens as tick text (cut to `limit` characters): repeated tokens keep their
+    own column."""
+    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[label(t, limit) for t in tokens],
+                **more)
 
 
 # The plot area of a chart on a wide page at 1280–1400 px, less its margins: what label sizes are fitted to.
@@ -73,10 +75,10 @@ def tick_band(labels: list[str], font_size: int, *, angle: int = 0) -> float:
     return 1.5 * font_size + 8
 
 
-def tick_angle(labels: list[str], font_size: int) -> int:
-    """Level tick labels while the widest fits its slot (one of len(labels) across PLOT_WIDTH),
-    tilted by 60° otherwise: 29 long words would run into each other as much as 40."""
-    slot = 0.9 * PLOT_WIDTH / max(len(labels), 1)
+def tick_angle(labels: list[str], font_size: int, width: float = PLOT_WIDTH) -> int:
+    """Level tick labels while the widest fits its slot (one of len(labels) across `width`, the plot
+    area), tilted by 60° otherwise: 29 long words would run into each other as much as 40."""
+    slot = 0.9 * width / max(len(labels), 1)
     return 0 if text_width(labels, font_size) <= slot else -60
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
-from .common import ACCENT, GRID, HIGHLIGHT, MUTED, figure, label, layout, token_axis
+from .common import ACCENT, GRID, HIGHLIGHT, MUTED, figure, label, layout, margins, token_axis
 
 STATUS_STYLE = {
     "root": dict(color="black", size=12, symbol="circle"),
@@ -18,55 +18,97 @@ STATUS_STYLE = {
 }
 
 
+CHOSEN = "#ff7f0e"  # the path of the hypothesis picked on the page (under the best path's red)
+PRUNED_GAP = 0.2  # rows between two pruned candidates: they carry no label, so they pack tightly
+TREE_LABEL = 8  # characters of a token shown beside its marker (hover shows all of it and the path)
+
+
 def _tree_layout(nodes: list[dict]) -> dict[int, float]:
-    """y position of every node: the surviving ones on top, ordered under their parent, best first;
-    the pruned candidates below them."""
+    """y position of every node: at each step the surviving ones on top, one row apart (room for a label),
+    ordered under their parent, best first; the pruned candidates packed below the deepest surviving row."""
     by_step: dict[int, list[dict]] = {}
     for node in nodes:
         by_step.setdefault(node["t"], []).append(node)
     y = {nodes[0]["id"]: 0.0}
-    for t in sorted(by_step)[1:]:
+    steps = sorted(by_step)[1:]
+    band = max((sum(n["status"] != "pruned" for n in by_step[t]) for t in steps), default=1)
+    for t in steps:
         ordered = sorted(by_step[t],
                          key=lambda n: (n["status"] == "pruned", y.get(n["parent"], 0.0), -n["log_prob"]))
+        pruned = 0
         for rank, node in enumerate(ordered):
-            y[node["id"]] = float(rank)
+            if node["status"] == "pruned":
+                y[node["id"]] = band + PRUNED_GAP * pruned
+                pruned += 1
+            else:
+                y[node["id"]] = float(rank)
     return y
 
 
+def _path(node: dict, by_id: dict[int, dict]) -> list[dict]:
+    """The nodes from the first step to `node` (the root left out)."""
+    path = []
+    while node is not None and node["parent"] is not None:
+        path.append(node)
+        node = by_id.get(node["parent"])
+    return path[::-1]
+
+
 def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, title: str | None = None,
-              show_pruned: bool = True, names: dict[str, str] | None = None) -> go.Figure:
+              show_pruned: bool = True, names: dict[str, str] | None = None, chosen: int | None = None) -> go.Figure:
     """Every candidate of the beam search: x = step, one marker per hypothesis extension, a line to its
-    parent. Kept (blue), pruned (grey), finished (green diamonds), the best hypothesis (red star).
-    Each marker's customdata is [node id, rank of its finished hypothesis or -1]."""
+    parent. Kept (blue), pruned (grey, packed below, no label), finished (green diamonds, labelled with their
+    rank), the best hypothesis (red star); `chosen` (a rank, 0 = best) draws that finished hypothesis's path
+    in orange. Labels are cut to TREE_LABEL characters; the hover gives the token, the partial output and log P.
+    Each marker's customdata is [node id, rank of its finished hypothesis or -1, token, log P, path]."""
     names = {"root": "<s>", "kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best",
-             **(names or {})}
+             "chosen": "chosen", **(names or {})}
+    all_nodes = {n["id"]: n for n in trace.beam_tree}
     nodes = [n for n in trace.beam_tree if show_pruned or n["status"] != "pruned"]
     if not nodes:
         raise ValueError("this trace has no beam-search tree: decode with a beam width above 1")
     y = _tree_layout(nodes)
     by_id = {n["id"]: n for n in nodes}
-    best_path = set()
-    node = next((n for n in nodes if n.get("rank") == 0), None)
-    while node is not None:
-        best_path.add(node["id"])
-        node = by_id.get(node["parent"])
-    # Edges as three traces (best path, kept, pruned), segments split by None: one trace per edge
-    # cost a Plotly trace object each and made wide beams slow to draw.
-    edges = {"best": ([], [], HIGHLIGHT, 3), "kept": ([], [], ACCENT, 1.4), "pruned": ([], [], MUTED, 0.6)}
+
+    def path_of(rank):
+        end = next((n for n in nodes if n.get("rank") == rank), None) if rank is not None else None
+        return {n["id"] for n in _path(end, by_id)} if end is not None else set()
+
+    best_path, chosen_path = path_of(0), path_of(chosen)
+    # Edges as a few traces (chosen path, best path, kept, pruned), segments split by None: one trace per
+    # edge cost a Plotly trace object each and made wide beams slow to draw.
+    edges = {"chosen": ([], [], CHOSEN, 7), "best": ([], [], HIGHLIGHT, 3), "kept": ([], [], ACCENT, 1.4),
+             "pruned": ([], [], MUTED, 0.5)}
     for n in nodes[1:]:
         parent = by_id.get(n["parent"])
         if parent is None:
             continue
-        xs, ys, _, _ = edges["best" if n["id"] in best_path else ("pruned" if n["status"] == "pruned" else "kept")]
-        xs += [parent["t"], n["t"], None]
-        ys += [y[parent["id"]], y[n["id"]], None]
-    data = [dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                 line=dict(color=colour, width=width))
-            for xs, ys, colour, width in (edges["pruned"], edges["kept"], edges["best"]) if xs]
+        kinds = ["best" if n["id"] in best_path else ("pruned" if n["status"] == "pruned" else "kept")]
+        if n["id"] in chosen_path:
+            kinds.append("chosen")
+        for kind in kinds:
+            xs, ys, _, _ = edges[kind]
+            xs += [parent["t"], n["t"], None]
+            ys += [y[parent["id"]], y[n["id"]], None]
+    data = [dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=kind == "chosen",
+                 name=label(names["chosen"], 40), line=dict(color=colour, width=width))
+            for kind in ("chosen", "pruned", "kept", "best") for xs, ys, colour, width in [edges[kind]] if xs]
     groups = {}
     for n in nodes:
         key = "best" if n.get("rank") == 0 else n["status"]
         groups.setdefault(key, []).append(n)
+
+    def text(n, key):
+        if key == "pruned":
+            return ""
+        if key in ("finished", "best"):
+            return f"#{n['rank'] + 1}"  # the token is the end marker; the rank is what the table lists
+        return label(n["token"], TREE_LABEL)
+
+    def partial(n):  # the output so far, for the hover; the whole tree is walked, pruned parents included
+        words = [label(m["token"], 40) for m in _path(n, all_nodes)]
+        return " ".join(words[-12:]) if len(words) <= 12 else "… " + " ".join(words[-12:])
+
     for key in ("pruned", "root", "kept", "finished", "best"):
         members = groups.get(key, [])
         if not members:
@@ -77,16 +119,21 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
             name=label(names.get(key, key), 40),
             marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
                         line=dict(color="white", width=1)),
-            text=[label(n["token"], 10) if key != "pruned" else "" for n in members], textposition="top center",
-            textfont=dict(size=font_size - 1),
-            customdata=[[n["id"], n.get("rank", -1), label(n["token"]), n["log_prob"]] for n in members],
-            hovertemplate="%{customdata[2]}<br>log P = %{customdata[3]:.3f}<extra>" + label(names.get(key, key), 40)
-                          + "</extra>",
+            text=[text(n, key) for n in members], textposition="top center", textfont=dict(size=font_size - 1),
+            customdata=[[n["id"], n.get("rank", -1), label(n["token"], 40), n["log_prob"], partial(n)]
+                        for n in members],
+            hovertemplate="%{customdata[2]}<br>%{customdata[4]}<br>log P = %{customdata[3]:.3f}<extra>"
+                          + label(names.get(key, key), 40) + "</extra>",
         ))
     rows = max(y.values()) + 1
+    row_px = 2 * font_size + 8  # a label and a marker per surviving row
     return figure(data, layout(
-        title=title, height=height or int(140 + (2 * font_size + 4) * min(rows, 40)), font_size=font_size,
-        showlegend=True, legend=dict(orientation="h", y=-0.12), clickmode="event+select", dragmode=False,
+        title=title, height=height or int(160 + row_px * rows), font_size=font_size,
+        # The legend in the figure's foot whatever its height (a fraction of the plot would drift on tall trees).
+        showlegend=True, legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
+        margin=margins(font_size, title=bool(title), left=2 * font_size, right=3 * font_size, top=font_size,
+                       bottom=4 * font_size + 20),
+        clickmode="event+select", dragmode=False,
         xaxis=dict(title=dict(text="t"), dtick=1, gridcolor="#f0f0f0"),
         yaxis=dict(visible=False, autorange="reversed"),
     ))
@@ -95,20 +142,38 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
 def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int = 14, height: int = 320,
                          title: str | None = None, names: dict[str, str] | None = None) -> go.Figure:
     """P(given token) at every step of forced decoding; red where the model finds it unlikely
-    (below `threshold`, or not its own first choice)."""
-    names = {"preferred": "model would say", **(names or {})}
+    (below `threshold`, or not its own first choice): the bar, its value, its token label, and a red
+    marker at the foot of the bar, since a flagged token's bar is often too low to see (p ≈ 0)."""
+    names = {"preferred": "model would say", "unlikely": "unlikely", **(names or {})}
     probs = np.array([s.prob for s in trace.steps])
     preferred = [s.top_k[0][0] if s.top_k else "" for s in trace.steps]
     unlikely = [p < threshold or pref != s.token for p, pref, s in zip(probs, preferred, trace.steps)]
+    x = list(range(len(trace.steps)))
+    hover = [[label(s.token), label(pref), float(p)] for s, pref, p in zip(trace.steps, preferred, probs)]
+    template = "%{customdata[0]}: P = %{customdata[2]:.4f}<br>" + label(names["preferred"], 60) + \
+        ": %{customdata[1]}<extra></extra>"
     bars = dict(
-        type="bar", x=list(range(len(trace.steps))), y=probs,
+        type="bar", x=x, y=probs, name=label(names["unlikely"], 60), showlegend=False,
         marker=dict(color=[HIGHLIGHT if u else ACCENT for u in unlikely]),
         text=[f"{p:.2f}" for p in probs], textposition="outside", cliponaxis=False,
-        customdata=[[label(s.token), label(pref)] for s, pref in zip(trace.steps, preferred)],
-        hovertemplate="%{customdata[0]}: P = %{y:.4f}<br>" + names["preferred"] + ": %{customdata[1]}<extra></extra>",
+        textfont=dict(color=[HIGHLIGHT if u else "#31333f" for u in unlikely]),
+        customdata=hover, hovertemplate=template,
     )
-    return figure([bars], layout(
-        title=title, height=height, font_size=font_size, xaxis=token_axis(trace.target_tokens),
+    flagged = [i for i in x if unlikely[i]]
+    data = [bars]
+    if flagged:
+        data.append(dict(
+            type="scatter", mode="markers", x=flagged, y=[0.0] * len(flagged), name=label(names["unlikely"], 60),
+            marker=dict(symbol="triangle-up", size=font_size + 2, color=HIGHLIGHT, line=dict(color="white", width=1)),
+            cliponaxis=False, showlegend=True, customdata=[hover[i] for i in flagged], hovertemplate=template,
+        ))
+    axis = token_axis(trace.target_tokens)
+    # Flagged tokens' labels in red and bold; the token itself stays escaped text (label), the markup is ours.
+    axis["ticktext"] = [f'<span style="color:{HIGHLIGHT}"><b>{text}</b></span>' if u else text
+                        for text, u in zip(axis["ticktext"], unlikely)]
+    return figure(data, layout(
+        title=title, height=height, font_size=font_size, xaxis=axis, showlegend=bool(flagged),
+        legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
         yaxis=dict(range=[0, 1.15], title=dict(text="P(y<sub>t</sub>)"), gridcolor=GRID),
         shapes=[dict(type="line", xref="x domain", x0=0, x1=1, y0=threshold, y1=threshold,
                      line=dict(color=MUTED, dash="dot"))],

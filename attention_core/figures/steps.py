@@ -52,7 +52,7 @@ def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: i
         type="bar", x=list(range(len(src))), y=values, marker=dict(color=_bar_colours(values)),
         text=text, textposition="outside", cliponaxis=False, constraintext="none", textangle=0,
         textfont=dict(size=size),
-        customdata=[[label(tok), i + 1] for i, tok in enumerate(src)],
+        customdata=[[label(tok, 200), i + 1] for i, tok in enumerate(src)],  # the whole token: ticks may cut it
         hovertemplate=f"i = %{{customdata[1]}}: %{{customdata[0]}}<br>{symbol} = %{{y:.4f}}<extra></extra>", **more,
     )
 
@@ -69,16 +69,18 @@ def _strip_domains(rows: list[float], gap: float) -> list[list[float]]:
     return domains
 
 
-def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None) -> go.Figure:
-    """e_t^i = score(query, h_i): one bar per source token, its value written on it."""
+def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None,
+               tick_limit: int = 24) -> go.Figure:
+    """e_t^i = score(query, h_i): one bar per source token, its value written on it. Tick labels are cut
+    to `tick_limit` characters (the hover gives the whole token): a long name, tilted, took the bars' room."""
     step = _step(trace, t)
     if step.e is None:
         raise ValueError("a model without attention has no scores")
     src = trace.source_tokens
-    labels = [label(tok) for tok in src]
+    labels = [label(tok, tick_limit) for tok in src]
     angle = tick_angle(labels, font_size)
     return figure([_token_bars(src, step.e, "e", font_size=font_size)], layout(
-        title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle),
+        title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle, limit=tick_limit),
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band(labels, font_size, angle=angle)),
         yaxis=dict(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED, gridcolor=GRID),
@@ -86,13 +88,14 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
 
 
 def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, title: str | None = None,
-               sum_label: str = "Σ α = {total:.4f}") -> go.Figure:
-    """α_t = softmax(e_t): bars per token, and below them one bar that the α_t^i fill exactly (Σ = 1)."""
+               sum_label: str = "Σ α = {total:.4f}", tick_limit: int = 24) -> go.Figure:
+    """α_t = softmax(e_t): bars per token, and below them one bar that the α_t^i fill exactly (Σ = 1).
+    Tick labels are cut to `tick_limit` characters; the hover gives the whole token."""
     step = _step(trace, t)
     if step.alpha is None:
         raise ValueError("a model without attention has no attention distribution")
     src, alpha = trace.source_tokens, step.alpha
-    labels = [label(tok) for tok in src]
+    labels = [label(tok, tick_limit) for tok in src]
     order = np.argsort(-alpha, kind="stable")
     palette = [HIGHLIGHT, ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
     # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
@@ -105,7 +108,7 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
         # A segment names its token only where the name fits (Plotly would measure and shrink each one).
         text=[labels[i] if text_width([labels[i]], font_size) + 6 < alpha[i] * PLOT_WIDTH else "" for i in order],
         textposition="inside", insidetextanchor="middle", constraintext="none", textangle=0,
-        textfont=dict(size=font_size), customdata=[[labels[i], int(i) + 1] for i in order],
+        textfont=dict(size=font_size), customdata=[[label(src[i], 200), int(i) + 1] for i in order],
         hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
     )
     # Between the two rows: the token labels (tilted when there are many) and the Σ line above the bar.
@@ -118,7 +121,7 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
         title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band([], font_size), right=font_size / 2),  # half of the tick label "1"
-        xaxis=token_axis(src, tickangle=angle, anchor="y"),
+        xaxis=token_axis(src, tickangle=angle, anchor="y", limit=tick_limit),
         yaxis=dict(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor=GRID, domain=upper,
                    anchor="x"),
         xaxis2=dict(range=[0, 1.0001], tickvals=[0, 0.25, 0.5, 0.75, 1], anchor="y2"),
