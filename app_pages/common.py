@@ -15,6 +15,7 @@ from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
 from attention_core.export import PRINT_SCALE, figure_html, figure_image
+from attention_core.figures.common import PLOTLY_CONFIG
 from attention_core.tokenizers import safe_text
 
 # The app's models are small GRUs: a second intra-op thread does not make a trace faster, and on two cores
@@ -289,9 +290,9 @@ def chart(fig, key: str, *, live: bool = False, **chart_options):
     """A chart; returns its selection event (st.plotly_chart's). live: a chart the browser updates in place
     (live_chart), for figures that change with every step; it has no selection events."""
     if live and (url := plotly_js_url()):
-        live_chart(fig, key, url)
+        live_chart(fig, key, url, PLOTLY_CONFIG)
         return None
-    return st.plotly_chart(fig, key=key, width="stretch", **chart_options)
+    return st.plotly_chart(fig, key=key, width="stretch", config=PLOTLY_CONFIG, **chart_options)
 
 
 def export_menu(key: str, lang_: str):

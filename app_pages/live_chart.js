@@ -7,7 +7,7 @@
 // Components of one input share a group: the player changes the group's step and every chart and text
 // of the group shows it, in the browser, without a server round trip. The player reports the step back
 // to Streamlit (debounced), which keeps it for deep links, exports and the other pages.
-const CONFIG = { displaylogo: false, responsive: true };
+const RESPONSIVE = { responsive: true }; // with the app's Plotly config (PLOTLY_CONFIG), which each chart brings
 const REPORT_AFTER_MS = 500; // a run of key presses is reported once, when it ends
 
 function loadPlotly(url) {
@@ -86,7 +86,7 @@ function drawNext() {
   });
 }
 
-function draw(gd, figure, plotlyUrl, key, note) {
+function draw(gd, figure, plotlyUrl, key, config, note) {
   // `figure`: the figure, or a function that makes it when its turn comes (a step's figure is made from the
   // group's payload only when drawn, not for every chart at the key press).
   const render = (gd.__liveChartRender = (gd.__liveChartRender || 0) + 1);
@@ -96,7 +96,7 @@ function draw(gd, figure, plotlyUrl, key, note) {
         if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
         const fig = typeof figure === "function" ? figure() : figure;
         gd.style.minHeight = "";
-        return Plotly.react(gd, fig.data, fig.layout, CONFIG).then(() => {
+        return Plotly.react(gd, fig.data, fig.layout, { ...config, ...RESPONSIVE }).then(() => {
           if (note) note();
           // When the drawn chart was first on screen (after the next frame): what bench/app.py times.
           requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[key] = performance.now())));
@@ -155,7 +155,7 @@ function showChart(g, chart) {
   const t = g.t;
   if (chart.shown === t) return;
   if (!(g.payload && g.payload.charts[chart.key]) && t !== chart.start) return; // drawn when the payload comes
-  draw(chart.gd, () => figureAt(g, chart, t), chart.plotlyUrl, chart.key, () => {
+  draw(chart.gd, () => figureAt(g, chart, t), chart.plotlyUrl, chart.key, chart.config, () => {
     chart.shown = t;
     if (window.__stepDrawLog) window.__stepDrawLog.push([chart.key, t]); // set by bench/app.py to check autoplay
   });
@@ -357,7 +357,7 @@ export default function (component) {
       if (sight) sight.observe(gd);
     }
     member = { kind: "chart", key: data.key, gd, group: data.group, source, figure: data.figure, start: data.start,
-               plotlyUrl: data.plotly_url, shown: null };
+               plotlyUrl: data.plotly_url, config: data.config, shown: null };
     const figure = JSON.parse(data.figure);
     // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
     if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
@@ -367,7 +367,7 @@ export default function (component) {
       if (g.t === null) g.t = data.start;
       showChart(g, member);
     } else {
-      draw(gd, figure, data.plotly_url, data.key);
+      draw(gd, figure, data.plotly_url, data.key, data.config);
     }
     if (!gd.__liveChartObserver && window.ResizeObserver) {
       // The sidebar opening or closing changes the width without a window resize event.

@@ -76,12 +76,13 @@ def preload_plotly() -> None:
         _component(key="plotly_preload", data={"kind": "preload", "plotly_url": url})
 
 
-def live_chart(fig, key: str, plotly_url: str, *, group: str | None = None, start: int | None = None) -> None:
-    """Show `fig` under `key`; the browser updates the chart in place when `fig` changes. With a `group`
-    (one input's step page) `fig` is step `start`'s figure, drawn first; the group's payload brings the
-    others and the group's player switches between them."""
+def live_chart(fig, key: str, plotly_url: str, config: dict, *, group: str | None = None,
+               start: int | None = None) -> None:
+    """Show `fig` under `key` with Plotly `config`; the browser updates the chart in place when `fig` changes.
+    With a `group` (one input's step page) `fig` is step `start`'s figure, drawn first; the group's payload
+    brings the others and the group's player switches between them."""
     _component(key=key, data={"kind": "chart", "figure": figure_json(fig), "plotly_url": plotly_url, "key": key,
-                              "group": group, "start": start})
+                              "group": group, "start": start, "config": config})
 
 
 def step_text(key: str, group: str, steps: list[str], start: int, *, css: str = "", live: bool = False) -> None:

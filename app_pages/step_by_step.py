@@ -23,6 +23,7 @@ from app_pages.common import (
     SPEED,
     STAGE,
     STEP,
+    chart,
     classroom,
     current_step,
     exit_classroom_button,
@@ -48,6 +49,7 @@ from attention_core.figures import (
     score_bars,
     vector_strip,
 )
+from attention_core.figures.common import PLOTLY_CONFIG
 
 SCORE_TEX = {
     "dot": r"e_t^i = s_t^\top h_i",
@@ -286,9 +288,9 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
         for key in stage.charts:
             fig = FIGURES[key](trace, start, lang, fs)
             if url:
-                live_chart(fig, key, url, group=group, start=start)
+                live_chart(fig, key, url, PLOTLY_CONFIG, group=group, start=start)
             else:
-                st.plotly_chart(fig, key=key, width="stretch")
+                chart(fig, key)
             menus[key] = st.container()
     table = st.container() if trace.alignment is not None and not large else None
     step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None)

@@ -15,6 +15,7 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from .figures.common import PLOTLY_CONFIG
 from .trace import Trace
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -113,5 +114,5 @@ def figure_html(fig: go.Figure, title: str = "Attention Explorer figure", captio
     none is fetched, which the README states and tests/test_browser_pages2.py checks in Chromium."""
     fig = with_caption(fig, caption)
     title = f"{title}: {caption}" if caption else title
-    body = pio.to_html(fig, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    body = pio.to_html(fig, include_plotlyjs=True, full_html=True, config=PLOTLY_CONFIG)
     return body.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1).encode("utf-8")

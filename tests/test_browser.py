@@ -324,3 +324,19 @@ def test_the_browsers_patches_are_pythons(server, page):
         patch = diff(base, other)
         assert page.evaluate("([base, patch]) => window.__stepApplyPatch(base, patch)", [base, patch]) == \
             apply(base, patch) == other
+
+
+NO_SHARE = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => [
+    gd._context.showSendToCloud, gd._context.plotlyServerURL,
+    !!gd.querySelector('[data-title^="Share chart"]')])"""
+
+
+@pytest.mark.parametrize("path", ["/?step=2", "/alignment"])
+def test_no_chart_offers_to_upload_itself(server, page, path):
+    """plotly.js 4 shows a "Share chart…" button that uploads the figure to cloud.plotly.com by default."""
+    page.goto(server + path)
+    wait_idle(page)
+    page.locator(".js-plotly-plot").first.hover()
+    charts = page.evaluate(NO_SHARE)
+    assert charts and all(chart == [False, "", False] for chart in charts), charts
+    no_errors(page)

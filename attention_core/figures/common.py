@@ -20,6 +20,10 @@ FONT = "Source Sans Pro, Noto Sans, Noto Sans CJK KR, Noto Sans CJK JP, Malgun G
 # plotly.py's (reversed blues, a grey middle).
 BLUES = get_colorscale("Blues")
 DIVERGING = get_colorscale("RdBu")
+# How every chart is shown (the app's, its live charts' and the exported HTML's). plotly.js 4 shows a
+# "Share chart…" button by default that uploads the figure to cloud.plotly.com: nothing of this app leaves
+# the machine, so it is off and has nowhere to send to.
+PLOTLY_CONFIG = {"displaylogo": False, "showSendToCloud": False, "plotlyServerURL": ""}
 HIGHLIGHT = "#d62728"  # the current step / the chosen token
 MUTED = "#9aa5b1"
 ACCENT = "#1f77b4"
