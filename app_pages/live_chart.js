@@ -248,7 +248,7 @@ function makePlayer(parentElement, data, component) {
     // One row on a projector: the buttons, the slider, t, the speed (the keys are named at the page's foot).
     buttons.append(prev, next, play);
     if (data.T > 1) buttons.append(slider);
-    buttons.append(value, speed);
+    buttons.append(value, speedLabel);
     root.append(buttons);
   } else {
     buttons.append(prev, next, play, speedLabel, hint);
@@ -267,8 +267,14 @@ function makePlayer(parentElement, data, component) {
     slider.style.setProperty("--fill", `${(100 * (t - 1)) / Math.max(current.T - 1, 1)}%`);
     slider.setAttribute("aria-valuetext", labels.of.replace("{t}", t).replace("{T}", current.T));
     value.textContent = `t = ${t} / ${current.T}`;
+    const focused = document.activeElement;
     prev.disabled = t <= 1;
     next.disabled = t >= current.T;
+    // A button that disables itself (Next at the last step) would drop the focus to the page: keep it here.
+    if (focused && focused.disabled) {
+      const other = focused === next ? prev : next;
+      (other.disabled ? play : other).focus();
+    }
     const playing = player.timer !== null;
     play.textContent = playing ? labels.pause : labels.play;
     play.classList.toggle("step-player-primary", playing);

@@ -50,6 +50,7 @@ from attention_core.figures import (
     vector_strip,
 )
 from attention_core.figures.common import PLOTLY_CONFIG
+from attention_core.tokenizers import BOS, EOS, PAD
 
 SCORE_TEX = {
     "dot": r"e_t^i = s_t^\top h_i",
@@ -79,21 +80,27 @@ def alpha_figure(trace, t, lang, fs):
     return alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang))
 
 
+# On a projector (classroom mode, fs > 14) a stage must fit 1280 × 720 below the controls: the tall figures
+# are capped there.
 def context_chart(trace, t, lang, fs):
-    return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang))
+    if fs <= 14:
+        return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang))
+    # capped at 400 px: its N row labels get the font that fits their rows (at least 11 px)
+    small = max(11, min(fs, 240 // max(len(trace.source_tokens), 1)))
+    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=400)
 
 
 def vectors_figure(trace, t, lang, fs):
     step = trace.steps[t - 1]
-    name = f"[{'c' if trace.decoder == 'none' else 'a_t'}; s_t]"
-    return vector_strip([(name, step.concat), ("s̃_t", step.s_tilde)], split_at={name: len(step.s)}, font_size=fs,
-                        title=tr("vectors_title", lang))
+    name = f"[{'c' if trace.decoder == 'none' else 'aₜ'}; sₜ]"
+    return vector_strip([(name, step.concat), ("s̃ₜ", step.s_tilde)], split_at={name: len(step.s)}, font_size=fs,
+                        title=tr("vectors_title", lang, v=name))
 
 
 def output_figure(trace, t, lang, fs):
     chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
     title = tr("top_k", lang, k=len(trace.steps[t - 1].top_k))
-    return output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title)
+    return output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title, height=220 if fs > 14 else 260)
 
 
 FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figure, "alpha": alpha_figure,
@@ -111,7 +118,7 @@ def heading(text: str) -> None:
 def head_diagram(trace, lang):
     if not classroom():
         st.subheader(tr("diagram", lang))
-        st.caption(tr("diagram_caption", lang))
+        st.caption(tr("diagram_caption_fixed" if trace.alignment is None else "diagram_caption", lang))
 
 
 def head_scores(trace, lang):
@@ -137,7 +144,7 @@ def head_context(trace, lang):
 
 def head_output(trace, lang):
     heading(tr("stage4", lang))
-    st.caption(tr("stage4_text", lang))
+    st.caption(tr("stage4_text_fixed" if trace.decoder == "none" else "stage4_text", lang))
     first = "c" if trace.decoder == "none" else "a_t"
     st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(trace.steps[0].concat)}}}, \qquad "
              r"\tilde{s}_t = \tanh(W_c v_t + b_c), \qquad \hat{y}_t = \mathrm{softmax}(W_y \tilde{s}_t + b_y)")
@@ -187,7 +194,7 @@ def step_captions(model, trace, lang) -> list[str]:
     emitted = [step.token for step in trace.steps]
     return [step_numbers.caption(tr("step_of", lang), dict(
         t=t, T=len(trace.steps), prev=repr(step.input_token), token=repr(step.token), prob=f"{step.prob:.3f}",
-        so_far=join([tok for tok in emitted[:t] if not (tok.startswith("<") and tok.endswith(">"))]) or "∅"))
+        so_far=join([tok for tok in emitted[:t] if tok not in (BOS, EOS, PAD)]) or "∅"))
         for t, step in enumerate(trace.steps, 1)]
 
 
@@ -291,7 +298,8 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
                 live_chart(fig, key, url, PLOTLY_CONFIG, group=group, start=start)
             else:
                 chart(fig, key)
-            menus[key] = st.container()
+            if not large:  # (on a projector the export menus only take the room of the figures)
+                menus[key] = st.container()
     table = st.container() if trace.alignment is not None and not large else None
     step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None)
     if url:  # the other steps, after everything the first paint needs

@@ -67,63 +67,75 @@ TEXTS: dict[str, dict[str, str]] = {
     "play": {"en": "▶ Play", "ko": "▶ 재생"},
     "pause": {"en": "‖ Pause", "ko": "‖ 멈춤"},  # not ⏸: Debian's fonts draw it as a box
     "speed": {"en": "Seconds per step", "ko": "재생 속도 (초/단계)"},
-    "keys_hint": {"en": "Keys: ← previous · → next · K play/pause", "ko": "키: ← 이전 · → 다음 · K 재생/멈춤"},
+    "keys_hint": {"en": "Keys: ← previous · → next · Home/End first/last · K play/pause",
+                  "ko": "키: ← 이전 · → 다음 · Home/End 처음/끝 · K 재생/멈춤"},
     "step_of": {"en": "Step {t} of {T}: reading {prev}, emitting {token} (p = {prob}). Output so far: {so_far}",
                 "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다 (p = {prob}). 지금까지의 출력: {so_far}"},
     "step_aria": {"en": "Step {t} of {T}", "ko": "{T}단계 중 {t}단계"},
     "diagram": {"en": "The encoder–decoder at step t", "ko": "t 단계의 인코더–디코더"},
     "diagram_caption": {
-        "en": "Bottom: the source tokens and their encoder states h_i. Top: the decoder states and the output so far "
-              "(red: the token of this step). The width and darkness of each line is α_t^i.",
-        "ko": "아래: 입력 토큰과 인코더 은닉 상태 h_i. 위: 디코더 은닉 상태와 지금까지의 출력(빨간색: 이번 단계의 토큰). "
-              "선의 굵기와 진하기가 α_t^i 입니다.",
+        "en": "Bottom: the source tokens and their encoder states hᵢ. Top: the decoder states and the output so far "
+              "(red: the token of this step). The width and darkness of each line is αₜⁱ.",
+        "ko": "아래: 입력 토큰과 인코더 은닉 상태 hᵢ. 위: 디코더 은닉 상태와 지금까지의 출력(빨간색: 이번 단계의 토큰). "
+              "선의 굵기와 진하기가 αₜⁱ 입니다.",
     },
     "stage_diagram": {"en": "Diagram", "ko": "구조도"},
     "short_diagram": {"en": "Diagram", "ko": "구조도"},
-    "short_stage1": {"en": "1 · Score e_t", "ko": "1 · 스코어 e_t"},
-    "short_stage2": {"en": "2 · Distribution α_t", "ko": "2 · 분포 α_t"},
-    "short_stage3": {"en": "3 · Context a_t", "ko": "3 · 컨텍스트 a_t"},
-    "short_stage4": {"en": "4 · Output ŷ_t", "ko": "4 · 출력 ŷ_t"},
+    "short_stage1": {"en": "1 · Score eₜ", "ko": "1 · 스코어 eₜ"},
+    "short_stage2": {"en": "2 · Distribution αₜ", "ko": "2 · 분포 αₜ"},
+    "short_stage3": {"en": "3 · Context aₜ", "ko": "3 · 컨텍스트 aₜ"},
+    "short_stage4": {"en": "4 · Output ŷₜ", "ko": "4 · 출력 ŷₜ"},
     "stage1": {"en": "1. Attention Score", "ko": "1. 어텐션 스코어 (Attention Score)"},
     "stage2": {"en": "2. Attention Distribution", "ko": "2. 어텐션 분포 (Attention Distribution)"},
     "stage3": {"en": "3. Attention Value (context vector)", "ko": "3. 어텐션 값 (Attention Value, 컨텍스트 벡터)"},
     "stage4": {"en": "4. Concatenate, then predict", "ko": "4. 연결(concatenate)하고 예측하기"},
     "stage1_text": {
-        "en": "How similar is the decoder state (the query) to each encoder state h_i? One number per source token.",
-        "ko": "디코더 은닉 상태(쿼리)가 각 인코더 은닉 상태 h_i와 얼마나 비슷한가? 입력 토큰마다 숫자 하나.",
+        "en": "How similar is the decoder state (the query) to each encoder state hᵢ? One number per source token.",
+        "ko": "디코더 은닉 상태(쿼리)가 각 인코더 은닉 상태 hᵢ와 얼마나 비슷한가? 입력 토큰마다 숫자 하나.",
     },
     "stage2_text": {
         "en": "Softmax turns the scores into weights that are positive and sum to 1: the \"weights over time\".",
         "ko": "소프트맥스가 스코어를 양수이고 합이 1인 가중치, 즉 \"시간의 가중치\"로 바꿉니다.",
     },
     "stage3_text": {
-        "en": "Each h_i is scaled by its weight α_t^i (rows) and the rows are added up: the context vector a_t. "
+        "en": "Each hᵢ is scaled by its weight αₜⁱ (rows) and the rows are added up: the context vector aₜ. "
               "It is computed anew at every step, unlike seq2seq's one fixed context vector.",
-        "ko": "각 h_i에 가중치 α_t^i를 곱하고(행) 모두 더하면 컨텍스트 벡터 a_t가 됩니다. "
+        "ko": "각 hᵢ에 가중치 αₜⁱ를 곱하고(행) 모두 더하면 컨텍스트 벡터 aₜ가 됩니다. "
               "seq2seq의 고정된 컨텍스트 벡터와 달리 매 단계 새로 계산됩니다.",
     },
     "stage4_text": {
-        "en": "a_t and s_t are joined into one vector, passed through a dense layer with tanh (s̃_t), and a "
+        "en": "aₜ and sₜ are joined into one vector, passed through a dense layer with tanh (s̃ₜ), and a "
               "softmax over the vocabulary gives the next token.",
-        "ko": "a_t와 s_t를 하나로 이어 붙여 tanh 밀집층을 지나면 s̃_t가 되고, 어휘 전체에 대한 소프트맥스가 다음 "
+        "ko": "aₜ와 sₜ를 하나로 이어 붙여 tanh 밀집층을 지나면 s̃ₜ가 되고, 어휘 전체에 대한 소프트맥스가 다음 "
               "토큰을 줍니다.",
     },
-    "query_luong": {"en": "Query: s_t, the decoder state after this step's RNN update (Luong).",
-                    "ko": "쿼리: 이번 단계의 RNN 갱신 뒤의 디코더 상태 s_t (Luong 방식)."},
-    "query_bahdanau": {"en": "Query: s_{t-1}, the decoder state before this step (Bahdanau); a_t then feeds the RNN.",
-                       "ko": "쿼리: 이번 단계 전의 디코더 상태 s_{t-1} (Bahdanau 방식); 그 뒤 a_t가 RNN 입력이 됩니다."},
+    "query_luong": {"en": "Query: sₜ, the decoder state after this step's RNN update (Luong).",
+                    "ko": "쿼리: 이번 단계의 RNN 갱신 뒤의 디코더 상태 sₜ (Luong 방식)."},
+    "query_bahdanau": {"en": "Query: sₜ₋₁, the decoder state before this step (Bahdanau); aₜ then feeds the RNN.",
+                       "ko": "쿼리: 이번 단계 전의 디코더 상태 sₜ₋₁ (Bahdanau 방식); 그 뒤 aₜ가 RNN 입력이 됩니다."},
     "numbers_table": {"en": "This step's numbers", "ko": "이번 단계의 숫자"},
     "col_position": {"en": "i", "ko": "i"},
     "col_token": {"en": "source token", "ko": "입력 토큰"},
-    "col_score": {"en": "e_t^i", "ko": "e_t^i"},
-    "col_alpha": {"en": "α_t^i", "ko": "α_t^i"},
+    "col_score": {"en": "eₜⁱ", "ko": "eₜⁱ"},
+    "col_alpha": {"en": "αₜⁱ", "ko": "αₜⁱ"},
     "sum_label": {"en": "Σ α = {total:.4f}", "ko": "Σ α = {total:.4f}"},
     "chosen": {"en": "chosen", "ko": "선택"},
     "given": {"en": "given", "ko": "주어진 토큰"},
     "top_k": {"en": "Top {k} next tokens", "ko": "다음 토큰 상위 {k}개"},
-    "vectors_title": {"en": "[a_t; s_t] (seam between the halves) and s̃_t",
-                      "ko": "[a_t; s_t] (두 부분의 경계 표시)와 s̃_t"},
-    "no_attention_title": {"en": "No attention: one fixed context vector", "ko": "어텐션 없음: 고정된 컨텍스트 벡터 하나"},
+    "vectors_title": {"en": "{v} (seam between the halves) and s̃ₜ", "ko": "{v} (두 부분의 경계 표시)와 s̃ₜ"},
+    "stage4_text_fixed": {
+        "en": "c and sₜ are joined into one vector, passed through a dense layer with tanh (s̃ₜ), and a softmax over "
+              "the vocabulary gives the next token.",
+        "ko": "c와 sₜ를 하나로 이어 붙여 tanh 밀집층을 지나면 s̃ₜ가 되고, 어휘 전체에 대한 소프트맥스가 다음 토큰을 줍니다.",
+    },
+    "diagram_caption_fixed": {
+        "en": "Bottom: the source tokens and their encoder states hᵢ. Top: the decoder states and the output so far "
+              "(red: the token of this step). Without attention every step reads the same context c, the last hᵢ.",
+        "ko": "아래: 입력 토큰과 인코더 은닉 상태 hᵢ. 위: 디코더 은닉 상태와 지금까지의 출력(빨간색: 이번 단계의 토큰). "
+              "어텐션이 없으면 모든 단계가 같은 컨텍스트 c(마지막 hᵢ)를 읽습니다.",
+    },
+    "no_attention_title": {"en": "1–3. No attention: one fixed context vector",
+                           "ko": "1–3. 어텐션 없음: 고정된 컨텍스트 벡터 하나"},
     "no_attention_text": {
         "en": "This model has no attention (the article's section 0.1): every step reads the same context c, the "
             "encoder's final state, however long the input is. Compare with a model with attention (section 0.2), "
@@ -132,7 +144,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "마지막 상태를 읽습니다. 매 단계 컨텍스트 a_t가 바뀌는 어텐션 모델(0.2절)과 비교해 보세요.",
     },
     "fixed_context": {"en": "c (the same at every step)", "ko": "c (모든 단계에서 같음)"},
-    "context_row": {"en": "a_t", "ko": "a_t"},
+    "context_row": {"en": "aₜ", "ko": "aₜ"},
     "query_word": {"en": "query", "ko": "쿼리"},
     "fixed_word": {"en": "c (fixed)", "ko": "c (고정)"},
     # --- alignment page

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from apptest_utils import app, chart, live_parts, texts
 
+from app_pages.texts import t
 from attention_core import load_pretrained
 from attention_core.figures import label
 from attention_core.sandbox import article_preset, scores, softmax
@@ -125,13 +126,19 @@ RAW_NOTATION = re.compile(r"[a-zA-Zα-ω̃ŷ]_(?:[a-z0-9](?![A-Za-z0-9])|\{)|\^[
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("script", [ALIGNMENT, "app_pages/compare.py", "app_pages/whatif.py", SANDBOX])
+@pytest.mark.parametrize("script", [ALIGNMENT, "app_pages/compare.py", "app_pages/whatif.py", SANDBOX,
+                                    "app_pages/step_by_step.py"])
 def test_captions_and_labels_write_notation_as_unicode(script, lang):
-    at = app(lang=lang)
+    at = app(lang=lang, model="dates-bahdanau")
     at.switch_page(script).run()
     assert not at.exception
     shown = texts(at) + "\n".join(str(e.help or "") for kind in ("select_slider", "selectbox") for e in at.get(kind))
     assert not RAW_NOTATION.findall(shown), RAW_NOTATION.findall(shown)
+    if script.endswith("step_by_step.py"):  # the stage tabs (classroom) and the vector strips' names
+        shown += "\n".join(t(f"short_{stage}", lang) for stage in ("stage1", "stage2", "stage3", "stage4"))
+        fig = chart(at, "vectors")
+        shown += fig["layout"]["title"]["text"] + " ".join(fig["layout"]["yaxis"]["ticktext"])
+        assert not RAW_NOTATION.findall(shown), RAW_NOTATION.findall(shown)
     for key in ("wi_alpha", "wi_vectors"):  # and the what-if figures' titles and series
         if script.endswith("whatif.py"):
             fig = chart(at, key)

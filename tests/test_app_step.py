@@ -67,7 +67,7 @@ def test_every_step_of_every_figure_goes_to_the_browser_once():
         assert f"= {step.alpha[i]:.4f}" in plain(alpha)
         assert plain(texts_["stage4_numbers"]["steps"][t - 1]).endswith(f"= {step.prob:.4f}")
         assert f"Step {t} of {len(trace.steps)}" in texts_["caption"]["steps"][t - 1]
-    assert "s_{t-1}" in texts(at)  # Bahdanau's query is named
+    assert "sₜ₋₁" in texts(at)  # Bahdanau's query is named
     formulas = "\n".join(latex.value for latex in at.get("latex"))  # each stage's formula in symbols, once
     assert r"\alpha_t^i = \frac{\exp(e_t^i)}" in formulas and r"\tanh(W_c v_t + b_c)" in formulas
 

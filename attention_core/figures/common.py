@@ -22,8 +22,8 @@ BLUES = get_colorscale("Blues")
 DIVERGING = get_colorscale("RdBu")
 # How every chart is shown (the app's, its live charts' and the exported HTML's). plotly.js 4 shows a
 # "Share chart…" button by default that uploads the figure to cloud.plotly.com: nothing of this app leaves
-# the machine, so it is off and has nowhere to send to.
-PLOTLY_CONFIG = {"displaylogo": False, "showSendToCloud": False, "plotlyServerURL": ""}
+# the machine, so it is off.
+PLOTLY_CONFIG = {"displaylogo": False, "showSendToCloud": False}
 HIGHLIGHT = "#d62728"  # the current step / the chosen token
 MUTED = "#9aa5b1"
 ACCENT = "#1f77b4"
