@@ -25,12 +25,13 @@ from attention_core.figures.decoding import length_curves
 TASK, CHOSEN = "cmp_task", "cmp_models"
 
 
-def headline(metrics: dict) -> str:
+def headline(metrics: dict, lang: str) -> str:
+    """A model's test figures in a few words of the page's language (BLEU and chrF are names in both)."""
     if "bleu" in metrics:
         return f"BLEU {metrics['bleu']:.1f}, chrF {metrics['chrf']:.1f}"
-    text = f"exact {100 * metrics.get('exact_match', 0):.1f}%"
+    text = tr("metric_exact", lang, value=f"{100 * metrics.get('exact_match', 0):.1f}")
     if "field_attention" in metrics:
-        text += f", field attention {100 * metrics['field_attention']:.1f}%"
+        text += ", " + tr("metric_field", lang, value=f"{100 * metrics['field_attention']:.1f}")
     return text
 
 
@@ -70,7 +71,7 @@ if traces:
     st.dataframe(pd.DataFrame([{
         tr("col_model", lang): name, tr("col_decoder", lang): models[name].config.decoder,
         tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
-        tr("col_metric", lang): headline(models[name].metrics),
+        tr("col_metric", lang): headline(models[name].metrics, lang),
     } for name, trace in traces.items()]), hide_index=True, width="stretch")
     st.caption(tr("metrics_table", lang))
     columns = st.columns(2)

@@ -98,5 +98,8 @@ def test_korean_wording_of_the_test_figures_and_the_speed():
     title, y_title = (text.replace("\xa0", " ") for text in (curves["title"]["text"], curves["yaxis"]["title"]["text"]))
     assert title == "평가용 테스트 데이터" and y_title == "정확 일치율 (%)"
     assert "평가용 테스트 데이터에서 잰 값" in texts(at)
+    table = at.dataframe[0].value  # the test-figure column speaks the page's language too
+    figures = " ".join(table[t("col_metric", "ko")])
+    assert "정확 일치율" in figures and "exact" not in figures and "field attention" not in figures
     korean = " ".join(entry["ko"] for entry in TEXTS.values() if "ko" in entry)
     assert not any(old in korean for old in ("보류된", "정확히 맞춤", "단계당 초"))
