@@ -165,3 +165,18 @@ def test_token_labels_tilt_when_they_would_overlap():
     assert tick_angle(["the", "cat"], 14) == 0
     trace = random_translator("luong", "dot", seed=6).trace("1 june")
     assert score_bars(trace, 1).layout.xaxis.tickangle == alpha_bars(trace, 1).layout.xaxis.tickangle == 0
+
+
+def test_axis_titles_and_ticks_are_in_the_figures_font_size(trace):
+    """On a projector (font size 20) the axis titles grow with the rest, not only the tick labels."""
+    figures = [score_bars(trace, 1, font_size=20), alpha_bars(trace, 1, font_size=20),
+               context_figure(trace, 1, font_size=20), output_bars(trace, 1, font_size=20)]
+    titled = 0
+    for fig in figures:
+        for name, axis in fig.to_dict()["layout"].items():
+            if name.startswith(("xaxis", "yaxis")):
+                assert axis["tickfont"]["size"] == 20, name
+                if axis.get("title", {}).get("text"):
+                    titled += 1
+                    assert axis["title"]["font"]["size"] == 20, (name, axis["title"])
+    assert titled >= 3  # e_t, α_t, d, … are titled

@@ -110,10 +110,17 @@ def layout(*, title: str | None = None, height: int = 300, font_size: int = 14, 
         # Plotly's default on a numeric axis, "hide past div", measures every tick label again after each
         # one is placed (quadratic in the labels): a sixth of the browser's time per step. The margins
         # above already hold the labels, so none can pass the figure's edge. Tick labels (the tokens) in
-        # the figure's own size: Streamlit's theme would draw them at 12 px even on a projector.
-        **{axis: {"ticklabeloverflow": "allow", "tickfont": {"size": font_size}, **more.get(axis, {})}
-           for axis in _axes(more)},
+        # the figure's own size, and the axis titles too: Streamlit's theme would draw them at 12 and 14 px
+        # even on a projector.
+        **{axis: _axis(more.get(axis, {}), font_size) for axis in _axes(more)},
     }
+
+
+def _axis(own: dict, font_size: int) -> dict:
+    axis = {"ticklabeloverflow": "allow", "tickfont": {"size": font_size}, **own}
+    if isinstance(own.get("title"), dict) and "font" not in own["title"]:
+        axis["title"] = {**own["title"], "font": {"size": font_size}}
+    return axis
 
 
 def _axes(more: dict) -> list[str]:
