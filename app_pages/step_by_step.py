@@ -85,22 +85,22 @@ def alpha_figure(trace, t, lang, fs):
 def context_chart(trace, t, lang, fs):
     if fs <= 14:
         return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang))
-    # capped at 400 px: its N row labels get the font that fits their rows (at least 11 px)
-    small = max(11, min(fs, 240 // max(len(trace.source_tokens), 1)))
-    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=400)
+    # capped at 340 px, of which its N rows get about 190: their labels get the font that fits them (≥ 10 px)
+    small = max(10, min(fs, 190 // max(len(trace.source_tokens), 1)))
+    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=340)
 
 
 def vectors_figure(trace, t, lang, fs):
     step = trace.steps[t - 1]
     name = f"[{'c' if trace.decoder == 'none' else 'aₜ'}; sₜ]"
     return vector_strip([(name, step.concat), ("s̃ₜ", step.s_tilde)], split_at={name: len(step.s)}, font_size=fs,
-                        title=tr("vectors_title", lang, v=name))
+                        title=tr("vectors_title", lang, v=name), height=165 if fs > 14 else None)
 
 
 def output_figure(trace, t, lang, fs):
     chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
     title = tr("top_k", lang, k=len(trace.steps[t - 1].top_k))
-    return output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title, height=220 if fs > 14 else 260)
+    return output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title, height=175 if fs > 14 else 260)
 
 
 FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figure, "alpha": alpha_figure,

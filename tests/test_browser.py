@@ -339,3 +339,18 @@ def test_no_chart_offers_to_upload_itself(server, page, path):
     charts = page.evaluate(NO_SHARE)
     assert charts and all(chart == [False, False] for chart in charts), charts
     no_errors(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_classroom_stage_fits_a_projector(server, projector, lang):
+    """At 1280 × 720 each stage's charts are on screen whole, below the controls (no scrolling in class)."""
+    page = projector
+    for stage in ("diagram", "stage1", "stage2", "stage3", "stage4"):
+        page.goto(f"{server}/?classroom=true&lang={lang}&stage={stage}&step=5")
+        wait_idle(page)
+        bottoms = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot')).map("
+                                "(gd) => gd.getBoundingClientRect().bottom)")
+        assert bottoms and max(bottoms) <= 720, (stage, bottoms)
+        assert page.locator(".st-key-player input[type=range]").is_visible()
+        screenshot(page, f"classroom-{stage}-{lang}-1280x720")
+    no_errors(page)

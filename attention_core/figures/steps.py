@@ -170,7 +170,7 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
 
 
 def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, title: str | None = None,
-                 split_at: dict[str, int] | None = None) -> go.Figure:
+                 split_at: dict[str, int] | None = None, height: int | None = None) -> go.Figure:
     """Vectors as one-row heat strips sharing a colour scale (e.g. [a_t; s_t] above s̃_t)."""
     bound = float(max(max(np.abs(v).max() for _, v in vectors), 1e-9))
     domains = _strip_domains([1] * len(vectors), 0.25 / max(len(vectors), 1))
@@ -191,7 +191,8 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
             shapes.append(dict(type="line", x0=split_at[name] - 0.5, x1=split_at[name] - 0.5, xref=f"x{suffix}",
                                y0=0, y1=1, yref=f"y{suffix} domain", line=dict(color="black", width=4)))
     return figure(data, layout(
-        title=title, height=70 + 62 * len(vectors) * max(1, font_size // 14), font_size=font_size, shapes=shapes,
+        title=title, height=height or 70 + 62 * len(vectors) * max(1, font_size // 14), font_size=font_size,
+        shapes=shapes,
         margin=margins(font_size, title=bool(title), left=text_width([label(n, 40) for n, _ in vectors], font_size) + 8,
                        right=colourbar_room(font_size)),
         **axes,
@@ -215,7 +216,8 @@ def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260,
         hovertemplate="%{customdata}: p = %{x:.4f}<extra></extra>",
     )
     return figure([bars], layout(
-        title=title, height=max(height, 60 + 34 * len(tokens)), font_size=font_size,
+        title=title, height=max(height, 60 + (34 if font_size <= 14 else int(1.4 * font_size)) * len(tokens)),
+        font_size=font_size,
         margin=margins(font_size, title=bool(title), left=text_width([label(tok) for tok in tokens], font_size) + 8,
                        bottom=tick_band([], font_size)),
         yaxis=token_axis(tokens, autorange="reversed"),
