@@ -8,6 +8,7 @@ import urllib.parse
 import pytest
 from browser_utils import chart_data, no_errors, screenshot, wait_idle
 
+from app_pages.texts import t
 from attention_core import load_pretrained
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -293,11 +294,12 @@ def test_a_step_change_sends_no_figure_and_no_text(server, page):
     no_errors(page)
 
 
-def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, projector):
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, projector, lang):
     page = projector
-    page.goto(f"{server}/?classroom=true&step=2")
+    page.goto(f"{server}/?classroom=true&step=2&lang={lang}")
     wait_idle(page)
-    page.get_by_text("2 · Distribution").click()  # the stage tab of α_t
+    page.get_by_text(t("short_stage2", lang)).click()  # the stage tab of α_t
     page.wait_for_selector(".st-key-alpha .js-plotly-plot", timeout=30_000)
     wait_idle(page)
     assert "stage=stage2" in page.url  # the stage is part of the deep link
@@ -307,6 +309,25 @@ def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, projector):
     page.wait_for_function("Object.values(window.__stepGroups).some((g) => g.charts.get('alpha')?.shown === 3)",
                            timeout=30_000)
     assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)
+    no_errors(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_new_input_opens_at_step_1(server, page, lang):
+    page.goto(f"{server}/?step=6&lang={lang}")
+    wait_idle(page)
+    assert step_shown(page) == 6
+    before = page.evaluate("Object.keys(window.__stepGroups)")
+    page.locator(".st-key-text input").fill("1 May 2000")
+    page.locator(".st-key-text input").press("Enter")
+    page.wait_for_function("(before) => Object.keys(window.__stepGroups).length === 1 && "
+                           "!before.includes(Object.keys(window.__stepGroups)[0])", arg=before, timeout=30_000)
+    wait_idle(page)
+    assert step_shown(page) == 1 and "step=6" not in page.url
+    assert "1 May 2000" in urllib.parse.unquote_plus(page.url)
+    no_errors(page)
+
+
 
 
 def test_the_browsers_patches_are_pythons(server, page):
