@@ -6,36 +6,11 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from browser_utils import CHROMIUM, CHROMIUM_ARGS, LOCAL, app_server
 
 from bench.harness import IDLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by requirements-dev.txt")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.outside = []
-    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(r.url))
-    yield page
-    context.close()
 
 
 def idle(page) -> None:
