@@ -22,6 +22,8 @@ def test_exported_html_names_model_input_and_step_and_fetches_nothing(server, pa
     page.goto(f"{server}/whatif?model=dates-dot&text={urllib.parse.quote(text)}")
     page.locator(".st-key-wi_alpha .js-plotly-plot").wait_for(timeout=90_000)
     idle(page)
+    # (a box can show its value a moment after the page's first chart)
+    playwright_api.expect(page.locator("[class*=st-key-wi_step] input")).not_to_have_value("", timeout=30_000)
     step = page.locator("[class*=st-key-wi_step] input").input_value()
     page.locator(".st-key-wi_alpha_export button").first.click()
     button = page.locator(".st-key-wi_alpha_html").get_by_role("button", name="HTML", exact=True)
