@@ -376,3 +376,20 @@ def test_every_classroom_stage_fits_a_projector(server, projector, lang):
         assert page.locator(".st-key-player input[type=range]").is_visible()
         screenshot(page, f"classroom-{stage}-{lang}-1280x720")
     no_errors(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_text_that_does_not_fit_the_model_is_named_and_its_examples_offered(server, page, lang):
+    """A Korean date left in the box after a switch to an English model: a hint, and the model's examples."""
+    from attention_core.examples import examples_for
+
+    page.goto(f"{server}/?model=en-es-dot&lang={lang}&text=" + urllib.parse.quote_plus("2026년 11월 24일 화요일"))
+    wait_idle(page)
+    hint = page.locator("[data-testid=stAlert]").filter(has_text="en-es-dot")
+    playwright_api.expect(hint).to_be_visible(timeout=30_000)
+    example = examples_for("en-es")[0]
+    page.locator("[class*='st-key-fit_'] button").first.click()  # the first of the model's examples
+    playwright_api.expect(page.locator(".st-key-text input")).to_have_value(example, timeout=30_000)
+    wait_idle(page)
+    playwright_api.expect(hint).to_have_count(0, timeout=30_000)
+    no_errors(page)
