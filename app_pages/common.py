@@ -10,7 +10,6 @@ import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
 
-from app_pages.live_chart import live_chart, plotly_js_url
 from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
@@ -286,12 +285,8 @@ def can_draw_images() -> bool:
     return shutil.which("chromium") is not None or shutil.which("chromium-browser") is not None
 
 
-def chart(fig, key: str, *, live: bool = False, **chart_options):
-    """A chart; returns its selection event (st.plotly_chart's). live: a chart the browser updates in place
-    (live_chart), for figures that change with every step; it has no selection events."""
-    if live and (url := plotly_js_url()):
-        live_chart(fig, key, url, PLOTLY_CONFIG)
-        return None
+def chart(fig, key: str, **chart_options):
+    """A chart; returns its selection event (st.plotly_chart's)."""
     return st.plotly_chart(fig, key=key, width="stretch", config=PLOTLY_CONFIG, **chart_options)
 
 
@@ -334,10 +329,10 @@ def export_buttons(fig, key: str, lang_: str, *, name: str | None = None, print_
                        mime="text/html", on_click="ignore", key=f"{key}_html", help=t("html_help", lang_))
 
 
-def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False, live: bool = False,
+def show(fig, key: str, lang_: str, *, name: str | None = None, print_scale: bool = False,
          context: str | None = None, **chart_options):
     """A chart (see `chart`) and below it its export menu (`context`: see export_buttons)."""
-    event = chart(fig, key, live=live, **chart_options)
+    event = chart(fig, key, **chart_options)
     # The menu's buttons exist only while it is open: closed, it costs a step change one element, not four.
     with export_menu(key, lang_) as menu:
         if menu.open:

@@ -346,7 +346,7 @@ export default function (component) {
   // What a component shows, beyond its group: a chart of a group draws the group's step whatever its first
   // figure was; a text or player shows its own data. The same again (a rerun of the page) changes nothing.
   const source =
-    data.kind === "chart" ? (data.group ? data.key : data.figure) : data.kind === "payload" ? "" : JSON.stringify({ ...data, start: null, speed: null }); // (start and speed: only the first time)
+    data.kind === "chart" ? data.key : data.kind === "payload" ? "" : JSON.stringify({ ...data, start: null, speed: null }); // (start and speed: only the first time)
   data.source = source;
   if (same(member, data)) return host.__stepCleanup;
   if (member) {
@@ -367,14 +367,10 @@ export default function (component) {
     const figure = JSON.parse(data.figure);
     // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
     if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
-    if (data.group) {
-      const g = group(data.group);
-      g.charts.set(data.key, member);
-      if (g.t === null) g.t = data.start;
-      showChart(g, member);
-    } else {
-      draw(gd, figure, data.plotly_url, data.key, data.config);
-    }
+    const g = group(data.group);
+    g.charts.set(data.key, member);
+    if (g.t === null) g.t = data.start;
+    showChart(g, member);
     if (!gd.__liveChartObserver && window.ResizeObserver) {
       // The sidebar opening or closing changes the width without a window resize event.
       let width = host.clientWidth;

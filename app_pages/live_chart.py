@@ -76,11 +76,9 @@ def preload_plotly() -> None:
         _component(key="plotly_preload", data={"kind": "preload", "plotly_url": url})
 
 
-def live_chart(fig, key: str, plotly_url: str, config: dict, *, group: str | None = None,
-               start: int | None = None) -> None:
-    """Show `fig` under `key` with Plotly `config`; the browser updates the chart in place when `fig` changes.
-    With a `group` (one input's step page) `fig` is step `start`'s figure, drawn first; the group's payload
-    brings the others and the group's player switches between them."""
+def live_chart(fig, key: str, plotly_url: str, config: dict, *, group: str, start: int) -> None:
+    """Show `fig`, step `start`'s figure of chart `key`, with Plotly `config`, in the step page's `group`: it is
+    drawn first, the group's payload brings the other steps' and the group's player switches between them."""
     _component(key=key, data={"kind": "chart", "figure": figure_json(fig), "plotly_url": plotly_url, "key": key,
                               "group": group, "start": start, "config": config})
 
@@ -110,7 +108,10 @@ def step_payload(key: str, group: str, charts: dict[str, dict]) -> None:
 
 def figure_json(fig) -> str:
     """The figure as plotly.js takes it (`figure_plain`), as JSON."""
-    return json.dumps(figure_plain(fig), separators=(",", ":"), allow_nan=False)
+    try:  # (serialised once: figure_plain's own check is this same dumps)
+        return json.dumps(_plain_figure(fig), separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return json.dumps(_plotlys_own(fig), separators=(",", ":"))
 
 
 def figure_plain(fig) -> dict:
@@ -121,18 +122,31 @@ def figure_plain(fig) -> dict:
     made in a quarter of the time: that path deep-copies the figure twice, and the step page makes six figures
     per step. So this reads the figure's own property dicts (`_data`, `_layout`, without a copy) and builds a
     new plain structure from them."""
-    layout = {**fig._layout, "template": LOOK}
-    title = layout.get("title")
-    if isinstance(title, dict) and title.get("text"):  # Streamlit shows chart titles in bold
-        layout["title"] = {**title, "text": f"<b>{title['text']}</b>"}
-    plain = _plain({"data": fig._data, "layout": layout})
+    plain = _plain_figure(fig)
     try:
         json.dumps(plain, allow_nan=False)
         return plain
     except (TypeError, ValueError):  # a NaN, or a type json does not know: plotly's own encoder handles both
-        spec = fig.to_dict()
-        spec["layout"].update({key: layout[key] for key in ("template", "title") if key in layout})
-        return json.loads(pio.to_json(spec, validate=False))
+        return _plotlys_own(fig)
+
+
+def _layout(fig) -> dict:
+    layout = {**fig._layout, "template": LOOK}
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text"):  # Streamlit shows chart titles in bold
+        layout["title"] = {**title, "text": f"<b>{title['text']}</b>"}
+    return layout
+
+
+def _plain_figure(fig) -> dict:
+    return _plain({"data": fig._data, "layout": _layout(fig)})
+
+
+def _plotlys_own(fig) -> dict:
+    layout = _layout(fig)
+    spec = fig.to_dict()
+    spec["layout"].update({key: layout[key] for key in ("template", "title") if key in layout})
+    return json.loads(pio.to_json(spec, validate=False))
 
 
 def _plain(value, key: str | None = None):

@@ -276,8 +276,10 @@ def numbers_table(trace, t, lang) -> None:
     }), hide_index=True, width="stretch")
 
 
-def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], player, *, large: bool) -> None:
-    """The stages `shown`, each head once and what changes with the step as live parts of one group."""
+def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], player) -> None:
+    """The stages `shown`, each head once and what changes with the step as live parts of one group; in
+    classroom mode (`large`) in the projector's sizes."""
+    large = classroom()
     T, fs = len(trace.steps), 20 if large else 14
     start = int(np.clip(current_step() or 1, 1, T))
     url = plotly_js_url()
@@ -322,10 +324,10 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         choice = st.segmented_control(" ", list(shown), key=STAGE, label_visibility="collapsed",
                                       format_func=lambda s: tr(f"short_{s}", lang), required=True,
                                       on_change=_keep_stage_in_url, **stage_default(shown))
-        step_page(model, text, trace, lang, {choice: shown[choice]}, player, large=True)
+        step_page(model, text, trace, lang, {choice: shown[choice]}, player)
 else:
     st.title(tr("page_step", lang))
     model, text = model_and_input(lang)
     trace = trace_or_stop(model, text, lang)
-    step_page(model, text, trace, lang, stages(trace), st.container(), large=False)
+    step_page(model, text, trace, lang, stages(trace), st.container())
     st.fragment(show_card)(model, lang)  # opening the card reruns only the card
