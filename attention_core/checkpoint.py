@@ -15,6 +15,7 @@ from safetensors.torch import load_file, save_file
 from .config import ConfigError, ModelConfig
 from .model import Seq2Seq
 from .tokenizers import tokenizer_from_dict
+from .transformer import Transformer
 from .translator import Translator
 
 WEIGHTS, CONFIG, VOCAB, CARD, METRICS = "model.safetensors", "config.json", "vocab.json", "card.md", "metrics.json"
@@ -23,6 +24,11 @@ PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
 
 class ModelLoadError(ValueError):
     """A model folder that cannot be loaded; the message names the model and the fault."""
+
+
+def build_model(cfg: ModelConfig) -> torch.nn.Module:
+    """The modules a config describes: a GRU Seq2Seq or a Transformer, with fresh weights."""
+    return Transformer(cfg) if cfg.architecture == "transformer" else Seq2Seq(cfg)
 
 
 def save_model(translator: Translator, folder: Path, *, card: str | None = None, metrics: dict | None = None) -> Path:
@@ -69,7 +75,7 @@ def load_model(folder: Path, name: str | None = None) -> Translator:
         state = load_file(str(folder / WEIGHTS))
     except (SafetensorError, OSError, ValueError) as error:
         raise fail(f"{WEIGHTS} is not a valid safetensors file ({error})") from None
-    model = Seq2Seq(cfg)
+    model = build_model(cfg)
     expected = model.state_dict()
     missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
     if missing or unexpected:

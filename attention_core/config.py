@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-DECODERS = ("luong", "bahdanau", "none")
+DECODERS = ("luong", "bahdanau", "none")  # the GRU decoders; a Transformer's decoder is "transformer"
+ARCHITECTURES = ("rnn", "transformer")
 SCORES = ("dot", "scaled_dot", "general", "concat", "location")
 TOKENIZERS = ("char", "word")
 
@@ -20,13 +21,14 @@ class ConfigError(ValueError):
 class ModelConfig:
     """Everything needed to rebuild a model's modules; saved as config.json and rebuilt with ModelConfig(**json)."""
 
-    decoder: str = "luong"  # luong: query s_t; bahdanau: query s_{t-1}; none: fixed context
+    architecture: str = "rnn"  # rnn: the GRU models of DESIGN §1; transformer: DESIGN §5
+    decoder: str = "luong"  # luong: query s_t; bahdanau: query s_{t-1}; none: fixed context; transformer
     score: str = "dot"  # score(s, h_i); bahdanau always uses "concat" (additive)
     tokenizer: str = "char"
     source_vocab_size: int = 0
     target_vocab_size: int = 0
     embed_size: int = 32
-    hidden_size: int = 64  # n: size of h_i, s_t, a_t and s̃_t
+    hidden_size: int = 64  # n: size of h_i, s_t, a_t and s̃_t (a Transformer's d_model)
     attention_size: int = 0  # size of the additive score's hidden layer; 0 means hidden_size
     bidirectional: bool = False  # encoder reads both ways; each direction has hidden_size / 2 units
     dropout: float = 0.0
@@ -35,11 +37,23 @@ class ModelConfig:
     max_source_len: int = 64  # tokens, end marker included; also the location score's fixed N
     max_target_len: int = 16  # decoding steps, end marker included
     weights_dtype: str = "float32"  # how model.safetensors stores the weights; always computed in float32
+    # Transformer only (architecture "transformer"): L layers of h heads, d_k = hidden_size / h
+    layers: int = 1
+    heads: int = 1
+    d_ff: int = 0  # the feed-forward layer's width; 0 means 4 × hidden_size
+    positions: str = "sinusoidal"  # sinusoidal | learned (max_source_len / max_target_len positions)
+    norm: str = "pre"  # pre: x + f(LayerNorm(x)); post: LayerNorm(x + f(x))
+    alignment_layer: int = 0  # the cross-attention the views show by default; 0 means the last layer
+    alignment_head: int = 0  # 1-based; 0 means the mean over the layer's heads
     task: str = ""
     description: str = ""
 
     def __post_init__(self) -> None:
-        if self.decoder not in DECODERS:
+        if self.architecture not in ARCHITECTURES:
+            raise ConfigError(f"architecture must be one of {', '.join(ARCHITECTURES)}, not {self.architecture!r}")
+        if self.architecture == "transformer":
+            self._check_transformer()
+        elif self.decoder not in DECODERS:
             raise ConfigError(f"decoder must be one of {', '.join(DECODERS)}, not {self.decoder!r}")
         if self.decoder == "luong" and self.score not in SCORES:
             raise ConfigError(f"score must be one of {', '.join(SCORES)}, not {self.score!r}")
@@ -63,10 +77,42 @@ class ModelConfig:
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ConfigError(f"dropout must be in [0, 1), not {self.dropout!r}")
 
+    def _check_transformer(self) -> None:
+        if (self.decoder, self.score) != ("transformer", "scaled_dot"):
+            raise ConfigError("a Transformer has decoder 'transformer' and score 'scaled_dot'")
+        for field in ("layers", "heads"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{field} must be a positive integer, not {value!r}")
+        if not isinstance(self.hidden_size, int) or self.hidden_size % self.heads:
+            raise ConfigError(f"hidden_size ({self.hidden_size}) must be a multiple of heads ({self.heads})")
+        if self.positions not in ("sinusoidal", "learned"):
+            raise ConfigError(f"positions must be 'sinusoidal' or 'learned', not {self.positions!r}")
+        if self.norm not in ("pre", "post"):
+            raise ConfigError(f"norm must be 'pre' or 'post', not {self.norm!r}")
+        if not isinstance(self.d_ff, int) or self.d_ff < 0:
+            raise ConfigError(f"d_ff must be a non-negative integer, not {self.d_ff!r}")
+        if not (isinstance(self.alignment_layer, int) and 0 <= self.alignment_layer <= self.layers):
+            raise ConfigError(f"alignment_layer must be 0 (the last) to {self.layers}")
+        if not (isinstance(self.alignment_head, int) and 0 <= self.alignment_head <= self.heads):
+            raise ConfigError(f"alignment_head must be 0 (the mean) to {self.heads}")
+
     @property
     def query(self) -> str:
-        """Which decoder state asks the question: s_t (Luong), s_{t-1} (Bahdanau), none."""
-        return {"luong": "s_t", "bahdanau": "s_{t-1}", "none": "none"}[self.decoder]
+        """Which decoder state asks the question: s_t (Luong), s_{t-1} (Bahdanau), none, x_t (Transformer)."""
+        return {"luong": "s_t", "bahdanau": "s_{t-1}", "none": "none", "transformer": "x_t"}[self.decoder]
+
+    @property
+    def d_k(self) -> int:
+        """The size of one head's queries, keys and values: d_model / h (a GRU: n)."""
+        return self.hidden_size // self.heads
+
+    @property
+    def alignment_from(self) -> dict:
+        """DESIGN §5: which cross-attention the views show by default, 1-based; head "mean" for the mean."""
+        if self.architecture == "rnn":
+            return {"layer": 1, "head": 1}
+        return {"layer": self.alignment_layer or self.layers, "head": self.alignment_head or "mean"}
 
     @property
     def has_attention(self) -> bool:

@@ -5,15 +5,16 @@ Training and tracing share one `step`, so every number a trace shows is the one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .config import ModelConfig
 from .scores import make_score
+from .step import EditAt, StepOut
 from .tokenizers import PAD_ID
 
 
@@ -25,21 +26,9 @@ class Memory(NamedTuple):
     mask: torch.Tensor  # (B, N) True at real tokens, False at padding
     c: torch.Tensor  # (B, n) the encoder's final state: s_0, and the fixed context without attention
 
-
-class StepOut(NamedTuple):
-    """Every intermediate quantity of one decoder step (DESIGN §1); e, alpha, a are None without attention."""
-
-    s: torch.Tensor  # (B, n)
-    e: torch.Tensor | None  # (B, N)
-    alpha: torch.Tensor | None  # (B, N)
-    a: torch.Tensor | None  # (B, n)
-    concat: torch.Tensor  # (B, 2n)
-    s_tilde: torch.Tensor  # (B, n)
-    logits: torch.Tensor  # (B, V)
-
-
-# A what-if edit of the attention: (e_t, α_t) -> the α_t to use instead, both (B, N).
-AlphaEdit = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    def expand(self, count: int) -> Memory:
+        """One sentence's memory (B = 1) repeated for `count` hypotheses."""
+        return Memory(*(v.expand(count, *v.shape[1:]) for v in self))
 
 
 class Encoder(nn.Module):
@@ -65,22 +54,28 @@ class Encoder(nn.Module):
         return H, c
 
 
-class LuongDecoder(nn.Module):
-    """s_t = GRU(s_{t-1}, y_{t-1}); e_t = score(s_t, H); α_t = softmax(e_t); a_t = α_t H; s̃_t = tanh(W_c [a_t; s_t])"""
+class _GRUDecoder(nn.Module):
+    """The layers every GRU decoder has: y embedding, the GRU cell, W_c and W_y. `extra` is what the cell
+    reads beside y_{t-1}: nothing (Luong), a_t (Bahdanau) or c (no attention)."""
 
-    query = "s_t"
-
-    def __init__(self, cfg: ModelConfig) -> None:
+    def __init__(self, cfg: ModelConfig, extra: int) -> None:
         super().__init__()
         n = cfg.hidden_size
         self.embedding = nn.Embedding(cfg.target_vocab_size, cfg.embed_size, padding_idx=PAD_ID)
-        self.rnn = nn.GRUCell(cfg.embed_size, n)
-        self.score = make_score(cfg.score, n, cfg.attention_size or n, cfg.max_source_len)
+        self.rnn = nn.GRUCell(cfg.embed_size + extra, n)
         self.W_c = nn.Linear(2 * n, n)
         self.W_y = nn.Linear(n, cfg.target_vocab_size)
         self.dropout = nn.Dropout(cfg.dropout)
 
-    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory, edit: AlphaEdit | None = None) -> StepOut:
+
+class LuongDecoder(_GRUDecoder):
+    """s_t = GRU(s_{t-1}, y_{t-1}); e_t = score(s_t, H); α_t = softmax(e_t); a_t = α_t H; s̃_t = tanh(W_c [a_t; s_t])"""
+
+    def __init__(self, cfg: ModelConfig, extra: int = 0) -> None:
+        super().__init__(cfg, extra)
+        self.score = make_score(cfg.score, cfg.hidden_size, cfg.attention_size or cfg.hidden_size, cfg.max_source_len)
+
+    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory, edit: EditAt | None = None) -> StepOut:
         s_t = self.rnn(self.dropout(self.embedding(y_prev)), s_prev)  # (B, n)
         e_t, alpha_t, a_t = attend(self.score, s_t, m, edit)
         return StepOut(s_t, e_t, alpha_t, a_t, *readout(self, a_t, s_t))
@@ -89,11 +84,8 @@ class LuongDecoder(nn.Module):
 class BahdanauDecoder(LuongDecoder):
     """e_t = score(s_{t-1}, H); a_t = α_t H; s_t = GRU(s_{t-1}, [y_{t-1}; a_t]); s̃_t = tanh(W_c [a_t; s_t])"""
 
-    query = "s_{t-1}"
-
     def __init__(self, cfg: ModelConfig) -> None:
-        super().__init__(cfg)
-        self.rnn = nn.GRUCell(cfg.embed_size + cfg.hidden_size, cfg.hidden_size)
+        super().__init__(cfg, extra=cfg.hidden_size)
 
     def step(self, y_prev, s_prev, m, edit=None):
         e_t, alpha_t, a_t = attend(self.score, s_prev, m, edit)
@@ -101,19 +93,11 @@ class BahdanauDecoder(LuongDecoder):
         return StepOut(s_t, e_t, alpha_t, a_t, *readout(self, a_t, s_t))
 
 
-class PlainDecoder(nn.Module):
+class PlainDecoder(_GRUDecoder):
     """No attention: s_t = GRU(s_{t-1}, [y_{t-1}; c]) with one fixed context c; s̃_t = tanh(W_c [c; s_t])"""
 
-    query = "none"
-
     def __init__(self, cfg: ModelConfig) -> None:
-        super().__init__()
-        n = cfg.hidden_size
-        self.embedding = nn.Embedding(cfg.target_vocab_size, cfg.embed_size, padding_idx=PAD_ID)
-        self.rnn = nn.GRUCell(cfg.embed_size + n, n)
-        self.W_c = nn.Linear(2 * n, n)
-        self.W_y = nn.Linear(n, cfg.target_vocab_size)
-        self.dropout = nn.Dropout(cfg.dropout)
+        super().__init__(cfg, extra=cfg.hidden_size)
 
     def step(self, y_prev, s_prev, m, edit=None):  # no attention: nothing to edit
         s_t = self.rnn(torch.cat([self.dropout(self.embedding(y_prev)), m.c], dim=-1), s_prev)  # (B, n)
@@ -128,13 +112,15 @@ def readout(decoder: nn.Module, context: torch.Tensor, s_t: torch.Tensor):
 
 
 def attend(score: nn.Module, query: torch.Tensor, m: Memory,
-           edit: AlphaEdit | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+           edit: EditAt | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """e = score(query, H) with padding at -inf; α = softmax(e) (exactly 0 at padding); a = Σ_i α^i h_i.
-    A what-if `edit` replaces α before it is used."""
+    A what-if `edit` replaces α before it is used (a GRU has one layer of one head)."""
     e = score(query, m.K).masked_fill(~m.mask, float("-inf"))  # (B, N)
     alpha = torch.softmax(e, dim=-1)  # (B, N)
     if edit is not None:
-        alpha = edit(e, alpha)
+        if edit.layer != 1 or edit.head not in (None, 1):
+            raise ValueError("a GRU has one layer of one head: edit layer 1, head 1")
+        alpha = edit.apply(e.unsqueeze(1), alpha.unsqueeze(1)).squeeze(1)
     a = torch.bmm(alpha.unsqueeze(1), m.H).squeeze(1)  # (B, n)
     return e, alpha, a
 
@@ -161,15 +147,31 @@ class Seq2Seq(nn.Module):
         """The decoder's first state: the encoder's final state c, or zeros so that only a_t carries the source."""
         return m.c if self.cfg.decoder_init == "final" else torch.zeros_like(m.c)  # (B, n)
 
-    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory, edit: AlphaEdit | None = None) -> StepOut:
-        return self.decoder.step(y_prev, s_prev, m, edit)
+    def initial_state(self, m: Memory) -> torch.Tensor:
+        """What the first step starts from: s_0."""
+        return self.s_0(m)
+
+    def step(self, y_prev: torch.Tensor, s_prev: torch.Tensor, m: Memory,
+             edit: EditAt | None = None) -> tuple[StepOut, torch.Tensor]:
+        """One decoder step: its StepOut and the state the next step starts from (s_t)."""
+        out = self.decoder.step(y_prev, s_prev, m, edit)
+        return out, out.s
+
+    @staticmethod
+    def reorder(state: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        """The states of the hypotheses that go on (beam search): state[rows]."""
+        return state[rows]
+
+    @staticmethod
+    def memory_arrays(m: Memory) -> dict[str, np.ndarray]:
+        """What a trace keeps of the memory, per sentence: H (B, N, n)."""
+        return {"H": m.H.numpy()}
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
         """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …]."""
         m = self.encode(x, lengths)
         s, logits = self.s_0(m), []
         for t in range(y_in.shape[1]):
-            out = self.step(y_in[:, t], s, m)
-            s = out.s
+            out, s = self.step(y_in[:, t], s, m)
             logits.append(out.logits)
         return torch.stack(logits, dim=1)  # (B, T, V)

@@ -1,4 +1,9 @@
-"""StepTrace and Trace: every intermediate quantity of a decoding, and the JSON of DESIGN §2."""
+"""StepTrace and Trace: every intermediate quantity of a decoding, and the JSON of DESIGN §2 and §5.
+
+A step of any model holds the alignment view (e, alpha, a: one row over the source) and, for a
+multi-head model, its attention blocks per layer (`cross`, `self_attn`). A GRU trace read as multi-head
+is one layer of one head: `StepTrace.blocks("cross")` derives that block from e, alpha and a.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-_VECTORS = ("s", "e", "alpha", "a", "concat", "s_tilde")
+from .step import BLOCK_FIELDS, VECTORS
+
+ARCHITECTURES = ("rnn", "transformer")
 
 
 class TraceFormatError(ValueError):
@@ -21,6 +28,29 @@ def _array(value, name: str) -> np.ndarray | None:
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise TraceFormatError(f"{name} must be a list of numbers") from None
+
+
+@dataclass(slots=True)
+class AttentionBlock:
+    """One layer's attention at one step, per head: alpha (h, N); q (h, d_k), e (h, N), a (h, d_k) when known."""
+
+    alpha: np.ndarray
+    q: np.ndarray | None = None
+    e: np.ndarray | None = None
+    a: np.ndarray | None = None
+
+    def to_dict(self) -> dict:
+        return {key: getattr(self, key).tolist() for key in BLOCK_FIELDS if getattr(self, key) is not None}
+
+    @classmethod
+    def from_dict(cls, data: object, where: str) -> AttentionBlock:
+        if not isinstance(data, dict) or "alpha" not in data:
+            raise TraceFormatError(f"{where} must be an object with alpha")
+        values = {key: _array(data.get(key), f"{where}.{key}") for key in BLOCK_FIELDS}
+        for key, value in values.items():
+            if value is not None and value.ndim != 2:
+                raise TraceFormatError(f"{where}.{key} must be a list of rows, one per head")
+        return cls(**values)
 
 
 @dataclass(slots=True)
@@ -39,25 +69,51 @@ class StepTrace:
     token: str  # the token emitted (or, in forced decoding, given) at this step
     prob: float  # ŷ_t[token]
     top_k: list[tuple[str, float]]  # the k most probable next tokens
+    cross: list[AttentionBlock] | None = None  # multi-head models: one block per layer, alpha (h, N)
+    self_attn: list[AttentionBlock] | None = None  # multi-head models: masked self-attention, alpha (h, t)
+
+    def blocks(self, kind: str = "cross") -> list[AttentionBlock]:
+        """The step's attention blocks per layer. A GRU's cross-attention is one layer of one head."""
+        stored = self.cross if kind == "cross" else self.self_attn
+        if stored is not None:
+            return stored
+        if kind == "cross" and self.alpha is not None:
+            return [AttentionBlock(alpha=self.alpha[None], e=None if self.e is None else self.e[None],
+                                   a=None if self.a is None else self.a[None])]
+        return []
 
     def to_dict(self) -> dict:
         out: dict = {"t": self.t, "input_token": self.input_token, "query": self.query}
-        for key in _VECTORS:
+        for key in VECTORS:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value.tolist()
         out.update(token=self.token, prob=float(self.prob), top_k=[[tok, float(p)] for tok, p in self.top_k])
+        if self.cross is not None:
+            out["cross"] = [block.to_dict() for block in self.cross]
+        if self.self_attn is not None:
+            out["self"] = [block.to_dict() for block in self.self_attn]
         return out
 
     @classmethod
-    def from_dict(cls, data: dict) -> StepTrace:
+    def from_dict(cls, data: dict, number: int = 0) -> StepTrace:
+        where = f"step {number}" if number else "a step"
         try:
-            vectors = {key: _array(data.get(key), key) for key in _VECTORS}
+            vectors = {key: _array(data.get(key), f"{where}: {key}") for key in VECTORS}
+            blocks = {}
+            for attr, key in (("cross", "cross"), ("self_attn", "self")):
+                layers = data.get(key)
+                if layers is not None and not isinstance(layers, list):
+                    raise TraceFormatError(f"{where}: {key} must be a list, one block per layer")
+                blocks[attr] = None if layers is None else [
+                    AttentionBlock.from_dict(b, f"{where}: {key}[{i}]") for i, b in enumerate(layers, 1)]
             return cls(t=int(data["t"]), input_token=str(data["input_token"]), query=str(data["query"]),
                        token=str(data["token"]), prob=float(data["prob"]),
-                       top_k=[(str(tok), float(p)) for tok, p in data["top_k"]], **vectors)
+                       top_k=[(str(tok), float(p)) for tok, p in data["top_k"]], **vectors, **blocks)
         except (KeyError, TypeError, ValueError) as error:
-            raise TraceFormatError(f"a step of the trace is malformed: {error}") from None
+            if isinstance(error, TraceFormatError):
+                raise
+            raise TraceFormatError(f"{where} of the trace is malformed: {error}") from None
 
 
 @dataclass
@@ -76,6 +132,15 @@ class Trace:
     mode: str = "greedy"  # greedy | beam | forced
     hypotheses: list[Trace] = field(default_factory=list)  # beam search: the other finished hypotheses, best first
     beam_tree: list[dict] = field(default_factory=list)  # beam search: every candidate, kept or pruned
+    # DESIGN §5: a multi-head model's shape and what it exposes of the source (None: not exposed)
+    architecture: str = "rnn"
+    layers: int = 1
+    heads: int = 1
+    d_k: int | None = None
+    alignment_from: dict = field(default_factory=lambda: {"layer": 1, "head": 1})  # 1-based; head may be "mean"
+    encoder_self_attention: np.ndarray | None = None  # (L, h, N, N)
+    cross_keys: np.ndarray | None = None  # (L, h, N, d_k)
+    cross_values: np.ndarray | None = None  # (L, h, N, d_k)
 
     @property
     def alignment(self) -> np.ndarray | None:
@@ -83,6 +148,19 @@ class Trace:
         if not self.steps or self.steps[0].alpha is None:
             return None
         return np.stack([step.alpha for step in self.steps])
+
+    def cross_attention(self, layer: int | None = None, head: int | str | None = None) -> np.ndarray | None:
+        """A[t, i] of one layer's head (1-based; "mean": the layer's mean over heads), default alignment_from.
+        Every layer and head at once with cross_attention(layer=0): shape (L, h, T, N). None without attention."""
+        if not self.steps or not self.steps[0].blocks("cross"):
+            return None
+        every = np.stack([np.stack([b.alpha for b in step.blocks("cross")]) for step in self.steps], axis=2)
+        if layer == 0:
+            return every  # (L, h, T, N)
+        layer = self.alignment_from["layer"] if layer is None else layer
+        head = self.alignment_from["head"] if head is None else head
+        of_layer = every[layer - 1]  # (h, T, N)
+        return of_layer.mean(axis=0) if head == "mean" else of_layer[head - 1]
 
     @property
     def log_prob(self) -> float:
@@ -111,6 +189,14 @@ class Trace:
             out["hypotheses"] = [h.to_dict() for h in self.hypotheses]
         if self.beam_tree:
             out["beam_tree"] = self.beam_tree
+        if self.architecture != "rnn":
+            out.update(architecture=self.architecture, layers=self.layers, heads=self.heads,
+                       alignment_from=dict(self.alignment_from))
+            if self.d_k is not None:
+                out["d_k"] = self.d_k
+            for key in ("encoder_self_attention", "cross_keys", "cross_values"):
+                if getattr(self, key) is not None:
+                    out[key] = getattr(self, key).tolist()
         return out
 
     def to_json(self, indent: int | None = None) -> str:
@@ -121,7 +207,9 @@ class Trace:
         if not isinstance(data, dict):
             raise TraceFormatError("a trace is one JSON object")
         try:
-            steps = [StepTrace.from_dict(s) for s in data["steps"]]
+            if not isinstance(data["steps"], list):
+                raise TraceFormatError("steps must be a list")
+            steps = [StepTrace.from_dict(s, number) for number, s in enumerate(data["steps"], 1)]
             H = _array(data["encoder_states"], "encoder_states")
             trace = cls(
                 model=str(data["model"]), score=str(data["score"]), decoder=str(data["decoder"]),
@@ -133,13 +221,15 @@ class Trace:
                 steps=steps,
                 hypotheses=[cls.from_dict(h) for h in data.get("hypotheses", [])],
                 beam_tree=list(data.get("beam_tree", [])),
+                **_multi_head(data),
             )
-        except (KeyError, TypeError) as error:
+        except (KeyError, TypeError, AttributeError) as error:
             raise TraceFormatError(f"the trace lacks or misshapes {error}") from None
         if trace.encoder_states.ndim != 2 or len(trace.encoder_states) != len(trace.source_tokens):
             raise TraceFormatError("encoder_states must have one row per source token")
         if len(trace.steps) != len(trace.target_tokens):
             raise TraceFormatError("there must be one step per target token")
+        _check_blocks(trace)
         return trace
 
     @classmethod
@@ -149,3 +239,50 @@ class Trace:
         except json.JSONDecodeError as error:
             raise TraceFormatError(f"not JSON: {error}") from None
         return cls.from_dict(data)
+
+
+def _multi_head(data: dict) -> dict:
+    """The DESIGN §5 keys of a trace (defaults: one layer of one head, as a GRU)."""
+    architecture = str(data.get("architecture", "rnn"))
+    if architecture not in ARCHITECTURES:
+        raise TraceFormatError(f"architecture must be one of {', '.join(ARCHITECTURES)}, not {architecture!r}")
+    out: dict = {"architecture": architecture}
+    for key in ("layers", "heads"):
+        value = data.get(key, 1)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise TraceFormatError(f"{key} must be a positive integer")
+        out[key] = value
+    out["d_k"] = None if data.get("d_k") is None else int(data["d_k"])
+    where = data.get("alignment_from", {"layer": 1, "head": 1})
+    if not isinstance(where, dict) or set(where) != {"layer", "head"}:
+        raise TraceFormatError('alignment_from must be {"layer": ℓ, "head": j or "mean"}')
+    layer, head = where["layer"], where["head"]
+    if not (isinstance(layer, int) and 1 <= layer <= out["layers"]):
+        raise TraceFormatError(f"alignment_from.layer must be 1 to {out['layers']}")
+    if not (head == "mean" or (isinstance(head, int) and 1 <= head <= out["heads"])):
+        raise TraceFormatError(f'alignment_from.head must be 1 to {out["heads"]} or "mean"')
+    out["alignment_from"] = {"layer": layer, "head": head}
+    for key in ("encoder_self_attention", "cross_keys", "cross_values"):
+        value = _array(data.get(key), key)
+        if value is not None and value.ndim != 4:
+            raise TraceFormatError(f"{key} must be [layers][heads][N][·]")
+        if value is not None and value.shape[:2] != (out["layers"], out["heads"]):
+            raise TraceFormatError(f"{key} has {value.shape[0]} layers × {value.shape[1]} heads, the trace "
+                                   f"{out['layers']} × {out['heads']}")
+        out[key] = value
+    return out
+
+
+def _check_blocks(trace: Trace) -> None:
+    """Every step's blocks have the trace's layers and heads, N source columns, and t self-attention entries."""
+    N = len(trace.source_tokens)
+    for step in trace.steps:
+        for kind, blocks, width in (("cross", step.cross, N), ("self", step.self_attn, step.t)):
+            if blocks is None:
+                continue
+            if len(blocks) != trace.layers:
+                raise TraceFormatError(f"step {step.t}: {kind} has {len(blocks)} layers, the trace {trace.layers}")
+            for number, block in enumerate(blocks, 1):
+                if block.alpha.shape != (trace.heads, width):
+                    raise TraceFormatError(f"step {step.t}: {kind}[{number}].alpha must be {trace.heads} rows of "
+                                           f"{width} numbers, not {'×'.join(map(str, block.alpha.shape))}")

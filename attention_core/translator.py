@@ -5,6 +5,8 @@
     trace = model.trace(text, beam=4)                  # best hypothesis; the others in trace.hypotheses
     trace = model.trace(text, target="2026-11-24")     # forced decoding
     traces = model.trace_batch(texts)                  # batched; the same as one by one
+
+The same API for every architecture: the GRU models (model.py) and the Transformer (transformer.py).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from pathlib import Path
 import torch
 
 from .config import ModelConfig
-from .decoding import Steps, beam_search, decode
-from .model import Seq2Seq
+from .decoding import Forced, Greedy, Steps, WhatIf, beam_search, decode
+from .step import BLOCK_FIELDS, AlphaEdit, EditAt
 from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
-from .trace import StepTrace, Trace
+from .trace import AttentionBlock, StepTrace, Trace
 
 MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
 MAX_BEAM = 8
@@ -50,7 +52,7 @@ class InputError(ValueError):
 class Translator:
     name: str
     config: ModelConfig
-    model: Seq2Seq
+    model: torch.nn.Module  # model.Seq2Seq or transformer.Transformer: encode, initial_state, step, reorder
     source_tokenizer: Tokenizer
     target_tokenizer: Tokenizer
     folder: Path | None = None
@@ -119,39 +121,49 @@ class Translator:
         x, lengths = torch.tensor([ids]), torch.tensor([len(ids)])
         if target is not None:
             y = self.target_ids(target)
-            steps = decode(self.model, x, lengths, max_len=len(y), k=top_k, given=torch.tensor([y]))
-            return self._traces(steps, [text], [ids], mode="forced")[0]
-        if beam > 1:
-            if beam > MAX_BEAM:
-                raise InputError(f"the beam width is {beam}; choose 1 to {MAX_BEAM}")
-            hyps, tree = beam_search(self.model, x, lengths, width=beam,
-                                             max_len=self.config.max_target_len, k=top_k)
-            traces = [self._traces(h, [text], [ids], mode="beam")[0] for h in hyps]
-            for node in tree:
-                node["token"] = self.target_tokenizer.itos[node.pop("token_id")]
-            best = traces[0]
-            best.hypotheses, best.beam_tree = traces[1:], tree
-            return best
-        if beam < 1:
+            steps = decode(self.model, x, lengths, Forced(torch.tensor([y])), k=top_k)
+            return self.build_traces(steps, [text], [ids], mode="forced")[0]
+        if not 1 <= beam <= MAX_BEAM:
             raise InputError(f"the beam width is {beam}; choose 1 to {MAX_BEAM}")
-        steps = decode(self.model, x, lengths, max_len=self.config.max_target_len, k=top_k)
-        return self._traces(steps, [text], [ids])[0]
+        if beam == 1:  # greedy decoding; beam_search(width=1) is the same search (a test holds them equal)
+            steps = decode(self.model, x, lengths, Greedy(self.config.max_target_len), k=top_k)
+            return self.build_traces(steps, [text], [ids])[0]
+        return self.beam(text, beam, top_k=top_k)
 
-    def what_if(self, text: str, t: int, edit, *, continue_decoding: bool = True, top_k: int = 5) -> Trace:
+    def beam(self, text: str, width: int, *, top_k: int = 5) -> Trace:
+        """Beam search: the best finished hypothesis, the others in .hypotheses, the search in .beam_tree."""
+        ids = self.source_ids(text)
+        hyps, tree = beam_search(self.model, torch.tensor([ids]), torch.tensor([len(ids)]), width=width,
+                                 max_len=self.config.max_target_len, k=top_k)
+        traces = [self.build_traces(h, [text], [ids], mode="beam")[0] for h in hyps]
+        for node in tree:
+            node["token"] = self.target_tokenizer.itos[node.pop("token_id")]
+        best = traces[0]
+        best.hypotheses, best.beam_tree = traces[1:], tree
+        return best
+
+    def what_if(self, text: str, t: int, edit: AlphaEdit | EditAt, *, continue_decoding: bool = True,
+                top_k: int = 5) -> Trace:
         """The greedy trace with α_t replaced by `edit` at step t (see whatif.py): steps before t are the
         greedy ones, step t is recomputed from the edited α_t, and, if `continue_decoding`, greedy decoding
-        goes on from there (else the trace ends at step t)."""
+        goes on from there (else the trace ends at step t). An EditAt chooses the layer and head(s) of a
+        multi-head model; a bare edit applies to every head of the alignment layer."""
         original = self.trace(text, top_k=top_k)
         if not self.config.has_attention:
             raise InputError(f"{self.name} has no attention to edit")
         if not 1 <= t <= len(original.steps):
             raise InputError(f"step {t} is outside 1…{len(original.steps)}")
+        if not isinstance(edit, EditAt):
+            edit = EditAt(edit, layer=original.alignment_from["layer"])
+        cfg = self.config
+        if not 1 <= edit.layer <= cfg.layers or (edit.head is not None and not 1 <= edit.head <= cfg.heads):
+            raise InputError(f"{self.name} has {self.config.layers} layer(s) of {self.config.heads} head(s)")
         ids = self.source_ids(text)
         prefix = [self.target_tokenizer.stoi[tok] for tok in original.target_tokens[: t - 1]]
-        steps = decode(self.model, torch.tensor([ids]), torch.tensor([len(ids)]), max_len=self.config.max_target_len,
-                       k=top_k, prefix=torch.tensor([prefix], dtype=torch.long), edit=edit, edit_step=t,
-                       stop_after=0 if continue_decoding else t)
-        return self._traces(steps, [text], [ids], mode="what-if")[0]
+        policy = WhatIf(self.config.max_target_len, prefix=torch.tensor([prefix], dtype=torch.long), edit=edit, at=t,
+                        stop_after_edit=not continue_decoding)
+        steps = decode(self.model, torch.tensor([ids]), torch.tensor([len(ids)]), policy, k=top_k)
+        return self.build_traces(steps, [text], [ids], mode="what-if")[0]
 
     def trace_batch(self, texts: list[str], *, targets: list[str | None] | None = None, batch_size: int = 500,
                     top_k: int = 5) -> list[Trace]:
@@ -179,48 +191,71 @@ class Translator:
         return out  # type: ignore[return-value]
 
     def _batch(self, ids: list[list[int]], texts: list[str], given: list[list[int]] | None, top_k: int) -> list[Trace]:
-        x = pad_ids(ids)
-        if given is None:
-            steps = decode(self.model, x, torch.tensor([len(s) for s in ids]), max_len=self.config.max_target_len,
-                           k=top_k)
-            return self._traces(steps, texts, ids)
-        steps = decode(self.model, x, torch.tensor([len(s) for s in ids]), max_len=0, k=top_k, given=pad_ids(given),
-                       given_lengths=torch.tensor([len(g) for g in given]))
-        return self._traces(steps, texts, ids, mode="forced")
+        policy = Greedy(self.config.max_target_len) if given is None else \
+            Forced(pad_ids(given), torch.tensor([len(g) for g in given]))
+        steps = decode(self.model, pad_ids(ids), torch.tensor([len(s) for s in ids]), policy, k=top_k)
+        return self.build_traces(steps, texts, ids, mode="greedy" if given is None else "forced")
 
     def translate(self, text: str) -> str:
         return self.trace(text).prediction
 
     # -- arrays -> traces ----------------------------------------------------------------------
-    def _traces(self, steps: Steps, texts: list[str], ids: list[list[int]], mode: str = "greedy") -> list[Trace]:
+    def build_traces(self, steps: Steps, texts: list[str], ids: list[list[int]], mode: str = "greedy") -> list[Trace]:
+        """The one place decoder outputs become Traces: sequence b's first T_b steps, padding cut off."""
         cfg, src_itos, tgt_itos = self.config, self.source_tokenizer.itos, self.target_tokenizer.itos
+        v, mem = steps.vectors, steps.memory
         traces = []
         for b, (text, seq) in enumerate(zip(texts, ids)):
             N, T = len(seq), int(steps.lengths[b])
-            vec = {key: None if arr is None else arr[b, :T] for key, arr in steps.vectors.items()}
-            if vec["e"] is not None:  # drop the padded source positions
-                vec["e"], vec["alpha"] = vec["e"][:, :N], vec["alpha"][:, :N]
+            # Row views, sliced in C; padded source positions and the future of self-attention dropped.
+            rows = {key: [None] * T if arr is None else list(arr[b, :T]) for key, arr in v.items()}
+            for key in ("e", "alpha"):
+                if v[key] is not None:
+                    rows[key] = list(v[key][b, :T, :N])
+            cross, self_attn = self._blocks(v, b, N, T)
             tokens = [tgt_itos[i] for i in steps.tokens[b, :T]]
             top_tokens = [[tgt_itos[i] for i in row] for row in steps.top_ids[b, :T].tolist()]
             top_probs = steps.top_probs[b, :T].tolist()
-            inputs = steps.inputs[b, :T].tolist()
-            probs = steps.prob[b, :T].tolist()
-            # list(array) splits into row views in C: this loop is the batch path's hot spot
-            rows = {key: [None] * T if v is None else list(v) for key, v in vec.items()}
+            inputs, probs = steps.inputs[b, :T].tolist(), steps.prob[b, :T].tolist()
             step_traces = [
-                StepTrace(t + 1, tgt_itos[inputs[t]], cfg.query, rows["s"][t], rows["e"][t], rows["alpha"][t],
-                          rows["a"][t], rows["concat"][t], rows["s_tilde"][t], tokens[t], probs[t],
-                          list(zip(top_tokens[t], top_probs[t])))
+                StepTrace(t=t + 1, input_token=tgt_itos[inputs[t]], query=cfg.query, s=rows["s"][t], e=rows["e"][t],
+                          alpha=rows["alpha"][t], a=rows["a"][t], concat=rows["concat"][t],
+                          s_tilde=rows["s_tilde"][t], token=tokens[t], prob=probs[t],
+                          top_k=list(zip(top_tokens[t], top_probs[t])), cross=cross[t], self_attn=self_attn[t])
                 for t in range(T)
             ]
             words = tokens[:-1] if tokens and tokens[-1] == EOS else tokens
+            multi = {} if cfg.architecture == "rnn" else dict(
+                architecture=cfg.architecture, layers=cfg.layers, heads=cfg.heads, d_k=cfg.d_k,
+                alignment_from=cfg.alignment_from,
+                encoder_self_attention=mem["self_alpha"][b, :, :, :N, :N],
+                cross_keys=mem["K"][b, :, :, :N], cross_values=mem["V"][b, :, :, :N])
             traces.append(Trace(
                 model=self.name, score=cfg.score, decoder=cfg.decoder, source=safe_text(text),
                 source_tokens=[src_itos[i] for i in seq], target_tokens=tokens,
-                encoder_states=steps.H[b, :N], steps=step_traces,
-                prediction=self.target_tokenizer.join(words), mode=mode,
+                encoder_states=mem["H"][b, :N], steps=step_traces,
+                prediction=self.target_tokenizer.join(words), mode=mode, **multi,
             ))
         return traces
+
+    @staticmethod
+    def _blocks(v: dict, b: int, N: int, T: int) -> tuple[list, list]:
+        """Per step t, sequence b's attention blocks per layer (None for a model without them)."""
+        if v["cross.alpha"] is None:
+            return [None] * T, [None] * T
+        L = v["cross.alpha"].shape[2]
+
+        def cross_field(key, t, layer):
+            arr = v[f"cross.{key}"]
+            if arr is None:
+                return None
+            return arr[b, t, layer, :, :N] if key in ("e", "alpha") else arr[b, t, layer]
+
+        cross = [[AttentionBlock(**{key: cross_field(key, t, layer) for key in BLOCK_FIELDS})
+                  for layer in range(L)] for t in range(T)]
+        selfs = [None] * T if v["self.alpha"] is None else [
+            [AttentionBlock(alpha=v["self.alpha"][b, t, layer, :, :t + 1]) for layer in range(L)] for t in range(T)]
+        return cross, selfs
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.model.parameters())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .model import AlphaEdit
+from .step import AlphaEdit
 
 EDITS = ("one_hot", "mask", "temperature", "values")
 

@@ -35,6 +35,24 @@ def random_translator(decoder: str = "luong", score: str = "dot", *, hidden_size
     return Translator(f"random-{decoder}-{score}", cfg, model, tok, tok)
 
 
+def random_transformer(*, layers: int = 2, heads: int = 2, d_model: int = 8, norm: str = "pre",
+                       positions: str = "sinusoidal", alignment_layer: int = 0, alignment_head: int = 0,
+                       seed: int = 0, max_target_len: int = 8) -> Translator:
+    """An untrained Transformer with random weights (the DESIGN §5 invariants hold for any weights)."""
+    from attention_core.transformer import Transformer
+
+    torch.manual_seed(seed)
+    tok = CharTokenizer(ALPHABET)
+    cfg = ModelConfig(architecture="transformer", decoder="transformer", score="scaled_dot",
+                      source_vocab_size=len(tok), target_vocab_size=len(tok), hidden_size=d_model, layers=layers,
+                      heads=heads, d_ff=2 * d_model, norm=norm, positions=positions, alignment_layer=alignment_layer,
+                      alignment_head=alignment_head, max_source_len=40, max_target_len=max_target_len, task="dates")
+    model = Transformer(cfg)
+    with torch.no_grad():  # as above: fewer end markers, longer traces
+        model.W_y.bias[2] -= 3.0
+    return Translator(f"random-transformer-{layers}x{heads}", cfg, model, tok, tok)
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A small dates model trained for real (about 10 s), saved as a model folder."""

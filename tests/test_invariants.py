@@ -8,7 +8,7 @@ from conftest import ALPHABET, random_translator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attention_core.decoding import decode
+from attention_core.decoding import Greedy, decode
 from attention_core.tokenizers import PAD_ID
 
 CONFIGS = [("luong", s) for s in ("dot", "scaled_dot", "general", "concat", "location")] + [("bahdanau", "concat")]
@@ -68,7 +68,7 @@ def test_padded_positions_get_exactly_zero_attention(config, seed, batch):
     x = torch.full((len(ids), max(map(len, ids))), PAD_ID, dtype=torch.long)
     for row, seq in enumerate(ids):
         x[row, : len(seq)] = torch.tensor(seq)
-    steps = decode(model.model, x, torch.tensor([len(s) for s in ids]), max_len=6)
+    steps = decode(model.model, x, torch.tensor([len(s) for s in ids]), Greedy(6))
     for row, seq in enumerate(ids):
         assert (steps.vectors["alpha"][row, :, len(seq):] == 0.0).all()
         np.testing.assert_allclose(steps.vectors["alpha"][row].sum(-1), 1.0, atol=1e-6)

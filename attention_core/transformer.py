@@ -1,0 +1,280 @@
+"""A Transformer encoder–decoder (Vaswani et al. 2017) traced as completely as the GRU models (DESIGN §5).
+
+Written in the style of The Annotated Transformer, with our own multi-head attention so that every
+head's quantities are in reach: q = W_Q x, K = W_K h, V = W_V h split into h heads of d_k,
+e = q Kᵀ / √d_k, α = softmax(e), a = α V, the heads joined [a^1; …; a^h] and projected by W_O.
+
+Training (all target positions at once, causal mask) and tracing (one position per step, keys and
+values of the prefix cached) run the same `DecoderLayer.forward`, so every traced number is the one
+the model computes; a test holds the two equal.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import ModelConfig
+from .step import Attention, EditAt, StepOut
+from .tokenizers import PAD_ID
+
+
+class MultiHeadAttention(nn.Module):
+    """e^j = (x W_Q^j)(m W_K^j)ᵀ / √d_k; α^j = softmax(e^j) over the visible keys; a^j = α^j (m W_V^j);
+    out = [a^1; …; a^h] W_O."""
+
+    def __init__(self, d_model: int, heads: int, dropout: float) -> None:
+        super().__init__()
+        self.h, self.d_k = heads, d_model // heads
+        self.W_Q, self.W_K, self.W_V, self.W_O = (nn.Linear(d_model, d_model) for _ in range(4))
+        self.dropout = nn.Dropout(dropout)
+
+    def split(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, d_model) -> (B, h, T, d_k): head j holds columns j·d_k … (j+1)·d_k - 1."""
+        B, T, _ = x.shape
+        return x.view(B, T, self.h, self.d_k).transpose(1, 2)
+
+    def keys_values(self, m: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """K = m W_K and V = m W_V per head: (B, h, N, d_k) each."""
+        return self.split(self.W_K(m)), self.split(self.W_V(m))
+
+    def forward(self, x: torch.Tensor, K: torch.Tensor, V: torch.Tensor, visible: torch.Tensor,
+                edit: EditAt | None = None) -> tuple[torch.Tensor, Attention, torch.Tensor]:
+        """x (B, T, d_model) asks; K, V (B, h, N, d_k) answer; visible (B, T or 1, N) is False where a key
+        may not be seen (padding, the future). Returns W_O's output (B, T, d_model), every head's
+        Attention (q, e, α, a: (B, h, T, ·)) and the joined heads (B, T, d_model). A what-if `edit` replaces
+        α of the last query position (a traced step has one)."""
+        B, T, _ = x.shape
+        q = self.split(self.W_Q(x))  # (B, h, T, d_k)
+        e = (q @ K.transpose(-1, -2)) / math.sqrt(self.d_k)  # (B, h, T, N)
+        e = e.masked_fill(~visible.unsqueeze(1), float("-inf"))
+        alpha = torch.softmax(e, dim=-1)  # exactly 0 where not visible
+        if edit is not None:
+            alpha = alpha.clone()
+            alpha[:, :, -1] = edit.apply(e[:, :, -1], alpha[:, :, -1])
+        a = self.dropout(alpha) @ V  # (B, h, T, d_k)
+        joined = a.transpose(1, 2).reshape(B, T, self.h * self.d_k)  # [a^1; …; a^h]
+        return self.W_O(joined), Attention(q, e, alpha, a), joined
+
+
+class FeedForward(nn.Module):
+    """FFN(x) = W_2 ReLU(W_1 x)"""
+
+    def __init__(self, d_model: int, d_ff: int, dropout: float) -> None:
+        super().__init__()
+        self.W_1, self.W_2, self.dropout = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model), nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.W_2(self.dropout(torch.relu(self.W_1(x))))
+
+
+class Residual(nn.Module):
+    """pre-norm: x + f(LayerNorm(x)); post-norm: LayerNorm(x + f(x)). f's other outputs pass through."""
+
+    def __init__(self, d_model: int, norm: str, dropout: float) -> None:
+        super().__init__()
+        self.norm, self.pre, self.dropout = nn.LayerNorm(d_model), norm == "pre", nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, f):
+        out = f(self.norm(x) if self.pre else x)
+        y, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
+        x = x + self.dropout(y)
+        return (x if self.pre else self.norm(x), *rest)
+
+
+class EncoderLayer(nn.Module):
+    """h ← h + SelfAttention(h) ; h ← h + FFN(h) (each with its norm)."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        d = cfg.hidden_size
+        self.self_attn = MultiHeadAttention(d, cfg.heads, cfg.dropout)
+        self.ff = FeedForward(d, cfg.d_ff or 4 * d, cfg.dropout)
+        self.r1, self.r2 = Residual(d, cfg.norm, cfg.dropout), Residual(d, cfg.norm, cfg.dropout)
+
+    def forward(self, x: torch.Tensor, visible: torch.Tensor) -> tuple[torch.Tensor, Attention]:
+        def attend(y):
+            out, att, _ = self.self_attn(y, *self.self_attn.keys_values(y), visible)
+            return out, att
+
+        x, att = self.r1(x, attend)
+        (x,) = self.r2(x, self.ff)
+        return x, att
+
+
+class DecoderLayer(nn.Module):
+    """x ← x + MaskedSelfAttention(x) ; x ← x + CrossAttention(x, H) ; x ← x + FFN(x) (each with its norm)."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        d = cfg.hidden_size
+        self.self_attn = MultiHeadAttention(d, cfg.heads, cfg.dropout)
+        self.cross_attn = MultiHeadAttention(d, cfg.heads, cfg.dropout)
+        self.ff = FeedForward(d, cfg.d_ff or 4 * d, cfg.dropout)
+        self.r1, self.r2, self.r3 = (Residual(d, cfg.norm, cfg.dropout) for _ in range(3))
+
+    def forward(self, x: torch.Tensor, K_past: torch.Tensor, V_past: torch.Tensor, K: torch.Tensor,
+                V: torch.Tensor, source_visible: torch.Tensor, edit: EditAt | None = None):
+        """x (B, T, d): the new positions; K_past, V_past (B, h, P, d_k): the cached self-attention keys and
+        values of the P positions before them (P = 0 when the whole prefix is given at once); K, V: this
+        layer's cross-attention keys and values of the source. Position p sees positions 1 … P + p.
+        Returns x, the new self keys and values (B, h, P + T, d_k), self and cross Attention, the joined heads."""
+        T, P = x.shape[1], K_past.shape[2]
+        causal = torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(P).unsqueeze(0)  # (1, T, P + T)
+        cache = {}
+
+        def attend_self(y):
+            k, v = self.self_attn.keys_values(y)
+            cache["K"], cache["V"] = torch.cat([K_past, k], dim=2), torch.cat([V_past, v], dim=2)
+            out, att, _ = self.self_attn(y, cache["K"], cache["V"], causal)
+            return out, att
+
+        def attend_source(y):
+            return self.cross_attn(y, K, V, source_visible.unsqueeze(1), edit)
+
+        x, self_att = self.r1(x, attend_self)
+        x, cross_att, joined = self.r2(x, attend_source)
+        (x,) = self.r3(x, self.ff)
+        return x, cache["K"], cache["V"], self_att, cross_att, joined
+
+
+class Positions(nn.Module):
+    """p_t added to the scaled embedding: sinusoidal (sin/cos of t / 10000^(2i/d)) or learned."""
+
+    def __init__(self, d_model: int, length: int, kind: str) -> None:
+        super().__init__()
+        self.learned = kind == "learned"
+        if self.learned:
+            self.table = nn.Embedding(length, d_model)
+        else:
+            t = torch.arange(length, dtype=torch.float32).unsqueeze(1)
+            rate = torch.exp(torch.arange(0, d_model, 2, dtype=torch.float32) * (-math.log(10000.0) / d_model))
+            table = torch.zeros(length, d_model)
+            table[:, 0::2], table[:, 1::2] = torch.sin(t * rate), torch.cos(t * rate[: d_model // 2])
+            self.register_buffer("table", table, persistent=False)
+
+    def forward(self, start: int, count: int) -> torch.Tensor:
+        """p_start … p_{start+count-1}: (count, d_model)."""
+        return self.table.weight[start:start + count] if self.learned else self.table[start:start + count]
+
+
+class TransformerMemory(NamedTuple):
+    """What the decoder may read of one batch of source sentences."""
+
+    H: torch.Tensor  # (B, N, d) the encoder's top-layer output h_1 … h_N
+    mask: torch.Tensor  # (B, N) True at real tokens
+    K: torch.Tensor  # (B, L, h, N, d_k) each decoder layer's cross-attention keys k_i^j = W_K^j h_i
+    V: torch.Tensor  # (B, L, h, N, d_k) and values v_i^j = W_V^j h_i
+    self_alpha: torch.Tensor  # (B, L, h, N, N) the encoder's self-attention
+
+    def expand(self, count: int) -> TransformerMemory:
+        return TransformerMemory(*(v.expand(count, *v.shape[1:]) for v in self))
+
+
+class DecoderState(NamedTuple):
+    """The cached self-attention keys and values of the positions decoded so far: (B, L, h, t, d_k) each."""
+
+    K: torch.Tensor
+    V: torch.Tensor
+
+
+class Transformer(nn.Module):
+    """Encoder–decoder of L layers of h heads (ModelConfig with architecture "transformer")."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg, d = cfg, cfg.hidden_size
+        self.source_embedding = nn.Embedding(cfg.source_vocab_size, d, padding_idx=PAD_ID)
+        self.target_embedding = nn.Embedding(cfg.target_vocab_size, d, padding_idx=PAD_ID)
+        self.source_positions = Positions(d, cfg.max_source_len, cfg.positions)
+        self.target_positions = Positions(d, cfg.max_target_len, cfg.positions)
+        self.encoder_layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.layers))
+        self.decoder_layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.layers))
+        pre = cfg.norm == "pre"  # pre-norm leaves the residual stream unnormalised: one norm at the top
+        self.encoder_norm = nn.LayerNorm(d) if pre else nn.Identity()
+        self.decoder_norm = nn.LayerNorm(d) if pre else nn.Identity()
+        self.W_y = nn.Linear(d, cfg.target_vocab_size)
+        self.dropout = nn.Dropout(cfg.dropout)
+        for p in self.parameters():
+            if p.dim() > 1:
+                nn.init.xavier_uniform_(p)
+
+    def _embed(self, embedding: nn.Embedding, positions: Positions, ids: torch.Tensor, start: int) -> torch.Tensor:
+        """x = embed(y) √d_model + p (the scale keeps the embedding and the positions of one size)."""
+        x = embedding(ids) * math.sqrt(self.cfg.hidden_size) + positions(start, ids.shape[1])
+        return self.dropout(x)
+
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor) -> TransformerMemory:
+        mask = torch.arange(x.shape[1], device=x.device).unsqueeze(0) < lengths.unsqueeze(1)  # (B, N)
+        h = self._embed(self.source_embedding, self.source_positions, x, 0)
+        alphas = []
+        for layer in self.encoder_layers:
+            h, att = layer(h, mask.unsqueeze(1))
+            alphas.append(att.alpha)
+        H = self.encoder_norm(h)
+        keys, values = zip(*(layer.cross_attn.keys_values(H) for layer in self.decoder_layers))
+        return TransformerMemory(H, mask, torch.stack(keys, 1), torch.stack(values, 1), torch.stack(alphas, 1))
+
+    def initial_state(self, m: TransformerMemory) -> DecoderState:
+        B, L, h, _, d_k = m.K.shape
+        empty = m.H.new_zeros(B, L, h, 0, d_k)
+        return DecoderState(empty, empty)
+
+    def decode_positions(self, y_in: torch.Tensor, state: DecoderState, m: TransformerMemory,
+                         edit: EditAt | None = None):
+        """The decoder on target inputs y_in (B, T) after the state's P cached positions: the top layer's
+        output (B, T, d), s̃ = its norm, the new state, and per layer the self and cross Attention and joined heads."""
+        P = state.K.shape[3]
+        x = self._embed(self.target_embedding, self.target_positions, y_in, P)
+        Ks, Vs, selfs, crosses, joins = [], [], [], [], []
+        for ell, layer in enumerate(self.decoder_layers):
+            x, K_self, V_self, self_att, cross_att, joined = layer(
+                x, state.K[:, ell], state.V[:, ell], m.K[:, ell], m.V[:, ell], m.mask,
+                edit if edit is not None and edit.layer == ell + 1 else None)
+            Ks.append(K_self)
+            Vs.append(V_self)
+            selfs.append(self_att)
+            crosses.append(cross_att)
+            joins.append(joined)
+        return x, self.decoder_norm(x), DecoderState(torch.stack(Ks, 1), torch.stack(Vs, 1)), selfs, crosses, joins
+
+    def step(self, y_prev: torch.Tensor, state: DecoderState, m: TransformerMemory,
+             edit: EditAt | None = None) -> tuple[StepOut, DecoderState]:
+        """One decoder step: y_{t-1} (B,) at position t, the prefix's keys and values read from the cache."""
+        if edit is not None and not 1 <= edit.layer <= self.cfg.layers:
+            raise ValueError(f"the model has layers 1 to {self.cfg.layers}")
+        s, s_tilde, state, selfs, crosses, joins = self.decode_positions(y_prev.unsqueeze(1), state, m, edit)
+
+        def last(att: Attention) -> Attention:  # the one query position of this step: (B, h, ·)
+            return Attention(*(v[:, :, -1] for v in att))
+
+        cross, self_attn = tuple(last(a) for a in crosses), tuple(last(a) for a in selfs)
+        where = self.cfg.alignment_from
+        view = cross[where["layer"] - 1]
+        if where["head"] == "mean":
+            e, alpha, a = None, view.alpha.mean(dim=1), None
+        else:
+            j = where["head"] - 1
+            e, alpha, a = view.e[:, j], view.alpha[:, j], view.a[:, j]
+        s_tilde = s_tilde[:, -1]
+        out = StepOut(s[:, -1], e, alpha, a, joins[where["layer"] - 1][:, -1], s_tilde,
+                      self.W_y(self.dropout(s_tilde)), cross=cross, self_attn=self_attn)
+        return out, state
+
+    @staticmethod
+    def reorder(state: DecoderState, rows: torch.Tensor) -> DecoderState:
+        return DecoderState(state.K[rows], state.V[rows])
+
+    @staticmethod
+    def memory_arrays(m: TransformerMemory) -> dict[str, np.ndarray]:
+        return {"H": m.H.numpy(), "K": m.K.numpy(), "V": m.V.numpy(), "self_alpha": m.self_alpha.numpy()}
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
+        """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …], all positions at once."""
+        m = self.encode(x, lengths)
+        _, s_tilde, *_ = self.decode_positions(y_in, self.initial_state(m), m)
+        return self.W_y(self.dropout(s_tilde))
