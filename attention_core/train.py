@@ -18,11 +18,10 @@ from torch import nn
 from tqdm import tqdm
 
 from .card import write_card
-from .checkpoint import save_model
+from .checkpoint import build_model, save_model
 from .config import PRESETS, ModelConfig
 from .data import load_task
 from .evaluate import bleu_chrf, exact_match, model_metrics
-from .model import Seq2Seq
 from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer, pad_ids
 from .translator import Translator
 
@@ -31,8 +30,14 @@ from .translator import Translator
 class TrainSettings:
     task: str
     out: Path
+    architecture: str = "rnn"  # rnn (decoder and score below) or transformer (layers, heads, … below)
     decoder: str = "luong"
     score: str = "dot"
+    layers: int | None = None
+    heads: int | None = None
+    d_ff: int | None = None
+    norm: str | None = None
+    positions: str | None = None
     preset: str | None = None  # defaults to the task's preset
     embed_size: int | None = None
     hidden_size: int | None = None
@@ -72,15 +77,26 @@ def _batches(n_src: list[int], batch_size: int, rng: random.Random) -> list[list
     return batches
 
 
+TRANSFORMER_KEYS = ("layers", "heads", "d_ff", "norm", "positions")
+
+
 def build_config(s: TrainSettings, source_vocab: int, target_vocab: int) -> ModelConfig:
     preset = dict(PRESETS[s.preset or s.task])
+    if s.architecture == "transformer":
+        preset.update(PRESETS[f"{s.preset or s.task}-transformer"])
     for key in ("embed_size", "hidden_size", "bidirectional", "dropout", "decoder_init", "source_end_marker",
-                "weights_dtype"):
+                "weights_dtype", *TRANSFORMER_KEYS):
         if getattr(s, key) is not None:
             preset[key] = getattr(s, key)
-    return ModelConfig(decoder=s.decoder, score=s.score if s.decoder == "luong" else
-                       ("concat" if s.decoder == "bahdanau" else "none"),
-                       source_vocab_size=source_vocab, target_vocab_size=target_vocab, task=s.task, **preset)
+    if s.architecture == "transformer":
+        decoder, score = "transformer", "scaled_dot"
+    else:
+        decoder = s.decoder
+        score = s.score if s.decoder == "luong" else ("concat" if s.decoder == "bahdanau" else "none")
+        for key in TRANSFORMER_KEYS:
+            preset.pop(key, None)
+    return ModelConfig(architecture=s.architecture, decoder=decoder, score=score, source_vocab_size=source_vocab,
+                       target_vocab_size=target_vocab, task=s.task, **preset)
 
 
 def _encode_pairs(translator: Translator, examples: list) -> list[tuple[list[int], list[int]]]:
@@ -93,7 +109,7 @@ def _encode_pairs(translator: Translator, examples: list) -> list[tuple[list[int
             if len(end) < len(x) <= cfg.max_source_len and len(y) <= cfg.max_target_len]
 
 
-def _loss(model: Seq2Seq, loss_fn, pairs: list, device: str) -> torch.Tensor:
+def _loss(model: nn.Module, loss_fn, pairs: list, device: str) -> torch.Tensor:
     """Mean token cross-entropy of one batch under teacher forcing."""
     xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
     x, y = pad_ids(xs).to(device), pad_ids(ys).to(device)
@@ -127,7 +143,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     tgt_tok = tokenizer_cls.build((ex.target for ex in splits["train"]), min_count=s.min_count, lowercase=lowercase)
     cfg = build_config(s, len(src_tok), len(tgt_tok))
     name = Path(s.out).name
-    model = Seq2Seq(cfg).to(s.device)
+    model = build_model(cfg).to(s.device)
     translator = Translator(name, cfg, model, src_tok, tgt_tok)
 
     pairs = _encode_pairs(translator, splits["train"])

@@ -7,6 +7,10 @@ e = q Kᵀ / √d_k, α = softmax(e), a = α V, the heads joined [a^1; …; a^h]
 Training (all target positions at once, causal mask) and tracing (one position per step, keys and
 values of the prefix cached) run the same `DecoderLayer.forward`, so every traced number is the one
 the model computes; a test holds the two equal.
+
+Inside the model, sub-modules are called through `.forward` and `_linear` rather than `module(x)`: a
+step makes some 60 such calls, and nn.Module's call machinery (hooks) cost more than the arithmetic at
+these sizes (measured: 4 ms of a 10 ms trace).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .config import ModelConfig
@@ -36,11 +41,13 @@ class MultiHeadAttention(nn.Module):
     def split(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, d_model) -> (B, h, T, d_k): head j holds columns j·d_k … (j+1)·d_k - 1."""
         B, T, _ = x.shape
+        if T == 1:  # one position: the same memory order, one op fewer (a step makes many of these)
+            return x.view(B, self.h, 1, self.d_k)
         return x.view(B, T, self.h, self.d_k).transpose(1, 2)
 
     def keys_values(self, m: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """K = m W_K and V = m W_V per head: (B, h, N, d_k) each."""
-        return self.split(self.W_K(m)), self.split(self.W_V(m))
+        return self.split(_linear(self.W_K, m)), self.split(_linear(self.W_V, m))
 
     def forward(self, x: torch.Tensor, K: torch.Tensor, V: torch.Tensor, visible: torch.Tensor,
                 edit: EditAt | None = None) -> tuple[torch.Tensor, Attention, torch.Tensor]:
@@ -49,16 +56,23 @@ class MultiHeadAttention(nn.Module):
         Attention (q, e, α, a: (B, h, T, ·)) and the joined heads (B, T, d_model). A what-if `edit` replaces
         α of the last query position (a traced step has one)."""
         B, T, _ = x.shape
-        q = self.split(self.W_Q(x))  # (B, h, T, d_k)
+        q = self.split(_linear(self.W_Q, x))  # (B, h, T, d_k)
         e = (q @ K.transpose(-1, -2)) / math.sqrt(self.d_k)  # (B, h, T, N)
-        e = e.masked_fill(~visible.unsqueeze(1), float("-inf"))
+        if visible is not None:  # None: every key visible (one decoding step's own self-attention)
+            e = e.masked_fill(~visible.unsqueeze(1), float("-inf"))
         alpha = torch.softmax(e, dim=-1)  # exactly 0 where not visible
         if edit is not None:
             alpha = alpha.clone()
             alpha[:, :, -1] = edit.apply(e[:, :, -1], alpha[:, :, -1])
-        a = self.dropout(alpha) @ V  # (B, h, T, d_k)
-        joined = a.transpose(1, 2).reshape(B, T, self.h * self.d_k)  # [a^1; …; a^h]
-        return self.W_O(joined), Attention(q, e, alpha, a), joined
+        a = (self.dropout(alpha) if self.training else alpha) @ V  # (B, h, T, d_k)
+        joined = (a.reshape(B, 1, -1) if T == 1 else a.transpose(1, 2).reshape(B, T, -1))  # [a^1; …; a^h]
+        return _linear(self.W_O, joined), Attention(q, e, alpha, a), joined
+
+
+def _linear(layer: nn.Linear, x: torch.Tensor) -> torch.Tensor:
+    """layer(x) without nn.Module's call machinery: a step makes ~20 of these, and the calls cost more than
+    the products at these sizes."""
+    return F.linear(x, layer.weight, layer.bias)
 
 
 class FeedForward(nn.Module):
@@ -69,7 +83,8 @@ class FeedForward(nn.Module):
         self.W_1, self.W_2, self.dropout = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model), nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.W_2(self.dropout(torch.relu(self.W_1(x))))
+        hidden = torch.relu(_linear(self.W_1, x))
+        return _linear(self.W_2, self.dropout(hidden) if self.training else hidden)
 
 
 class Residual(nn.Module):
@@ -80,10 +95,13 @@ class Residual(nn.Module):
         self.norm, self.pre, self.dropout = nn.LayerNorm(d_model), norm == "pre", nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, f):
-        out = f(self.norm(x) if self.pre else x)
+        out = f(self._norm(x) if self.pre else x)
         y, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
-        x = x + self.dropout(y)
-        return (x if self.pre else self.norm(x), *rest)
+        x = x + (self.dropout(y) if self.training else y)
+        return (x if self.pre else self._norm(x), *rest)
+
+    def _norm(self, x: torch.Tensor) -> torch.Tensor:
+        return F.layer_norm(x, self.norm.normalized_shape, self.norm.weight, self.norm.bias, self.norm.eps)
 
 
 class EncoderLayer(nn.Module):
@@ -98,11 +116,11 @@ class EncoderLayer(nn.Module):
 
     def forward(self, x: torch.Tensor, visible: torch.Tensor) -> tuple[torch.Tensor, Attention]:
         def attend(y):
-            out, att, _ = self.self_attn(y, *self.self_attn.keys_values(y), visible)
+            out, att, _ = self.self_attn.forward(y, *self.self_attn.keys_values(y), visible)
             return out, att
 
-        x, att = self.r1(x, attend)
-        (x,) = self.r2(x, self.ff)
+        x, att = self.r1.forward(x, attend)
+        (x,) = self.r2.forward(x, self.ff.forward)
         return x, att
 
 
@@ -118,27 +136,28 @@ class DecoderLayer(nn.Module):
         self.r1, self.r2, self.r3 = (Residual(d, cfg.norm, cfg.dropout) for _ in range(3))
 
     def forward(self, x: torch.Tensor, K_past: torch.Tensor, V_past: torch.Tensor, K: torch.Tensor,
-                V: torch.Tensor, source_visible: torch.Tensor, edit: EditAt | None = None):
+                V: torch.Tensor, source_visible: torch.Tensor | None, edit: EditAt | None = None):
         """x (B, T, d): the new positions; K_past, V_past (B, h, P, d_k): the cached self-attention keys and
         values of the P positions before them (P = 0 when the whole prefix is given at once); K, V: this
         layer's cross-attention keys and values of the source. Position p sees positions 1 … P + p.
         Returns x, the new self keys and values (B, h, P + T, d_k), self and cross Attention, the joined heads."""
         T, P = x.shape[1], K_past.shape[2]
-        causal = torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(P).unsqueeze(0)  # (1, T, P + T)
+        # position p sees 1 … P + p; a single new position sees all of them, so it needs no mask
+        causal = None if T == 1 else torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(P).unsqueeze(0)
         cache = {}
 
         def attend_self(y):
             k, v = self.self_attn.keys_values(y)
             cache["K"], cache["V"] = torch.cat([K_past, k], dim=2), torch.cat([V_past, v], dim=2)
-            out, att, _ = self.self_attn(y, cache["K"], cache["V"], causal)
+            out, att, _ = self.self_attn.forward(y, cache["K"], cache["V"], causal)
             return out, att
 
         def attend_source(y):
-            return self.cross_attn(y, K, V, source_visible.unsqueeze(1), edit)
+            return self.cross_attn.forward(y, K, V, source_visible, edit)
 
-        x, self_att = self.r1(x, attend_self)
-        x, cross_att, joined = self.r2(x, attend_source)
-        (x,) = self.r3(x, self.ff)
+        x, self_att = self.r1.forward(x, attend_self)
+        x, cross_att, joined = self.r2.forward(x, attend_source)
+        (x,) = self.r3.forward(x, self.ff.forward)
         return x, cache["K"], cache["V"], self_att, cross_att, joined
 
 
@@ -163,23 +182,26 @@ class Positions(nn.Module):
 
 
 class TransformerMemory(NamedTuple):
-    """What the decoder may read of one batch of source sentences."""
+    """What the decoder may read of one batch of source sentences (per layer: tuples of L tensors)."""
 
     H: torch.Tensor  # (B, N, d) the encoder's top-layer output h_1 … h_N
-    mask: torch.Tensor  # (B, N) True at real tokens
-    K: torch.Tensor  # (B, L, h, N, d_k) each decoder layer's cross-attention keys k_i^j = W_K^j h_i
-    V: torch.Tensor  # (B, L, h, N, d_k) and values v_i^j = W_V^j h_i
-    self_alpha: torch.Tensor  # (B, L, h, N, N) the encoder's self-attention
+    visible: torch.Tensor | None  # (B, 1, N) True at real tokens; None when no sentence is padded
+    K: tuple[torch.Tensor, ...]  # (B, h, N, d_k) per decoder layer: cross-attention keys k_i^j = W_K^j h_i
+    V: tuple[torch.Tensor, ...]  # (B, h, N, d_k) per decoder layer: values v_i^j = W_V^j h_i
+    self_alpha: tuple[torch.Tensor, ...]  # (B, h, N, N) per encoder layer: the encoder's self-attention
 
     def expand(self, count: int) -> TransformerMemory:
-        return TransformerMemory(*(v.expand(count, *v.shape[1:]) for v in self))
+        def rows(v):
+            return v.expand(count, *v.shape[1:])
+        return TransformerMemory(rows(self.H), None if self.visible is None else rows(self.visible),
+                                 *(tuple(rows(v) for v in vs) for vs in (self.K, self.V, self.self_alpha)))
 
 
 class DecoderState(NamedTuple):
-    """The cached self-attention keys and values of the positions decoded so far: (B, L, h, t, d_k) each."""
+    """The cached self-attention keys and values of the positions decoded so far: (B, h, t, d_k) per layer."""
 
-    K: torch.Tensor
-    V: torch.Tensor
+    K: tuple[torch.Tensor, ...]
+    V: tuple[torch.Tensor, ...]
 
 
 class Transformer(nn.Module):
@@ -205,42 +227,45 @@ class Transformer(nn.Module):
 
     def _embed(self, embedding: nn.Embedding, positions: Positions, ids: torch.Tensor, start: int) -> torch.Tensor:
         """x = embed(y) √d_model + p (the scale keeps the embedding and the positions of one size)."""
-        x = embedding(ids) * math.sqrt(self.cfg.hidden_size) + positions(start, ids.shape[1])
-        return self.dropout(x)
+        x = F.embedding(ids, embedding.weight, PAD_ID) * math.sqrt(self.cfg.hidden_size) \
+            + positions.forward(start, ids.shape[1])
+        return self.dropout(x) if self.training else x
 
     def encode(self, x: torch.Tensor, lengths: torch.Tensor) -> TransformerMemory:
         mask = torch.arange(x.shape[1], device=x.device).unsqueeze(0) < lengths.unsqueeze(1)  # (B, N)
+        visible = None if bool(mask.all()) else mask.unsqueeze(1)  # (B, 1, N): the keys a query may see
         h = self._embed(self.source_embedding, self.source_positions, x, 0)
         alphas = []
         for layer in self.encoder_layers:
-            h, att = layer(h, mask.unsqueeze(1))
+            h, att = layer.forward(h, visible)
             alphas.append(att.alpha)
         H = self.encoder_norm(h)
         keys, values = zip(*(layer.cross_attn.keys_values(H) for layer in self.decoder_layers))
-        return TransformerMemory(H, mask, torch.stack(keys, 1), torch.stack(values, 1), torch.stack(alphas, 1))
+        return TransformerMemory(H, visible, keys, values, tuple(alphas))
 
     def initial_state(self, m: TransformerMemory) -> DecoderState:
-        B, L, h, _, d_k = m.K.shape
-        empty = m.H.new_zeros(B, L, h, 0, d_k)
+        B, h, _, d_k = m.K[0].shape
+        empty = tuple(m.H.new_zeros(B, h, 0, d_k) for _ in m.K)
         return DecoderState(empty, empty)
 
     def decode_positions(self, y_in: torch.Tensor, state: DecoderState, m: TransformerMemory,
                          edit: EditAt | None = None):
         """The decoder on target inputs y_in (B, T) after the state's P cached positions: the top layer's
         output (B, T, d), s̃ = its norm, the new state, and per layer the self and cross Attention and joined heads."""
-        P = state.K.shape[3]
+        P = state.K[0].shape[2]
         x = self._embed(self.target_embedding, self.target_positions, y_in, P)
         Ks, Vs, selfs, crosses, joins = [], [], [], [], []
         for ell, layer in enumerate(self.decoder_layers):
-            x, K_self, V_self, self_att, cross_att, joined = layer(
-                x, state.K[:, ell], state.V[:, ell], m.K[:, ell], m.V[:, ell], m.mask,
+            x, K_self, V_self, self_att, cross_att, joined = layer.forward(
+                x, state.K[ell], state.V[ell], m.K[ell], m.V[ell], m.visible,
                 edit if edit is not None and edit.layer == ell + 1 else None)
             Ks.append(K_self)
             Vs.append(V_self)
             selfs.append(self_att)
             crosses.append(cross_att)
             joins.append(joined)
-        return x, self.decoder_norm(x), DecoderState(torch.stack(Ks, 1), torch.stack(Vs, 1)), selfs, crosses, joins
+        s_tilde = self.decoder_norm.forward(x)
+        return x, s_tilde, DecoderState(tuple(Ks), tuple(Vs)), selfs, crosses, joins
 
     def step(self, y_prev: torch.Tensor, state: DecoderState, m: TransformerMemory,
              edit: EditAt | None = None) -> tuple[StepOut, DecoderState]:
@@ -250,7 +275,7 @@ class Transformer(nn.Module):
         s, s_tilde, state, selfs, crosses, joins = self.decode_positions(y_prev.unsqueeze(1), state, m, edit)
 
         def last(att: Attention) -> Attention:  # the one query position of this step: (B, h, ·)
-            return Attention(*(v[:, :, -1] for v in att))
+            return Attention(*(v.squeeze(2) for v in att))
 
         cross, self_attn = tuple(last(a) for a in crosses), tuple(last(a) for a in selfs)
         where = self.cfg.alignment_from
@@ -260,18 +285,20 @@ class Transformer(nn.Module):
         else:
             j = where["head"] - 1
             e, alpha, a = view.e[:, j], view.alpha[:, j], view.a[:, j]
-        s_tilde = s_tilde[:, -1]
-        out = StepOut(s[:, -1], e, alpha, a, joins[where["layer"] - 1][:, -1], s_tilde,
-                      self.W_y(self.dropout(s_tilde)), cross=cross, self_attn=self_attn)
+        s_tilde = s_tilde.squeeze(1)
+        out = StepOut(s.squeeze(1), e, alpha, a, joins[where["layer"] - 1].squeeze(1), s_tilde,
+                      _linear(self.W_y, s_tilde), cross=cross, self_attn=self_attn)
         return out, state
 
     @staticmethod
     def reorder(state: DecoderState, rows: torch.Tensor) -> DecoderState:
-        return DecoderState(state.K[rows], state.V[rows])
+        return DecoderState(tuple(K[rows] for K in state.K), tuple(V[rows] for V in state.V))
 
     @staticmethod
     def memory_arrays(m: TransformerMemory) -> dict[str, np.ndarray]:
-        return {"H": m.H.numpy(), "K": m.K.numpy(), "V": m.V.numpy(), "self_alpha": m.self_alpha.numpy()}
+        """Per sentence: H (B, N, d); K, V (B, L, h, N, d_k); the encoder's self-attention (B, L, h, N, N)."""
+        return {"H": m.H.numpy(), "K": torch.stack(m.K, 1).numpy(), "V": torch.stack(m.V, 1).numpy(),
+                "self_alpha": torch.stack(m.self_alpha, 1).numpy()}
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
         """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …], all positions at once."""

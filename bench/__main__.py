@@ -11,7 +11,7 @@ import torch
 
 from . import app, core, load
 
-SUITES = {"core": core.run, "app": app.run, "load": load.run}
+SUITES = {"core": core.run, "transformer": core.transformer_lines, "app": app.run, "load": load.run}
 
 
 def machine() -> str:

@@ -39,8 +39,8 @@ def trace_latency(model_name: str, text: str, repeat: int = 300) -> dict:
             "median_ms": median_ms(times), "p95_ms": p95_ms(times)}
 
 
-def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat: int = 3) -> dict:
-    model = load_pretrained(model_name)
+def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat: int = 3, model=None) -> dict:
+    model = model or load_pretrained(model_name)
     texts = [ex.source for ex in make_splits(seed=0, train_size=10, test_size=count)["test"]][:count]
     batch = _times(lambda: model.trace_batch(texts), batch_repeat, warmup=1)
     start = time.perf_counter()
@@ -49,6 +49,74 @@ def batch_vs_loop(model_name: str = "dates-dot", count: int = 1000, batch_repeat
     loop = time.perf_counter() - start
     best = statistics.median(batch)
     return {"model": model_name, "inputs": len(texts), "trace_batch_s": best, "loop_s": loop, "speedup": loop / best}
+
+
+def dates_transformer(layers: int = 2, heads: int = 4, d_model: int = 64, max_target_len: int | None = None):
+    """The shipped dates-transformer, or (until it ships) one of the same sizes with random weights in
+    dates-dot's vocabulary: a trace's cost depends on the sizes and the number of steps, not the weights."""
+    import torch
+
+    from attention_core.checkpoint import build_model
+    from attention_core.config import ModelConfig
+    from attention_core.translator import Translator
+
+    if "dates-transformer" in list_pretrained() and max_target_len is None:
+        return load_pretrained("dates-transformer")
+    gru = load_pretrained("dates-dot")
+    base = gru.config
+    torch.manual_seed(0)
+    cfg = ModelConfig(architecture="transformer", decoder="transformer", score="scaled_dot", tokenizer=base.tokenizer,
+                      source_vocab_size=base.source_vocab_size, target_vocab_size=base.target_vocab_size,
+                      hidden_size=d_model, layers=layers, heads=heads, d_ff=2 * d_model, source_end_marker=False,
+                      max_source_len=base.max_source_len, max_target_len=max_target_len or base.max_target_len)
+    return Translator("random-transformer", cfg, build_model(cfg), gru.source_tokenizer, gru.target_tokenizer)
+
+
+def transformer_vs_gru(repeat: int = 200) -> dict:
+    """One trace of a 20-character date, the Transformer beside dates-dot, alternated in one loop. Both are
+    forced to dates-dot's output, so both run the same steps whatever the weights."""
+    gru, tf = load_pretrained("dates-dot"), dates_transformer()
+    target = gru.translate(DATE_20)
+    times = {"gru": [], "transformer": []}
+    for model in (gru, tf):
+        _times(lambda m=model: m.trace(DATE_20, target=target), 1, warmup=20)
+    for _ in range(repeat):
+        for key, model in (("gru", gru), ("transformer", tf)):
+            start = time.perf_counter()
+            model.trace(DATE_20, target=target)
+            times[key].append(time.perf_counter() - start)
+    gru_ms, tf_ms = median_ms(times["gru"]), median_ms(times["transformer"])
+    return {"model": tf.name, "steps": len(target) + 1, "gru_ms": gru_ms, "transformer_ms": tf_ms,
+            "ratio": tf_ms / gru_ms}
+
+
+def incremental_vs_recompute(steps: int, repeat: int = 20) -> dict:
+    """Decoding `steps` tokens with the keys and values of the prefix cached, against recomputing the whole
+    prefix at every step (what a decoder without a cache does); the same layers, so the same numbers."""
+    import torch
+
+    tf = dates_transformer(max_target_len=steps)
+    net = tf.model
+    ids = tf.source_ids(DATE_20)
+    x, lengths = torch.tensor([ids]), torch.tensor([len(ids)])
+    y_in = torch.randint(4, tf.config.target_vocab_size, (1, steps))
+
+    @torch.inference_mode()
+    def cached():
+        m = net.encode(x, lengths)
+        state = net.initial_state(m)
+        for t in range(steps):
+            _, state = net.step(y_in[:, t], state, m)
+
+    @torch.inference_mode()
+    def recomputed():
+        m = net.encode(x, lengths)
+        for t in range(steps):
+            net.decode_positions(y_in[:, : t + 1], net.initial_state(m), m)
+
+    a, b = _times(cached, repeat, warmup=3), _times(recomputed, repeat, warmup=3)
+    return {"steps": steps, "cached_ms": median_ms(a), "recomputed_ms": median_ms(b),
+            "speedup": median_ms(b) / median_ms(a)}
 
 
 LOAD_ALL = """
@@ -91,4 +159,23 @@ def run() -> list[str]:
         b = batch_vs_loop(count=count)
         lines.append(f"trace_batch of {b['inputs']:,} dates (dates-dot): {b['trace_batch_s']:.3f} s; loop of trace: "
                      f"{b['loop_s']:.2f} s; speed-up {b['speedup']:.1f}x")
+    lines += transformer_lines()
+    return lines
+
+
+def transformer_lines() -> list[str]:
+    """python -m bench transformer: the Transformer (2 layers × 4 heads, d_model 64) against its targets."""
+    r = transformer_vs_gru()
+    lines = [f"trace of a 20-character date ({r['steps']} steps), {r['model']} (2 layers × 4 heads, d_model 64) "
+             f"beside dates-dot, alternated: {r['transformer_ms']:.2f} ms vs {r['gru_ms']:.2f} ms, "
+             f"ratio {r['ratio']:.2f} (target ≤ 2)"]
+    tf = dates_transformer()
+    b = batch_vs_loop(tf.name, count=1000, model=tf)
+    lines.append(f"trace_batch of {b['inputs']:,} dates ({b['model']}): {b['trace_batch_s']:.3f} s; "
+                 f"loop of trace: {b['loop_s']:.2f} s; "
+                 f"speed-up {b['speedup']:.1f}x (target ≥ 10)")
+    for steps in (30, 60):
+        i = incremental_vs_recompute(steps)
+        lines.append(f"decoding {steps} tokens with cached keys and values: {i['cached_ms']:.1f} ms; recomputing the "
+                     f"prefix at each step: {i['recomputed_ms']:.1f} ms; speed-up {i['speedup']:.1f}x")
     return lines
