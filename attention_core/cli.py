@@ -137,7 +137,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_card(args) -> int:
-    from .card import refresh
+    from .measure import refresh
 
     names = list_pretrained() if args.model == "all" else [args.model]
     for name in names:
