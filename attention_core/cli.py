@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .checkpoint import list_pretrained, load_pretrained
 from .config import DECODERS, PRESETS, SCORES
-from .translator import MAX_BEAM, InputError
+from .limits import MAX_BEAM
+from .translator import InputError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -184,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="measure a model on its task's held-out split")
     p.add_argument("--model", required=True)
     p.add_argument("--split", choices=("valid", "test", "test-definitions"), default="test")
-    p.add_argument("--beam", type=int, default=1, choices=range(1, 9), metavar="K")
+    p.add_argument("--beam", type=int, default=1, choices=range(1, MAX_BEAM + 1), metavar="K")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_evaluate)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .export import batch_record, jsonl
+from .limits import MAX_INPUT_CHARS
 
 MAX_MB = 5  # the one size limit: the upload widget's (app_pages/upload.py) and parse_upload's
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_LINES = 10_000
-MAX_LINE_CHARS = 1_000  # the same limit as a typed input
 SOURCE_NAMES = ("source", "input", "text", "src")
 TARGET_NAMES = ("target", "reference", "translation", "tgt", "expected")
 KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv"}
@@ -70,10 +70,10 @@ def _check_text(text: str) -> None:
 def _usable(line: int, source: str, target: str | None, rows: list[Row], skipped: list) -> None:
     if not source.strip():
         skipped.append((line, "empty"))
-    elif len(source) > MAX_LINE_CHARS:
-        skipped.append((line, f"{len(source):,} characters (the limit is {MAX_LINE_CHARS:,})"))
-    elif target is not None and len(target) > MAX_LINE_CHARS:
-        skipped.append((line, f"target of {len(target):,} characters (the limit is {MAX_LINE_CHARS:,})"))
+    elif len(source) > MAX_INPUT_CHARS:
+        skipped.append((line, f"{len(source):,} characters (the limit is {MAX_INPUT_CHARS:,})"))
+    elif target is not None and len(target) > MAX_INPUT_CHARS:
+        skipped.append((line, f"target of {len(target):,} characters (the limit is {MAX_INPUT_CHARS:,})"))
     else:
         rows.append(Row(line, source.strip(), None if target is None or not target.strip() else target.strip()))
 
