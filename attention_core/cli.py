@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from .checkpoint import list_pretrained, load_pretrained
-from .config import DECODERS, PRESETS, SCORES
+from .config import DECODERS, PRESETS
+from .formulas import SCORES
 from .limits import MAX_BEAM
 from .translator import InputError
 

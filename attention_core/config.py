@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .formulas import SCORES
+
 DECODERS = ("luong", "bahdanau", "none")
-SCORES = ("dot", "scaled_dot", "general", "concat", "location")
 TOKENIZERS = ("char", "word")
 
 
