@@ -14,6 +14,7 @@ from pathlib import Path
 from .checkpoint import list_pretrained, load_pretrained
 from .config import DECODERS, PRESETS
 from .formulas import SCORES
+from .headline import headline
 from .limits import MAX_BEAM
 from .translator import InputError
 
@@ -58,12 +59,8 @@ def cmd_list(args) -> int:
         except ValueError as error:
             print(f"{name:22} (cannot load: {error})")
             continue
-        cfg, m = model.config, model.metrics
-        figure = (f"BLEU {m['bleu']:.1f}" if "bleu" in m else
-                  f"exact {100 * m['exact_match']:.1f}%" if "exact_match" in m else "")
-        if "field_attention" in m:
-            figure += f", field attention {100 * m['field_attention']:.1f}%"
-        print(f"{name:22} {cfg.decoder:9} {cfg.score:11} {cfg.task:6} {figure}")
+        cfg = model.config
+        print(f"{name:22} {cfg.decoder:9} {cfg.score:11} {cfg.task:6} {headline(model.metrics)}")
     return 0
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .card import _pct
 from .checkpoint import CONFIG, METRICS
+from .headline import headline
 
 FINDINGS = Path(__file__).resolve().parent.parent / "scripts" / "attention-study-findings.md"
 
@@ -37,13 +37,7 @@ def write_index(root) -> None:
         m = json.loads((folder / METRICS).read_text(encoding="utf-8")) if (folder / METRICS).is_file() else {}
         size = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
         seconds = m.get("training", {}).get("seconds", 0)
-        if cfg.get("task") == "dates":
-            figure = f"exact {_pct(m.get('exact_match', 0))}"
-            figure += f"; field attention {_pct(m['field_attention'])}" if "field_attention" in m else ""
-        else:
-            ood = m.get("out_of_domain", {}).get("bleu", 0)
-            figure = (f"BLEU {m.get('bleu', 0):.1f} (beam 4: {m.get('beam4', {}).get('bleu', 0):.1f}); "
-                      f"chrF {m.get('chrf', 0):.1f}; unlike training: BLEU {ood:.1f}")
+        figure = headline(m, percent_digits=2, sep="; ", full=True)
         rows.append(f"| [{folder.name}]({folder.name}/card.md) | {cfg['decoder']} | {cfg['score']} | {figure} | "
                     f"{seconds / 60:.1f} min | {size:.2f} MB |")
     study = FINDINGS.read_text(encoding="utf-8").format(rows=study_rows(root))
