@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from attention_core import Translator, cli
+from attention_core import Translator, cli, list_pretrained, load_pretrained
 
 
 def run(*args, input_text=None):
@@ -118,9 +118,15 @@ def test_hostile_text_gets_a_result(tiny_model_dir, text):
     assert data["source"] == text and len(data["source_tokens"]) >= 2
 
 
-def test_list_runs():
-    code, _, err = run("list")
+def test_list_names_every_shipped_model_with_its_figures():
+    code, out, err = run("list")
     assert code == 0, err
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()}
+    assert list(rows) == list_pretrained() and len(rows) >= 10
+    for name, (decoder, score, task, *figures) in rows.items():
+        config = load_pretrained(name).config
+        assert (decoder, score, task) == (config.decoder, config.score, config.task), name
+        assert figures[0] == ("exact" if task == "dates" else "BLEU"), (name, figures)
 
 
 def test_a_bug_keeps_its_traceback(monkeypatch):
