@@ -9,6 +9,7 @@ from app_pages.common import classroom, export_context, model_and_input, show, s
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import beam_tree
+from attention_core.limits import MAX_BEAM
 
 WIDTH, PRUNED, PICK = "beam_width", "beam_pruned", "beam_pick"
 
@@ -18,7 +19,7 @@ st.title(tr("page_beam", lang))
 st.caption(tr("beam_intro", lang))
 model, text = model_and_input(lang)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
-width = left.slider(tr("beam_width", lang), 1, 8, 4, key=WIDTH)
+width = left.slider(tr("beam_width", lang), 1, MAX_BEAM, 4, key=WIDTH)
 # At k = 1 there is no tree, so no switch for it. Set before the widget on every run, the value is the
 # session's own and survives the runs at k = 1, when the widget is away (a widget's own value would be dropped).
 st.session_state[PRUNED] = st.session_state.get(PRUNED, True)

@@ -21,18 +21,14 @@ from attention_core import InputError
 from attention_core.examples import examples_for
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import length_curves
+from attention_core.headline import headline
 
 TASK, CHOSEN = "cmp_task", "cmp_models"
 
 
-def headline(metrics: dict, lang: str) -> str:
-    """A model's test figures in a few words of the page's language (BLEU and chrF are names in both)."""
-    if "bleu" in metrics:
-        return f"BLEU {metrics['bleu']:.1f}, chrF {metrics['chrf']:.1f}"
-    text = tr("metric_exact", lang, value=f"{100 * metrics.get('exact_match', 0):.1f}")
-    if "field_attention" in metrics:
-        text += ", " + tr("metric_field", lang, value=f"{100 * metrics['field_attention']:.1f}")
-    return text
+def metric_word(key: str, value: str) -> str:
+    """A figure of the metrics column (attention_core.headline) in the page's language."""
+    return tr(f"metric_{key}", lang, value=value)
 
 
 def current_task(models: dict, tasks: list[str]) -> str:
@@ -71,7 +67,7 @@ if traces:
     st.dataframe(pd.DataFrame([{
         tr("col_model", lang): name, tr("col_decoder", lang): models[name].config.decoder,
         tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
-        tr("col_metric", lang): headline(models[name].metrics, lang),
+        tr("col_metric", lang): headline(models[name].metrics, word=metric_word),
     } for name, trace in traces.items()]), hide_index=True, width="stretch")
     st.caption(tr("metrics_table", lang))
     columns = st.columns(2)

@@ -9,7 +9,8 @@ import streamlit as st
 from app_pages.common import classroom, export_context, show, sidebar
 from app_pages.texts import t as tr
 from attention_core.figures import alpha_bars, context_figure, score_bars
-from attention_core.sandbox import SCORES, Weights, article_preset, onehot_preset, random_preset, random_weights, work
+from attention_core.formulas import SCORES
+from attention_core.sandbox import Weights, article_preset, onehot_preset, random_preset, random_weights, work
 from attention_core.trace import StepTrace, Trace
 
 PRESET, N_KEY, DIM, SEED, SCORE, TEMP, VERSION, DATA = (

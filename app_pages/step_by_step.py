@@ -50,16 +50,9 @@ from attention_core.figures import (
     vector_strip,
 )
 from attention_core.figures.common import PLOTLY_CONFIG
+from attention_core.formulas import score_tex
 from attention_core.tokenizers import BOS, EOS, PAD
 
-SCORE_TEX = {
-    "dot": r"e_t^i = s_t^\top h_i",
-    "scaled_dot": r"e_t^i = \frac{s_t^\top h_i}{\sqrt{n}}",
-    "general": r"e_t^i = s_t^\top W_a h_i",
-    "concat": r"e_t^i = w_a^\top \tanh\left(W_a [s_t ; h_i]\right)",
-    "location": r"e_t = W_a s_t",
-}
-BAHDANAU_TEX = r"e_t^i = w_a^\top \tanh\left(W_a [s_{t-1} ; h_i]\right)"
 PLAYER = "player"  # the step player's key; its state holds the step the browser last reported
 SPEEDS = [0.5, 1.0, 1.5, 2.0, 3.0]  # seconds per step while playing
 _SERVER_STEP = "_server_step"  # set when the browser reports a step that the server must draw (no plotly.js)
@@ -125,7 +118,7 @@ def head_scores(trace, lang):
     heading(tr("stage1", lang))
     st.caption(tr("stage1_text", lang))
     st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
-    st.latex(BAHDANAU_TEX if trace.decoder == "bahdanau" else SCORE_TEX[trace.score])
+    st.latex("e_t^i = " + score_tex(trace.score, query="s_{t-1}" if trace.decoder == "bahdanau" else "s_t"))
 
 
 def head_alpha(trace, lang):

@@ -113,6 +113,8 @@ TEXTS: dict[str, dict[str, str]] = {
                     "ko": "쿼리: 이번 단계의 RNN 갱신 뒤의 디코더 상태 sₜ (Luong 방식)."},
     "query_bahdanau": {"en": "Query: sₜ₋₁, the decoder state before this step (Bahdanau); aₜ then feeds the RNN.",
                        "ko": "쿼리: 이번 단계 전의 디코더 상태 sₜ₋₁ (Bahdanau 방식); 그 뒤 aₜ가 RNN 입력이 됩니다."},
+    "metric_bleu": {"en": "BLEU {value}", "ko": "BLEU {value}"},  # BLEU and chrF are names in both languages
+    "metric_chrf": {"en": "chrF {value}", "ko": "chrF {value}"},
     "metric_exact": {"en": "exact {value}%", "ko": "정확 일치율 {value}%"},
     "metric_field": {"en": "field attention {value}%", "ko": "필드 어텐션 {value}%"},
     "numbers_table": {"en": "This step's numbers", "ko": "이번 단계의 숫자"},

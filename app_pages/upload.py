@@ -26,9 +26,19 @@ from app_pages.common import (
     usable_models,
 )
 from app_pages.texts import t as tr
+from attention_core import InputError
 from attention_core.export import results_csv
 from attention_core.figures import alignment_heatmap
-from attention_core.upload import COLUMNS, KINDS, MAX_LINES, MAX_MB, parse_upload, result_columns, results_jsonl
+from attention_core.upload import (
+    COLUMNS,
+    KINDS,
+    MAX_LINES,
+    MAX_MB,
+    UploadError,
+    parse_upload,
+    result_columns,
+    results_jsonl,
+)
 
 UP_MODEL, UP_FILE, UP_TABLE, UP_ORDER, RESULTS = "up_model", "up_file", "up_table", "up_order", "up_results"
 KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
@@ -81,7 +91,7 @@ def decode_all(model, rows, lang) -> tuple[list[dict], list[tuple[int, str]], fl
         if problem is None and row.target is not None:
             try:
                 model.target_ids(row.target)
-            except ValueError as error:
+            except InputError as error:
                 problem = str(error)
         if problem:
             skipped.append((row.line, problem))
@@ -148,7 +158,7 @@ if upload is None:  # back from another page
     right.caption(tr("upload_kept", lang, name=md_literal(file_name)))
 try:
     parsed = parse(file_name, data)
-except ValueError as error:
+except UploadError as error:
     st.error(tr("upload_error", lang, error=error))
     st.stop()
 

@@ -1,19 +1,27 @@
-"""python -m attention_core list | trace | translate | evaluate | train
+"""python -m attention_core list | trace | translate | evaluate | card | train
 
-Bad input gets one line on stderr and exit status 2, never a traceback.
+Bad input (the project's own errors, and a file the user named that cannot be read or written) gets one line
+on stderr and exit status 2; anything else is a bug and shows its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
 
-from .checkpoint import list_pretrained, load_pretrained
-from .config import DECODERS, PRESETS, SCORES
-from .translator import MAX_BEAM, InputError
+from .checkpoint import ModelLoadError, list_pretrained, load_pretrained
+from .config import DECODERS, PRESETS, ConfigError
+from .export import batch_record, jsonl
+from .formulas import SCORES
+from .headline import headline
+from .limits import MAX_BEAM
+from .trace import TraceFormatError
+from .translator import InputError
+from .upload import UploadError, read_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -27,8 +35,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
+# The project's own errors for what the user gave: one line and exit status 2.
+USER_ERRORS = (UsageError, InputError, ModelLoadError, ConfigError, TraceFormatError, UploadError)
+
+
 def read_text_file(path: str) -> str:
-    """A UTF-8 (optionally with BOM) or UTF-16 (with BOM) text file."""
+    """The text of a file of inputs, read as the upload page reads one (attention_core.upload.read_text)."""
     try:
         file = Path(path)
         if file.stat().st_size > MAX_FILE_BYTES:
@@ -36,32 +48,21 @@ def read_text_file(path: str) -> str:
         data = file.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 or UTF-16 text; save it as UTF-8") from None
-    if "\x00" in text:
-        raise UsageError(f"{path} looks binary (it contains NUL bytes); give a text file, one input per line")
-    return text
+        return read_text(data)
+    except UploadError as error:
+        raise UploadError(f"{path}: {error}") from None
 
 
 def cmd_list(args) -> int:
     for name in list_pretrained():
         try:
             model = load_pretrained(name)
-        except ValueError as error:
+        except ModelLoadError as error:
             print(f"{name:22} (cannot load: {error})")
             continue
-        cfg, m = model.config, model.metrics
-        figure = (f"BLEU {m['bleu']:.1f}" if "bleu" in m else
-                  f"exact {100 * m['exact_match']:.1f}%" if "exact_match" in m else "")
-        if "field_attention" in m:
-            figure += f", field attention {100 * m['field_attention']:.1f}%"
-        print(f"{name:22} {cfg.decoder:9} {cfg.score:11} {cfg.task:6} {figure}")
+        cfg = model.config
+        print(f"{name:22} {cfg.decoder:9} {cfg.score:11} {cfg.task:6} {headline(model.metrics)}")
     return 0
 
 
@@ -91,34 +92,28 @@ def cmd_translate(args) -> int:
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
     if not numbered:
         raise UsageError(f"{args.input} has no input lines")
-    bad = [(n, model.check(line)) for n, line in numbered if model.check(line)]
-    if bad and not args.skip_invalid:
-        n, message = bad[0]
-        raise UsageError(f"{args.input} line {n}: {message} ({len(bad)} bad line(s); fix them or pass --skip-invalid)")
-    bad_lines = {n for n, _ in bad}
-    good = [(n, line) for n, line in numbered if n not in bad_lines]
-    traces = iter(model.trace_batch([line for _, line in good]))
-    records = []
-    for n, line in numbered:
-        if n in bad_lines:
-            records.append({"source": line, "line": n, "error": dict(bad)[n]})
-            continue
-        t = next(traces)
-        alignment = t.alignment
-        records.append({"source": t.source, "source_tokens": t.source_tokens, "prediction": t.prediction,
-                        "target_tokens": t.target_tokens,
-                        "alignment": None if alignment is None else alignment.tolist()})
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    problems = {n: problem for n, line in numbered if (problem := model.check(line))}  # one check per line
+    if problems and not args.skip_invalid:
+        n, message = next(iter(problems.items()))
+        raise UsageError(f"{args.input} line {n}: {message} ({len(problems)} bad line(s); fix them or pass "
+                         "--skip-invalid)")
+    good = [line for n, line in numbered if n not in problems]
+    traces = iter(model.trace_batch(good))
+    records = [{"source": line, "line": n, "error": problems[n]} if n in problems else batch_record(next(traces))
+               for n, line in numbered]
+    data = jsonl(records)
     if args.output == "-":
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(args.output).write_bytes(data)
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
     skipped = len(lines) - len(numbered)
-    if skipped or bad:
-        print(f"wrote {len(good)} results; {skipped} blank line(s) skipped, {len(bad)} invalid line(s) "
+    if skipped or problems:
+        print(f"wrote {len(good)} results; {skipped} blank line(s) skipped, {len(problems)} invalid line(s) "
               f"written as errors", file=sys.stderr)
     return 0
 
@@ -137,7 +132,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_card(args) -> int:
-    from .card import refresh
+    from .measure import refresh
 
     names = list_pretrained() if args.model == "all" else [args.model]
     for name in names:
@@ -184,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="measure a model on its task's held-out split")
     p.add_argument("--model", required=True)
     p.add_argument("--split", choices=("valid", "test", "test-definitions"), default="test")
-    p.add_argument("--beam", type=int, default=1, choices=range(1, 9), metavar="K")
+    p.add_argument("--beam", type=int, default=1, choices=range(1, MAX_BEAM + 1), metavar="K")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_evaluate)
@@ -224,13 +219,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names_users_file(error: OSError, args) -> bool:
+    """Whether an OSError is about a file or folder the user named (--input, --output, --out, --model) or one
+    inside it: the user's to fix. Any other OSError is the project's, and a bug."""
+    named = [Path(value).resolve() for key in ("input", "output", "out", "model")
+             if isinstance(value := getattr(args, key, None), (str, Path)) and str(value) != "-"]
+    for filename in (error.filename, error.filename2):
+        if filename is not None:
+            path = Path(os.fsdecode(filename)).resolve()
+            if any(path == p or p in path.parents for p in named):
+                return True
+    return False
+
+
+def _fail(message: object) -> int:
+    print(f"error: {message}".splitlines()[0], file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
-    except (UsageError, InputError, ValueError, OSError) as error:
-        print(f"error: {error}".splitlines()[0], file=sys.stderr)
-        return 2
+    except USER_ERRORS as error:
+        return _fail(error)
+    except OSError as error:
+        if args is None or not _names_users_file(error, args):
+            raise
+        return _fail(f"cannot use {error.filename}: {error.strerror or error}")
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

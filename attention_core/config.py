@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .formulas import SCORES
+
 DECODERS = ("luong", "bahdanau", "none")  # the GRU decoders; a Transformer's decoder is "transformer"
 ARCHITECTURES = ("rnn", "transformer")
-SCORES = ("dot", "scaled_dot", "general", "concat", "location")
 TOKENIZERS = ("char", "word")
 
 

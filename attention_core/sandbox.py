@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCORES = ("dot", "scaled_dot", "general", "concat", "location")
+from .formulas import score_tex
 
 
 @dataclass
@@ -90,12 +90,12 @@ def work(score: str, s: np.ndarray, H: np.ndarray, weights: Weights, temperature
             scale = r"\tfrac{1}{\sqrt{" + str(len(s)) + "}}" if score == "scaled_dot" else ""
             lines.append(rf"e_t^{{{i}}} = {scale}\left({terms}\right) = {_num(e[i - 1])}")
         elif score == "general":
-            lines.append(rf"e_t^{{{i}}} = s_t^\top W_a h_{{{i}}} = {_vec(s)}^\top W_a {_vec(h)} = {_num(e[i - 1])}")
+            lines.append(rf"e_t^{{{i}}} = {score_tex(score, i)} = {_vec(s)}^\top W_a {_vec(h)} = {_num(e[i - 1])}")
         elif score == "concat":
-            lines.append(rf"e_t^{{{i}}} = w_a^\top \tanh(W_a [s_t; h_{{{i}}}]) = {_num(e[i - 1])}")
+            lines.append(rf"e_t^{{{i}}} = {score_tex(score, i)} = {_num(e[i - 1])}")
         else:
             row = _vec(weights.W_a[i - 1])
-            lines.append(rf"e_t^{{{i}}} = (W_a s_t)_{{{i}}} = {row} \cdot {_vec(s)} = {_num(e[i - 1])}")
+            lines.append(rf"e_t^{{{i}}} = {score_tex(score, i)} = {row} \cdot {_vec(s)} = {_num(e[i - 1])}")
     z = e / temperature
     denominator = " + ".join(rf"e^{{{_num(x)}}}" for x in z)
     for i in range(len(H)):

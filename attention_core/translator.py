@@ -20,12 +20,11 @@ import torch
 
 from .config import ModelConfig
 from .decoding import Forced, Greedy, Steps, WhatIf, beam_search, decode
+from .limits import MAX_BEAM, MAX_INPUT_CHARS
 from .step import BLOCK_FIELDS, AlphaEdit, EditAt
 from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
 from .trace import AttentionBlock, StepTrace, Trace
 
-MAX_INPUT_CHARS = 1000  # longer text is refused before tokenising, whatever the model
-MAX_BEAM = 8
 # Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
 # the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
 MAX_UNKNOWN_SHARE = 0.5

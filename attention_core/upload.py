@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .export import batch_record, jsonl
+from .limits import MAX_INPUT_CHARS
 
 MAX_MB = 5  # the one size limit: the upload widget's (app_pages/upload.py) and parse_upload's
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_LINES = 10_000
-MAX_LINE_CHARS = 1_000  # the same limit as a typed input
 SOURCE_NAMES = ("source", "input", "text", "src")
 TARGET_NAMES = ("target", "reference", "translation", "tgt", "expected")
 KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv"}
@@ -26,6 +26,10 @@ KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv"}
 # probability; with a target column also the given target and its probability by forced decoding.
 COLUMNS = ("line", "source", "prediction", "target", "prob", "target_prob", "entropy", "src_len", "out_len")
 TARGET_COLUMNS = ("target", "target_prob")
+
+
+class UploadError(ValueError):
+    """A file that cannot be read as inputs; the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -46,34 +50,42 @@ class Upload:
         return any(row.target is not None for row in self.rows)
 
 
+def read_text(data: bytes) -> str:
+    """The text of a file of inputs: UTF-8 (with or without BOM) or UTF-16 with BOM, and not binary; else
+    UploadError. The one reader of the upload page and of `translate --input`."""
+    text = _decode(data)
+    _check_text(text)
+    return text
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ValueError("the file starts like UTF-16 but is not valid UTF-16: save it as UTF-8") from None
+            raise UploadError("the file starts like UTF-16 but is not valid UTF-16: save it as UTF-8") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start:,}): "
+        raise UploadError(f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start:,}): "
                          "save it as UTF-8 or UTF-16") from None
 
 
 def _check_text(text: str) -> None:
     if "\x00" in text:
-        raise ValueError("the file looks binary (it contains NUL bytes): upload a text, CSV or TSV file")
+        raise UploadError("the file looks binary (it contains NUL bytes): use a text, CSV or TSV file")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\v")
     if controls > max(8, len(text) // 100):
-        raise ValueError("the file looks binary (many control characters): upload a text, CSV or TSV file")
+        raise UploadError("the file looks binary (many control characters): use a text, CSV or TSV file")
 
 
 def _usable(line: int, source: str, target: str | None, rows: list[Row], skipped: list) -> None:
     if not source.strip():
         skipped.append((line, "empty"))
-    elif len(source) > MAX_LINE_CHARS:
-        skipped.append((line, f"{len(source):,} characters (the limit is {MAX_LINE_CHARS:,})"))
-    elif target is not None and len(target) > MAX_LINE_CHARS:
-        skipped.append((line, f"target of {len(target):,} characters (the limit is {MAX_LINE_CHARS:,})"))
+    elif len(source) > MAX_INPUT_CHARS:
+        skipped.append((line, f"{len(source):,} characters (the limit is {MAX_INPUT_CHARS:,})"))
+    elif target is not None and len(target) > MAX_INPUT_CHARS:
+        skipped.append((line, f"target of {len(target):,} characters (the limit is {MAX_INPUT_CHARS:,})"))
     else:
         rows.append(Row(line, source.strip(), None if target is None or not target.strip() else target.strip()))
 
@@ -92,9 +104,9 @@ def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
                 records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise ValueError(f"the file is not valid {'CSV' if delimiter == ',' else 'TSV'}: {error}") from None
+        raise UploadError(f"the file is not valid {'CSV' if delimiter == ',' else 'TSV'}: {error}") from None
     if not records:
-        raise ValueError("the file has no rows")
+        raise UploadError("the file has no rows")
     first = records[0][1]
     src, tgt = _column(first, SOURCE_NAMES), _column(first, TARGET_NAMES)
     if src is not None:
@@ -102,7 +114,7 @@ def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
     elif len(first) == 1 or all(len(r) == 1 for _, r in records):
         src, tgt = 0, None  # one unnamed column: every row is an input
     else:
-        raise ValueError(f"no usable column: name the input column one of {', '.join(SOURCE_NAMES)} in the first "
+        raise UploadError(f"no usable column: name the input column one of {', '.join(SOURCE_NAMES)} in the first "
                          f"row (and the optional reference column one of {', '.join(TARGET_NAMES)})")
     rows, skipped = [], []
     for number, record in records:
@@ -115,16 +127,15 @@ def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
 
 
 def parse_upload(name: str, data: bytes) -> Upload:
-    """The inputs of an uploaded file, or ValueError with a message that says what to fix."""
+    """The inputs of an uploaded file, or UploadError with a message that says what to fix."""
     kind = KINDS.get(PurePath(name or "").suffix.lower())
     if kind is None:
-        raise ValueError(f"{name or 'the file'}: upload a .txt, .csv or .tsv file")
+        raise UploadError(f"{name or 'the file'}: upload a .txt, .csv or .tsv file")
     if not data:
-        raise ValueError("the file is empty")
+        raise UploadError("the file is empty")
     if len(data) > MAX_BYTES:
-        raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_MB} MB")
-    text = _decode(data)
-    _check_text(text)
+        raise UploadError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_MB} MB")
+    text = read_text(data)
     if kind == "txt":
         lines = text.splitlines()
         rows, skipped = [], []
@@ -139,9 +150,9 @@ def parse_upload(name: str, data: bytes) -> Upload:
     else:
         rows, skipped = _table(text, "," if kind == "csv" else "\t")
     if len(rows) > MAX_LINES:
-        raise ValueError(f"the file has {len(rows):,} inputs; the limit is {MAX_LINES:,}: split it into smaller files")
+        raise UploadError(f"the file has {len(rows):,} inputs; the limit is {MAX_LINES:,}: split it into smaller files")
     if not rows:
-        raise ValueError("the file has no usable input" + (f" ({len(skipped)} line(s) skipped)" if skipped else ""))
+        raise UploadError("the file has no usable input" + (f" ({len(skipped)} line(s) skipped)" if skipped else ""))
     return Upload(kind, rows, skipped)
 
 

@@ -2,7 +2,8 @@
 # The dates attention study behind pretrained/README.md: what makes attention land on the right field?
 # Trains each variant of dates-dot (60,000 examples, up to 8 epochs, seed 0 unless stated) into
 # build/study/ and prints one table row per variant (about 4 minutes a variant on one core). Its output
-# is recorded in scripts/attention-study.md, which pretrained/README.md shows:
+# is recorded in scripts/attention-study.md, which pretrained/README.md shows under the findings in
+# scripts/attention-study-findings.md:
 #   scripts/attention-study.sh > scripts/attention-study.md
 set -euo pipefail
 cd "$(dirname "$0")/.."

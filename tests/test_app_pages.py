@@ -6,12 +6,14 @@ import re
 
 import numpy as np
 import pytest
+import torch
 from apptest_utils import app, chart, live_parts, texts
 
 from app_pages.texts import t
 from attention_core import load_pretrained
 from attention_core.figures import label
-from attention_core.sandbox import article_preset, scores, softmax
+from attention_core.sandbox import article_preset, random_weights, softmax
+from attention_core.scores import make_score
 
 pytestmark = pytest.mark.timeout(600)
 ALIGNMENT, SANDBOX = "app_pages/alignment.py", "app_pages/sandbox.py"
@@ -59,7 +61,7 @@ def test_sandbox_computes_the_article_example_by_hand():
     assert any("e_t^{4}" in latex.value and "1.240" in latex.value for latex in at.get("latex"))
 
 
-@pytest.mark.parametrize("score", ["scaled_dot", "general", "concat", "location"])
+@pytest.mark.parametrize("score", ["dot", "scaled_dot", "general", "concat", "location"])
 def test_sandbox_score_functions_and_temperature(score):
     at = app()
     at.switch_page(SANDBOX).run()
@@ -69,9 +71,20 @@ def test_sandbox_score_functions_and_temperature(score):
     e = np.asarray(chart(at, "sb_scores")["data"][0]["y"], dtype=float)
     alpha = np.asarray(chart(at, "sb_alpha")["data"][0]["y"], dtype=float)
     np.testing.assert_allclose(alpha, softmax(e, 0.5), rtol=1e-9)  # α = softmax(e / T)
-    if score == "scaled_dot":
-        _, H, s = article_preset()
-        np.testing.assert_allclose(e, scores("scaled_dot", s, H, None), rtol=1e-9)
+    _, H, s = article_preset()
+    np.testing.assert_allclose(e, model_scores(score, s, H), rtol=1e-9)  # the page's NumPy = the model's modules
+
+
+def model_scores(score: str, s: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """e_t from the model's own score module (attention_core/scores.py), given the weights the page shows."""
+    weights = random_weights(score, len(s), len(H), seed=0)  # the page's default seed
+    module = make_score(score, n=len(s), n_a=len(s), max_N=len(H)).double()
+    with torch.no_grad():
+        for name in ("W_a", "w_a"):
+            if getattr(weights, name) is not None:
+                getattr(module, name).copy_(torch.from_numpy(getattr(weights, name)))
+        S, H = torch.from_numpy(s)[None], torch.from_numpy(H)[None]  # (1, n), (1, N, n)
+        return module(S, module.keys(H))[0].numpy()
 
 
 def test_sandbox_presets_and_sizes():

@@ -9,6 +9,8 @@ import sys
 import pytest
 from conftest import ROOT
 
+from attention_core import Translator, cli, list_pretrained, load_pretrained
+
 
 def run(*args, input_text=None):
     result = subprocess.run([sys.executable, "-m", "attention_core", *map(str, args)], capture_output=True,
@@ -61,6 +63,18 @@ def test_translate_can_skip_invalid_lines(tiny_model_dir, tmp_path):
     assert code == 0 and "error" in json.loads(out.splitlines()[1])
 
 
+def test_translate_checks_each_line_once(tiny_model_dir, tmp_path, monkeypatch, capsys):
+    checked, check = [], Translator.check
+    monkeypatch.setattr(Translator, "check", lambda self, text: checked.append(text) or check(self, text))
+    src = tmp_path / "in.txt"
+    src.write_text("1 May 2000\n" + "9" * 500 + "\n", encoding="utf-8")
+    assert cli.main(["translate", "--model", str(tiny_model_dir), "--input", str(src), "--output", "-",
+                     "--skip-invalid"]) == 0
+    assert checked == ["1 May 2000", "9" * 500]
+    assert [set(json.loads(line)) for line in capsys.readouterr().out.splitlines()] == [
+        {"source", "source_tokens", "prediction", "target_tokens", "alignment"}, {"source", "line", "error"}]
+
+
 def _bad_inputs(tmp_path):
     binary = tmp_path / "binary.bin"
     binary.write_bytes(bytes(range(256)) * 4)
@@ -104,6 +118,37 @@ def test_hostile_text_gets_a_result(tiny_model_dir, text):
     assert data["source"] == text and len(data["source_tokens"]) >= 2
 
 
-def test_list_runs():
-    code, _, err = run("list")
+def test_list_names_every_shipped_model_with_its_figures():
+    code, out, err = run("list")
     assert code == 0, err
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()}
+    assert list(rows) == list_pretrained() and len(rows) >= 10
+    for name, (decoder, score, task, *figures) in rows.items():
+        config = load_pretrained(name).config
+        assert (decoder, score, task) == (config.decoder, config.score, config.task), name
+        assert figures[0] == ("exact" if task == "dates" else "BLEU"), (name, figures)
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch):
+    def broken(args):
+        raise ValueError("a bug, not the user's input")
+
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        cli.main(["list"])
+
+
+def test_oserror_on_the_users_file_is_one_line_but_not_on_others(monkeypatch, tmp_path, capsys):
+    out = tmp_path / "model"
+
+    def fails_on(path):
+        def train(args):
+            raise PermissionError(13, "Permission denied", str(path))
+        return train
+
+    monkeypatch.setattr(cli, "cmd_train", fails_on(out / "model.safetensors"))
+    assert cli.main(["train", "--task", "dates", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"error: cannot use {out / 'model.safetensors'}: Permission denied\n"
+    monkeypatch.setattr(cli, "cmd_train", fails_on(tmp_path / "elsewhere.json"))
+    with pytest.raises(PermissionError):
+        cli.main(["train", "--task", "dates", "--out", str(out)])
