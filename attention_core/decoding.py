@@ -124,7 +124,7 @@ def decode(model, x: torch.Tensor, lengths: torch.Tensor, policy: Greedy, *, k: 
         inputs=torch.stack(inputs, 1).numpy(), tokens=torch.stack(tokens, 1).numpy(),
         prob=torch.stack(probs, 1).numpy(), top_ids=torch.stack(top_ids, 1).numpy(),
         top_probs=torch.stack(top_probs, 1).numpy(), lengths=steps_len.numpy(),
-        memory=model.memory_arrays(m), vectors=stack_steps(outs),
+        memory=model.memory_arrays(m), vectors=stack_steps(outs, model.cfg.alignment_from),
     )
 
 
@@ -192,10 +192,10 @@ def beam_search(model, x: torch.Tensor, lengths: torch.Tensor, *, width: int, ma
     for rank, h in enumerate(finished):
         tree[h.node]["rank"] = rank
     memory = model.memory_arrays(m)
-    return [_hyp_steps(h, memory) for h in finished], tree
+    return [_hyp_steps(h, memory, model.cfg.alignment_from) for h in finished], tree
 
 
-def _hyp_steps(h: _Hyp, memory: dict[str, np.ndarray]) -> Steps:
+def _hyp_steps(h: _Hyp, memory: dict[str, np.ndarray], alignment_from: dict) -> Steps:
     outs: list[StepOut] = [r[0] for r in h.rows]
     tokens = [r[1] for r in h.rows]
     return Steps(
@@ -203,5 +203,5 @@ def _hyp_steps(h: _Hyp, memory: dict[str, np.ndarray]) -> Steps:
         prob=np.array([[r[2] for r in h.rows]], dtype=np.float32),
         top_ids=torch.stack([r[4] for r in h.rows]).unsqueeze(0).numpy(),
         top_probs=torch.stack([r[3] for r in h.rows]).unsqueeze(0).numpy(),
-        lengths=np.array([len(tokens)]), memory=memory, vectors=stack_steps(outs),
+        lengths=np.array([len(tokens)]), memory=memory, vectors=stack_steps(outs, alignment_from),
     )

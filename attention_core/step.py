@@ -24,7 +24,8 @@ STEP_FIELDS = VECTORS + tuple(f"cross.{k}" for k in BLOCK_FIELDS) + ("self.alpha
 
 
 class Attention(NamedTuple):
-    """One attention call of one layer, every head, batched: q (B, h, d_k), e and alpha (B, h, N), a (B, h, d_k)."""
+    """One attention call of one layer, every head, batched: q (B, h, T, d_k), e and alpha (B, h, T, N),
+    a (B, h, T, d_k), T being the query positions (one in a decoding step)."""
 
     q: torch.Tensor | None
     e: torch.Tensor | None
@@ -36,9 +37,10 @@ class StepOut(NamedTuple):
     """Every intermediate quantity of one decoder step t, batched over B sequences.
 
     s (B, n): the decoder state (GRU) or the top layer's output at t (Transformer); e, alpha (B, N) and a (B, ·):
-    the alignment view, None without attention; concat (B, ·): [a_t; s_t], [c; s_t] or the joined heads;
-    s_tilde (B, n): what the output layer reads; logits (B, V); cross, self_attn: one Attention per layer
-    (Transformer only; self-attention's alpha is (B, h, t)).
+    the alignment view (None without attention; a multi-head model may leave it to `stack_steps`, which takes
+    it from `cross`); concat (B, ·): [a_t; s_t], [c; s_t] or the joined heads; s_tilde (B, n): what the output
+    layer reads; logits (B, V); cross, self_attn: one Attention per layer with its one query position
+    (B, h, 1, ·) (multi-head models; self-attention's alpha is (B, h, 1, t)).
     """
 
     s: torch.Tensor
@@ -50,15 +52,6 @@ class StepOut(NamedTuple):
     logits: torch.Tensor
     cross: tuple[Attention, ...] | None = None
     self_attn: tuple[Attention, ...] | None = None
-
-    def fields(self) -> dict[str, torch.Tensor | None]:
-        """The step under the names of STEP_FIELDS: blocks stacked over layers to (B, L, h, ·)."""
-        out: dict[str, torch.Tensor | None] = {key: getattr(self, key) for key in VECTORS}
-        for key in BLOCK_FIELDS:
-            values = None if self.cross is None else [getattr(block, key) for block in self.cross]
-            out[f"cross.{key}"] = None if values is None or values[0] is None else torch.stack(values, dim=1)
-        out["self.alpha"] = None if self.self_attn is None else torch.stack([b.alpha for b in self.self_attn], 1)
-        return out
 
 
 # A what-if edit of the attention: (e_t, α_t) -> the α_t to use instead, both (B, N).
@@ -83,19 +76,43 @@ class EditAt:
         return alpha
 
 
-def stack_steps(outs: list[StepOut]) -> dict[str, np.ndarray | None]:
-    """A decoding's steps as arrays (B, T, ·) keyed by STEP_FIELDS; self-attention padded with 0 to T."""
-    per_step = [out.fields() for out in outs]
+def stack_steps(outs: list[StepOut], alignment_from: dict | None = None) -> dict[str, np.ndarray | None]:
+    """A decoding's steps as arrays (B, T, ·) keyed by STEP_FIELDS: blocks as (B, T, L, h, ·), self-attention
+    padded with 0 to T positions. Where the steps have blocks but no alignment view, the view is taken here
+    from `alignment_from` (1-based layer, head or "mean"): α of that head, or the layer's mean over heads
+    (then e and a stay None: a mean of scores is no score).
+
+    Stacked once per decoding rather than once per step: at a Transformer's sizes every tensor op costs
+    about as much as the arithmetic it does."""
     T = len(outs)
-    stacked: dict[str, np.ndarray | None] = {}
-    for key in STEP_FIELDS:
-        if per_step[0][key] is None:
-            stacked[key] = None
-        elif key == "self.alpha":  # step t sees t positions: pad the last axis to T
-            stacked[key] = torch.stack([torch.nn.functional.pad(f[key], (0, T - f[key].shape[-1]))
-                                        for f in per_step], dim=1).numpy()
+    stacked: dict[str, np.ndarray | None] = {
+        key: None if getattr(outs[0], key) is None else torch.stack([getattr(o, key) for o in outs], 1).numpy()
+        for key in VECTORS}
+    first = outs[0].cross
+    for key in BLOCK_FIELDS:
+        if first is None or getattr(first[0], key) is None:
+            stacked[f"cross.{key}"] = None
+            continue
+        L = len(first)
+        flat = torch.stack([getattr(block, key) for o in outs for block in o.cross]).numpy()  # (T·L, B, h, 1, ·)
+        stacked[f"cross.{key}"] = flat.reshape(T, L, *flat.shape[1:3], -1).transpose(2, 0, 1, 3, 4)
+    if outs[0].self_attn is None:
+        stacked["self.alpha"] = None
+    else:
+        B, h = outs[0].self_attn[0].alpha.shape[:2]
+        selfs = np.zeros((B, T, len(outs[0].self_attn), h, T), dtype=np.float32)
+        for t, o in enumerate(outs):  # step t sees t + 1 positions: the rest stays 0
+            for ell, block in enumerate(o.self_attn):
+                selfs[:, t, ell, :, : t + 1] = block.alpha[:, :, 0].numpy()
+        stacked["self.alpha"] = selfs
+    if stacked["alpha"] is None and stacked["cross.alpha"] is not None and alignment_from is not None:
+        layer, head = alignment_from["layer"] - 1, alignment_from["head"]
+        view = {key: stacked[f"cross.{key}"] for key in ("e", "alpha", "a")}
+        if head == "mean":
+            stacked["alpha"] = view["alpha"][:, :, layer].mean(axis=2)
         else:
-            stacked[key] = torch.stack([f[key] for f in per_step], dim=1).numpy()
+            for key, arr in view.items():
+                stacked[key] = None if arr is None else np.ascontiguousarray(arr[:, :, layer, head - 1])
     return stacked
 
 

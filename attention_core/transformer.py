@@ -47,7 +47,8 @@ class MultiHeadAttention(nn.Module):
 
     def keys_values(self, m: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """K = m W_K and V = m W_V per head: (B, h, N, d_k) each."""
-        return self.split(_linear(self.W_K, m)), self.split(_linear(self.W_V, m))
+        mods = self._modules  # the sub-modules without nn.Module.__getattr__ (see _linear)
+        return self.split(_linear(mods["W_K"], m)), self.split(_linear(mods["W_V"], m))
 
     def forward(self, x: torch.Tensor, K: torch.Tensor, V: torch.Tensor, visible: torch.Tensor,
                 edit: EditAt | None = None) -> tuple[torch.Tensor, Attention, torch.Tensor]:
@@ -56,7 +57,8 @@ class MultiHeadAttention(nn.Module):
         Attention (q, e, α, a: (B, h, T, ·)) and the joined heads (B, T, d_model). A what-if `edit` replaces
         α of the last query position (a traced step has one)."""
         B, T, _ = x.shape
-        q = self.split(_linear(self.W_Q, x))  # (B, h, T, d_k)
+        mods = self._modules
+        q = self.split(_linear(mods["W_Q"], x))  # (B, h, T, d_k)
         e = (q @ K.transpose(-1, -2)) / math.sqrt(self.d_k)  # (B, h, T, N)
         if visible is not None:  # None: every key visible (one decoding step's own self-attention)
             e = e.masked_fill(~visible.unsqueeze(1), float("-inf"))
@@ -66,13 +68,23 @@ class MultiHeadAttention(nn.Module):
             alpha[:, :, -1] = edit.apply(e[:, :, -1], alpha[:, :, -1])
         a = (self.dropout(alpha) if self.training else alpha) @ V  # (B, h, T, d_k)
         joined = (a.reshape(B, 1, -1) if T == 1 else a.transpose(1, 2).reshape(B, T, -1))  # [a^1; …; a^h]
-        return _linear(self.W_O, joined), Attention(q, e, alpha, a), joined
+        return _linear(mods["W_O"], joined), Attention(q, e, alpha, a), joined
 
 
 def _linear(layer: nn.Linear, x: torch.Tensor) -> torch.Tensor:
     """layer(x) without nn.Module's call machinery: a step makes ~20 of these, and the calls cost more than
-    the products at these sizes."""
-    return F.linear(x, layer.weight, layer.bias)
+    the products at these sizes. The parameters are read from the module's own dict, always current:
+    `layer.weight` goes through nn.Module.__getattr__ (measured: 15% of a trace)."""
+    p = layer._parameters
+    return torch._C._nn.linear(x, p["weight"], p["bias"])
+
+
+def _layer_norm(norm: nn.LayerNorm | nn.Identity, x: torch.Tensor) -> torch.Tensor:
+    """norm(x), as _linear does it: no __getattr__, no functional wrapper."""
+    if isinstance(norm, nn.Identity):
+        return x
+    p = norm._parameters
+    return torch.layer_norm(x, norm.normalized_shape, p["weight"], p["bias"], norm.eps)
 
 
 class FeedForward(nn.Module):
@@ -83,25 +95,30 @@ class FeedForward(nn.Module):
         self.W_1, self.W_2, self.dropout = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model), nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        hidden = torch.relu(_linear(self.W_1, x))
-        return _linear(self.W_2, self.dropout(hidden) if self.training else hidden)
+        mods = self._modules
+        hidden = torch.relu(_linear(mods["W_1"], x))
+        return _linear(mods["W_2"], self.dropout(hidden) if self.training else hidden)
 
 
 class Residual(nn.Module):
-    """pre-norm: x + f(LayerNorm(x)); post-norm: LayerNorm(x + f(x)). f's other outputs pass through."""
+    """A sublayer f with its residual connection and norm. pre-norm: x + f(LayerNorm(x));
+    post-norm: LayerNorm(x + f(x)). Written as x_out = r.out(x, f(r.into(x)))."""
 
     def __init__(self, d_model: int, norm: str, dropout: float) -> None:
         super().__init__()
         self.norm, self.pre, self.dropout = nn.LayerNorm(d_model), norm == "pre", nn.Dropout(dropout)
 
-    def forward(self, x: torch.Tensor, f):
-        out = f(self._norm(x) if self.pre else x)
-        y, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
+    def into(self, x: torch.Tensor) -> torch.Tensor:
+        """What the sublayer reads: LayerNorm(x) (pre-norm) or x (post-norm)."""
+        return self._norm(x) if self.pre else x
+
+    def out(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """x + y (pre-norm) or LayerNorm(x + y) (post-norm), y being the sublayer's output."""
         x = x + (self.dropout(y) if self.training else y)
-        return (x if self.pre else self._norm(x), *rest)
+        return x if self.pre else self._norm(x)
 
     def _norm(self, x: torch.Tensor) -> torch.Tensor:
-        return F.layer_norm(x, self.norm.normalized_shape, self.norm.weight, self.norm.bias, self.norm.eps)
+        return _layer_norm(self._modules["norm"], x)
 
 
 class EncoderLayer(nn.Module):
@@ -114,13 +131,11 @@ class EncoderLayer(nn.Module):
         self.ff = FeedForward(d, cfg.d_ff or 4 * d, cfg.dropout)
         self.r1, self.r2 = Residual(d, cfg.norm, cfg.dropout), Residual(d, cfg.norm, cfg.dropout)
 
-    def forward(self, x: torch.Tensor, visible: torch.Tensor) -> tuple[torch.Tensor, Attention]:
-        def attend(y):
-            out, att, _ = self.self_attn.forward(y, *self.self_attn.keys_values(y), visible)
-            return out, att
-
-        x, att = self.r1.forward(x, attend)
-        (x,) = self.r2.forward(x, self.ff.forward)
+    def forward(self, x: torch.Tensor, visible: torch.Tensor | None) -> tuple[torch.Tensor, Attention]:
+        y = self.r1.into(x)
+        out, att, _ = self.self_attn.forward(y, *self.self_attn.keys_values(y), visible)
+        x = self.r1.out(x, out)
+        x = self.r2.out(x, self.ff.forward(self.r2.into(x)))
         return x, att
 
 
@@ -144,21 +159,17 @@ class DecoderLayer(nn.Module):
         T, P = x.shape[1], K_past.shape[2]
         # position p sees 1 … P + p; a single new position sees all of them, so it needs no mask
         causal = None if T == 1 else torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(P).unsqueeze(0)
-        cache = {}
-
-        def attend_self(y):
-            k, v = self.self_attn.keys_values(y)
-            cache["K"], cache["V"] = torch.cat([K_past, k], dim=2), torch.cat([V_past, v], dim=2)
-            out, att, _ = self.self_attn.forward(y, cache["K"], cache["V"], causal)
-            return out, att
-
-        def attend_source(y):
-            return self.cross_attn.forward(y, K, V, source_visible, edit)
-
-        x, self_att = self.r1.forward(x, attend_self)
-        x, cross_att, joined = self.r2.forward(x, attend_source)
-        (x,) = self.r3.forward(x, self.ff.forward)
-        return x, cache["K"], cache["V"], self_att, cross_att, joined
+        mods = self._modules  # the sub-modules without nn.Module.__getattr__ (see _linear)
+        r1, r2, r3, self_attn = mods["r1"], mods["r2"], mods["r3"], mods["self_attn"]
+        y = r1.into(x)
+        k, v = self_attn.keys_values(y)
+        K_self, V_self = torch.cat([K_past, k], dim=2), torch.cat([V_past, v], dim=2)
+        out, self_att, _ = self_attn.forward(y, K_self, V_self, causal)
+        x = r1.out(x, out)
+        out, cross_att, joined = mods["cross_attn"].forward(r2.into(x), K, V, source_visible, edit)
+        x = r2.out(x, out)
+        x = r3.out(x, mods["ff"].forward(r3.into(x)))
+        return x, K_self, V_self, self_att, cross_att, joined
 
 
 class Positions(nn.Module):
@@ -178,7 +189,8 @@ class Positions(nn.Module):
 
     def forward(self, start: int, count: int) -> torch.Tensor:
         """p_start … p_{start+count-1}: (count, d_model)."""
-        return self.table.weight[start:start + count] if self.learned else self.table[start:start + count]
+        table = self._modules["table"]._parameters["weight"] if self.learned else self._buffers["table"]
+        return table[start:start + count]
 
 
 class TransformerMemory(NamedTuple):
@@ -227,7 +239,7 @@ class Transformer(nn.Module):
 
     def _embed(self, embedding: nn.Embedding, positions: Positions, ids: torch.Tensor, start: int) -> torch.Tensor:
         """x = embed(y) √d_model + p (the scale keeps the embedding and the positions of one size)."""
-        x = F.embedding(ids, embedding.weight, PAD_ID) * math.sqrt(self.cfg.hidden_size) \
+        x = F.embedding(ids, embedding._parameters["weight"], PAD_ID) * math.sqrt(self.cfg.hidden_size) \
             + positions.forward(start, ids.shape[1])
         return self.dropout(x) if self.training else x
 
@@ -253,9 +265,10 @@ class Transformer(nn.Module):
         """The decoder on target inputs y_in (B, T) after the state's P cached positions: the top layer's
         output (B, T, d), s̃ = its norm, the new state, and per layer the self and cross Attention and joined heads."""
         P = state.K[0].shape[2]
-        x = self._embed(self.target_embedding, self.target_positions, y_in, P)
+        mods = self._modules  # without nn.Module.__getattr__ (see _linear)
+        x = self._embed(mods["target_embedding"], mods["target_positions"], y_in, P)
         Ks, Vs, selfs, crosses, joins = [], [], [], [], []
-        for ell, layer in enumerate(self.decoder_layers):
+        for ell, layer in enumerate(mods["decoder_layers"]):
             x, K_self, V_self, self_att, cross_att, joined = layer.forward(
                 x, state.K[ell], state.V[ell], m.K[ell], m.V[ell], m.visible,
                 edit if edit is not None and edit.layer == ell + 1 else None)
@@ -264,7 +277,7 @@ class Transformer(nn.Module):
             selfs.append(self_att)
             crosses.append(cross_att)
             joins.append(joined)
-        s_tilde = self.decoder_norm.forward(x)
+        s_tilde = _layer_norm(mods["decoder_norm"], x)
         return x, s_tilde, DecoderState(tuple(Ks), tuple(Vs)), selfs, crosses, joins
 
     def step(self, y_prev: torch.Tensor, state: DecoderState, m: TransformerMemory,
@@ -273,21 +286,10 @@ class Transformer(nn.Module):
         if edit is not None and not 1 <= edit.layer <= self.cfg.layers:
             raise ValueError(f"the model has layers 1 to {self.cfg.layers}")
         s, s_tilde, state, selfs, crosses, joins = self.decode_positions(y_prev.unsqueeze(1), state, m, edit)
-
-        def last(att: Attention) -> Attention:  # the one query position of this step: (B, h, ·)
-            return Attention(*(v.squeeze(2) for v in att))
-
-        cross, self_attn = tuple(last(a) for a in crosses), tuple(last(a) for a in selfs)
-        where = self.cfg.alignment_from
-        view = cross[where["layer"] - 1]
-        if where["head"] == "mean":
-            e, alpha, a = None, view.alpha.mean(dim=1), None
-        else:
-            j = where["head"] - 1
-            e, alpha, a = view.e[:, j], view.alpha[:, j], view.a[:, j]
         s_tilde = s_tilde.squeeze(1)
-        out = StepOut(s.squeeze(1), e, alpha, a, joins[where["layer"] - 1].squeeze(1), s_tilde,
-                      _linear(self.W_y, s_tilde), cross=cross, self_attn=self_attn)
+        # The alignment view (e, alpha, a) is left to stack_steps, which takes it from the blocks once per decoding.
+        out = StepOut(s.squeeze(1), None, None, None, joins[self.cfg.alignment_from["layer"] - 1].squeeze(1), s_tilde,
+                      _linear(self._modules["W_y"], s_tilde), cross=tuple(crosses), self_attn=tuple(selfs))
         return out, state
 
     @staticmethod
