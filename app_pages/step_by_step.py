@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from app_pages import step_numbers
@@ -268,6 +267,8 @@ def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, st
 
 
 def numbers_table(trace, t, lang) -> None:
+    import pandas as pd  # (~0.4 s to import: not before the first chart)
+
     step = trace.steps[t - 1]
     st.dataframe(pd.DataFrame({
         tr("col_position", lang): range(1, len(trace.source_tokens) + 1),
