@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import threading
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -221,9 +222,13 @@ def usable_models() -> dict[str, object]:
 
 
 def check_models() -> None:
-    """After the page (app.py): load every model folder (once per process; this imports torch, which the first
-    page's first chart did not wait for). When the folders that fail are not those the session knew, the page
-    runs again: its sidebar names each (`sidebar`) and its model lists leave them out (`model_entries`)."""
+    """After the page (app.py): load every model folder (once per process) and, when the folders that fail are not
+    those the session knew, run the page again: its sidebar names each (`sidebar`) and its model lists leave them
+    out (`model_entries`). Until torch is in, the models load in the background instead (`_load_in_background`),
+    and a later run checks them: the first page's charts do not wait for torch."""
+    if not _torch_ready():
+        _load_in_background()
+        return
     broken = {}
     for name in catalog.list_entries():
         try:
@@ -233,6 +238,31 @@ def check_models() -> None:
     if broken != st.session_state.get(BROKEN, {}):
         st.session_state[BROKEN] = broken
         st.rerun()
+
+
+def _torch_ready() -> bool:
+    """torch imported in full (not in the middle of its import by another thread, which would make us wait)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and not getattr(getattr(torch, "__spec__", None), "_initializing", False)
+
+
+_loading = threading.Lock()
+
+
+def _load_in_background() -> None:
+    """Import torch and load every model into get_model's cache, once per process, in a thread of its own: after
+    the first page is drawn, while its browser draws it, and before anyone picks another model or input."""
+    if not _loading.acquire(blocking=False):
+        return  # (started already)
+
+    def load() -> None:
+        for name in catalog.list_entries():
+            try:
+                get_model(name)
+            except Exception:  # a broken model is named by the next run's check_models
+                pass
+
+    threading.Thread(target=load, name="load-models", daemon=True).start()
 
 
 def _new_input() -> None:
@@ -301,6 +331,10 @@ def trace_or_stop(model, text: str, lang_: str, **options) -> Trace:
         return get_trace(model.name, text, **options)
     except core.InputError as error:  # (looked up only when get_trace raises)
         st.warning(t("bad_input", lang_, error=error))
+        st.stop()
+    except core.ModelLoadError as error:  # listed from its folder, it failed to load (named in the sidebar next)
+        st.error(t("model_broken", lang_, error=error))
+        check_models()
         st.stop()
 
 
