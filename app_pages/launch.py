@@ -2,11 +2,11 @@
 built as soon as the server is listening.
 
 The first page needs no torch (attention_core/catalog.py): its models are listed from their folders and its
-default input's trace ships beside its model. What its first run still waits for is Plotly: building the first
-figure of each kind imports that kind's classes (~0.4 s). Done here, that overlaps with the browser loading the
-page. torch and the models load after the first page (common.check_models), not here: imported while the browser
-loads the page, torch held the interpreter and slowed the server's replies to it (bench/app.py measures the
-cold start).
+default input's trace ships beside its model. What its first run still waits for is pandas (~0.4 s) and Plotly:
+building the first figure of each kind imports that kind's classes (~0.4 s). Done here, both overlap with the
+browser loading the page. torch and the models load after the first page (common.check_models), not here:
+imported while the browser loads the page, torch held the interpreter and slowed the server's replies to it
+(bench/app.py measures the cold start).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ def _warm() -> None:
         if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
             break
         time.sleep(0.05)
+    import pandas  # noqa: F401  (the step page imports it before its figures: see there)
+
     from app_pages import live_chart
     from app_pages.common import DEFAULT_MODEL, DEFAULT_TEXT
     from attention_core import catalog, figures

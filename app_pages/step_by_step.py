@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-import streamlit as st
+import pandas as pd  # imported in full before any figure: plotly's validators look at a pandas that another
+import streamlit as st  # thread is still importing and fail (20 sessions at once on a cold server, tests/test_load.py)
 
 from app_pages import step_numbers
 from app_pages.common import (
@@ -267,8 +268,6 @@ def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, st
 
 
 def numbers_table(trace, t, lang) -> None:
-    import pandas as pd  # (~0.4 s to import: not before the first chart)
-
     step = trace.steps[t - 1]
     st.dataframe(pd.DataFrame({
         tr("col_position", lang): range(1, len(trace.source_tokens) + 1),

@@ -72,7 +72,7 @@ def test_the_package_names_its_exports_lazily():
     assert sorted(attention_core.__all__) == sorted(attention_core._WHERE)
 
 
-# Run in a fresh interpreter: the app's first page, with torch (and pandas) made unimportable. The check of every
+# Run in a fresh interpreter: the app's first page, with torch made unimportable. The check of every
 # model folder after the page (common.check_models) then tries to load them in the background, and fails there.
 FIRST_PAGE = """
 import json, sys
@@ -81,7 +81,7 @@ sys.path.insert(0, {root!r})
 
 class NoTorch:
     def find_spec(self, name, path=None, target=None):
-        if name == "torch" or name.startswith("torch.") or name == "pandas":
+        if name == "torch" or name.startswith("torch."):
             raise ImportError(f"the first page imported {{name}}")
 
 
