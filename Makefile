@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint bench models data chromium clean
+.PHONY: run test lint bench models traces data chromium clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,6 +36,11 @@ bench: $(VENV)/.dev-deps chromium
 
 models: $(VENV)/.deps
 	./scripts/train-all.sh
+	$(PY) -m attention_core.catalog
+
+# The traces shipped beside their models (the first page's default input: attention_core/catalog.py), anew.
+traces: $(VENV)/.deps
+	$(PY) -m attention_core.catalog
 
 data: $(VENV)/.deps
 	./scripts/build-en-es-corpus.sh

@@ -5,27 +5,27 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import threading
 
 import streamlit as st
-import torch
 from streamlit.errors import StreamlitAPIException
 
+# No torch here: the first page draws its first chart without it (attention_core/catalog.py). The core's
+# names are imported on first use; `core.InputError` and `core.ModelLoadError` import torch.
+import attention_core as core
 from app_pages.texts import LANG_NAMES, LANGS, t
-from attention_core import InputError, ModelLoadError, Trace, list_pretrained, load_pretrained
+from attention_core import catalog
 from attention_core.examples import examples_for
 from attention_core.export import PRINT_SCALE, figure_html, figure_image
 from attention_core.figures.common import PLOTLY_CONFIG
 from attention_core.tokenizers import safe_text
-
-# The app's models are small GRUs: a second intra-op thread does not make a trace faster, and on two cores
-# shared with the browser and the other sessions its spin-waits made loading the ten models take 1.4 s
-# instead of 0.14 s (measured while another process kept one core busy). Set before any model runs.
-torch.set_num_threads(1)
+from attention_core.trace import Trace
 
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
 SPEED, EXAMPLE, STAGE, CELLS = "speed", "example", "stage", "cells"
 PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
+BROKEN = "_broken_models"  # {name: message} of the model folders that failed to load (check_models)
 DEFAULT_MODEL, DEFAULT_TEXT = "dates-dot", "2026년 11월 24일 화요일"
 
 STEP_PAGE = "app_pages/step_by_step.py"
@@ -137,6 +137,8 @@ def sidebar() -> str:
         with st.sidebar:
             switches()
             st.caption(t("sidebar_about", lang()))
+    for error in st.session_state.get(BROKEN, {}).values():
+        st.sidebar.warning(t("model_broken", lang(), error=error))
     return lang()
 
 
@@ -181,28 +183,86 @@ def footer(lang_: str):
 @st.cache_resource(show_spinner=False)
 def get_model(name: str):
     """Each model is loaded once per process and shared (read-only) by every session."""
-    model = load_pretrained(name)
+    import torch
+
+    # The app's models are small GRUs: a second intra-op thread does not make a trace faster, and on two cores
+    # shared with the browser and the other sessions its spin-waits made loading the ten models take 1.4 s
+    # instead of 0.14 s (measured while another process kept one core busy). Set before any model runs.
+    torch.set_num_threads(1)
+    model = core.load_pretrained(name, root=catalog.PRETRAINED_DIR)
     print(f"attention-explorer: loaded model {name}", file=sys.stderr, flush=True)  # the load test counts these
     return model
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def get_trace(name: str, text: str, beam: int = 1, target: str | None = None) -> Trace:
-    """Traces are cached by their inputs: changing the step never re-runs the model."""
+    """Traces are cached by their inputs: changing the step never re-runs the model. A trace shipped beside the
+    model (the first page's default: catalog.shipped_trace, the model's own) needs neither torch nor the weights."""
+    if beam == 1 and target is None and (shipped := catalog.shipped_trace(catalog.PRETRAINED_DIR / name, text)):
+        return shipped
     return get_model(name).trace(text, beam=beam, target=target)
 
 
+def model_entries() -> dict[str, catalog.ModelEntry]:
+    """The model folders the app offers, read without torch or weights (config, vocabularies: enough for the
+    model picker and the limits); those that failed to load (check_models) are left out."""
+    broken = st.session_state.get(BROKEN, {})
+    return {name: entry for name, entry in catalog.list_entries().items() if entry is not None and name not in broken}
+
+
 def usable_models() -> dict[str, object]:
-    """Every shipped model that loads; a broken folder is reported and the others keep working."""
-    models, broken = {}, {}
-    for name in list_pretrained():
+    """Every offered model, loaded (for the pages that run several); one that fails to load is left out."""
+    models = {}
+    for name in model_entries():
         try:
             models[name] = get_model(name)
-        except ModelLoadError as error:
-            broken[name] = str(error)
-    for error in broken.values():
-        st.sidebar.warning(t("model_broken", lang(), error=error))
+        except core.ModelLoadError:  # named in the sidebar after check_models
+            pass
     return models
+
+
+def check_models() -> None:
+    """After the page (app.py): load every model folder (once per process) and, when the folders that fail are not
+    those the session knew, run the page again: its sidebar names each (`sidebar`) and its model lists leave them
+    out (`model_entries`). Until torch is in, the models load in the background instead (`_load_in_background`),
+    and a later run checks them: the first page's charts do not wait for torch."""
+    if not _torch_ready():
+        _load_in_background()
+        return
+    broken = {}
+    for name in catalog.list_entries():
+        try:
+            get_model(name)
+        except core.ModelLoadError as error:
+            broken[name] = str(error)
+    if broken != st.session_state.get(BROKEN, {}):
+        st.session_state[BROKEN] = broken
+        st.rerun()
+
+
+def _torch_ready() -> bool:
+    """torch imported in full (not in the middle of its import by another thread, which would make us wait)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and not getattr(getattr(torch, "__spec__", None), "_initializing", False)
+
+
+_loading = threading.Lock()
+
+
+def _load_in_background() -> None:
+    """Import torch and load every model into get_model's cache, once per process, in a thread of its own: after
+    the first page is drawn, while its browser draws it, and before anyone picks another model or input."""
+    if not _loading.acquire(blocking=False):
+        return  # (started already)
+
+    def load() -> None:
+        for name in catalog.list_entries():
+            try:
+                get_model(name)
+            except Exception:  # a broken model is named by the next run's check_models
+                pass
+
+    threading.Thread(target=load, name="load-models", daemon=True).start()
 
 
 def _new_input() -> None:
@@ -220,10 +280,11 @@ def _use_example() -> None:
 
 def model_and_input(lang_: str, *, attention_only: bool = False):
     """Model picker, text box and examples (shared by the pages, kept in the URL). Returns (model, text)."""
-    models = usable_models()
+    models = model_entries()
     names = [n for n, m in models.items() if not attention_only or m.config.has_attention]
     if not names:
         st.error(t("no_models", lang_))
+        check_models()  # (the page stops here: name the broken folders first)
         st.stop()
     default = DEFAULT_MODEL if DEFAULT_MODEL in names else names[0]
     if MODEL in st.session_state and st.session_state[MODEL] not in names:
@@ -268,8 +329,12 @@ def trace_or_stop(model, text: str, lang_: str, **options) -> Trace:
     fit_hint(model, text, lang_)
     try:
         return get_trace(model.name, text, **options)
-    except InputError as error:
+    except core.InputError as error:  # (looked up only when get_trace raises)
         st.warning(t("bad_input", lang_, error=error))
+        st.stop()
+    except core.ModelLoadError as error:  # listed from its folder, it failed to load (named in the sidebar next)
+        st.error(t("model_broken", lang_, error=error))
+        check_models()
         st.stop()
 
 

@@ -1,11 +1,12 @@
-"""`python -m app_pages.launch [options of streamlit run]`: `streamlit run app.py`, with the heavy
-imports (torch, pandas, the attention core), the models and Plotly's first figures done as soon as
-the server is listening.
+"""`python -m app_pages.launch [options of streamlit run]`: `streamlit run app.py`, with Plotly's first figures
+built as soon as the server is listening.
 
-With a plain `streamlit run` they wait for the first browser session and add ~1.5 s to its first
-chart; done here they overlap with the browser loading the page. They wait for the server first:
-started earlier they would compete with its own start for the interpreter (bench/app.py measures
-the cold start both ways).
+The first page needs no torch (attention_core/catalog.py): its models are listed from their folders and its
+default input's trace ships beside its model. What its first run still waits for is pandas (~0.4 s) and Plotly:
+building the first figure of each kind imports that kind's classes (~0.4 s). Done here, both overlap with the
+browser loading the page. torch and the models load after the first page (common.check_models), not here:
+imported while the browser loads the page, torch held the interpreter and slowed the server's replies to it
+(bench/app.py measures the cold start).
 """
 
 from __future__ import annotations
@@ -27,20 +28,15 @@ def _warm() -> None:
         if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
             break
         time.sleep(0.05)
-    import pandas  # noqa: F401
-    import torch  # noqa: F401
+    import pandas  # noqa: F401  (the step page imports it before its figures: see there)
 
-    from app_pages import common, live_chart
-    from attention_core import figures, list_pretrained
+    from app_pages import live_chart
+    from app_pages.common import DEFAULT_MODEL, DEFAULT_TEXT
+    from attention_core import catalog, figures
 
-    # Every model into the process-wide cache (the first page lists them all), then the first page's
-    # figures once: Plotly imports each trace type's classes on first use, ~0.15 s.
-    for name in list_pretrained():
-        try:
-            common.get_model(name)
-        except Exception:  # a broken model is reported by the page that lists it
-            pass
-    trace = common.get_model(common.DEFAULT_MODEL).trace(common.DEFAULT_TEXT)
+    trace = catalog.shipped_trace(catalog.PRETRAINED_DIR / DEFAULT_MODEL, DEFAULT_TEXT)
+    if trace is None:
+        return
     step = trace.steps[0]
     for fig in (figures.encoder_decoder_diagram(trace, 1), figures.score_bars(trace, 1), figures.alpha_bars(trace, 1),
                 figures.context_figure(trace, 1), figures.vector_strip([("v", step.concat)]),

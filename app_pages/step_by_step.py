@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
-import streamlit as st
+import pandas as pd  # imported in full before any figure: plotly's validators look at a pandas that another
+import streamlit as st  # thread is still importing and fail (20 sessions at once on a cold server, tests/test_load.py)
 
 from app_pages import step_numbers
 from app_pages.common import (

@@ -173,18 +173,26 @@ def js_heap_mb(page) -> float:
     return used / 2**20
 
 
-def browser_metrics(model_name: str, text: str, repaints: int = 20) -> dict:
-    """Cold start to first chart (the browser already open, as a user's is) against a bare page; repaint
-    after a step change in the full page against Plotly.newPlot of the same chart at the same moment
-    (the chart in sight at three scroll positions, all six) and in classroom mode; autoplay; bytes."""
+def cold_starts(page, rounds: int = 5) -> dict:
+    """Cold start to first chart (the browser already open, as a user's is) against a bare page, alternated
+    so that both see the machine at the same moments: the medians and every run."""
+    app, bare = [], []
+    for _ in range(rounds):
+        app.append(cold_start(page))
+        bare.append(cold_start(page, ROOT / "bench" / "bare_page.py"))
+    return {"cold_start_s": statistics.median(app), "cold_start_bare_s": statistics.median(bare),
+            "cold_start_runs": (app, bare)}
+
+
+def browser_metrics(model_name: str, text: str, repaints: int = 20, cold: bool = True) -> dict:
+    """Cold start (`cold_starts`, unless `cold` is false); repaint after a step change in the full page against
+    Plotly.newPlot of the same chart at the same moment (the chart in sight at three scroll positions, all
+    six) and in classroom mode; autoplay; bytes."""
     out = {}
     query = f"model={model_name}&text={text.replace(' ', '+')}&step=1"
     with chromium() as (_, page):
-        app, bare = [], []
-        for _ in range(5):  # alternated, so that both see the machine at the same moments
-            app.append(cold_start(page))
-            bare.append(cold_start(page, ROOT / "bench" / "bare_page.py"))
-        out["cold_start_s"], out["cold_start_bare_s"] = statistics.median(app), statistics.median(bare)
+        if cold:
+            out |= cold_starts(page)
         with app_server() as url:
             counter = _ws_bytes(page)
             page.goto(f"{url}/?{query}")
@@ -280,6 +288,20 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×"
 
 
+def _cold_line(b: dict) -> str:
+    app, bare = b["cold_start_runs"]
+    return (f"cold start, server process start to first chart in an open Chromium (median of {len(app)}, alternated): "
+            f"{b['cold_start_s']:.2f} s; bare Streamlit page, one Plotly chart, {b['cold_start_bare_s']:.2f} s: "
+            f"{_ratio(b['cold_start_s'], b['cold_start_bare_s'])} (runs: {', '.join(f'{s:.2f}' for s in app)}; bare "
+            f"{', '.join(f'{s:.2f}' for s in bare)})")
+
+
+def run_cold() -> list[str]:
+    """`python -m bench cold`: the cold start alone."""
+    with chromium() as (_, page):
+        return [_cold_line(cold_starts(page))]
+
+
 def run() -> list[str]:
     lines = []
     shape = trace_shape("en-es-dot", LONG_SENTENCE)
@@ -289,9 +311,7 @@ def run() -> list[str]:
                  f"uncompacted: {built['uncompacted'] / 1024:.0f} KiB); by chart: "
                  + ", ".join(f"{key} {size / 1024:.0f}" for key, size in built["by_chart"].items()) + " KiB")
     b = browser_metrics("en-es-dot", LONG_SENTENCE)
-    lines.append(f"cold start, server process start to first chart in an open Chromium (median of 5, alternated): "
-                 f"{b['cold_start_s']:.2f} s; bare Streamlit page, one Plotly chart, {b['cold_start_bare_s']:.2f} s: "
-                 f"{_ratio(b['cold_start_s'], b['cold_start_bare_s'])}")
+    lines.append(_cold_line(b))
     lines.append(f"first load of that page: {b['first_load_bytes'] / 1024:.0f} KiB over the websocket; per step change "
                  f"afterwards {b['bytes_per_step'] / 1024:.1f} KiB (mean: the debounced reports' replies)")
     for phase, what in (("", "the first 20 step changes after the page opened"), ("warm_", "the next 40")):

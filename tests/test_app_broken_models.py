@@ -9,7 +9,7 @@ import shutil
 import pytest
 from apptest_utils import app, chart
 
-from attention_core import checkpoint, load_pretrained
+from attention_core import catalog, checkpoint, load_pretrained
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -34,6 +34,7 @@ def library(tmp_path, monkeypatch):
         shutil.copytree(checkpoint.PRETRAINED_DIR / "dates-dot", root / name)
         damage(root / name)
     monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", root)
+    monkeypatch.setattr(catalog, "PRETRAINED_DIR", root)  # the app lists the folders without torch
     return root, sorted(broken)
 
 
