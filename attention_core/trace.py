@@ -8,6 +8,7 @@ is one layer of one head: `StepTrace.blocks("cross")` derives that block from e,
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +54,34 @@ class AttentionBlock:
         return cls(**values)
 
 
+class LayerBlocks(Sequence):
+    """One step's blocks, one per layer, made on access from the decoding's arrays: a batch of traces holds
+    tens of thousands of blocks, most of which nobody reads (measured: a third of trace_batch's time when they
+    were made up front). Reads like a list of AttentionBlock."""
+
+    __slots__ = ("_arrays", "_t", "_width")
+
+    def __init__(self, arrays: dict[str, np.ndarray | None], t: int, width: int | None = None) -> None:
+        self._arrays, self._t, self._width = arrays, t, width  # arrays: (T, L, h, ·) of one trace
+
+    def __len__(self) -> int:
+        return self._arrays["alpha"].shape[1]
+
+    def __getitem__(self, ell):
+        if isinstance(ell, slice):
+            return [self[i] for i in range(*ell.indices(len(self)))]
+        if not -len(self) <= ell < len(self):
+            raise IndexError(ell)
+
+        def take(arr):
+            if arr is None:
+                return None
+            row = arr[self._t, ell]
+            return row if self._width is None else row[:, : self._width]
+
+        return AttentionBlock(**{key: take(arr) for key, arr in self._arrays.items()})
+
+
 @dataclass(slots=True)
 class StepTrace:
     """One decoder step t: s_t, e_t, α_t, a_t, [a_t; s_t], s̃_t and the output distribution's top k."""
@@ -69,10 +98,10 @@ class StepTrace:
     token: str  # the token emitted (or, in forced decoding, given) at this step
     prob: float  # ŷ_t[token]
     top_k: list[tuple[str, float]]  # the k most probable next tokens
-    cross: list[AttentionBlock] | None = None  # multi-head models: one block per layer, alpha (h, N)
-    self_attn: list[AttentionBlock] | None = None  # multi-head models: masked self-attention, alpha (h, t)
+    cross: Sequence[AttentionBlock] | None = None  # multi-head models: one block per layer, alpha (h, N)
+    self_attn: Sequence[AttentionBlock] | None = None  # multi-head models: masked self-attention, alpha (h, t)
 
-    def blocks(self, kind: str = "cross") -> list[AttentionBlock]:
+    def blocks(self, kind: str = "cross") -> Sequence[AttentionBlock]:
         """The step's attention blocks per layer. A GRU's cross-attention is one layer of one head."""
         stored = self.cross if kind == "cross" else self.self_attn
         if stored is not None:

@@ -21,9 +21,9 @@ import torch
 from .config import ModelConfig
 from .decoding import Forced, Greedy, Steps, WhatIf, beam_search, decode
 from .limits import MAX_BEAM, MAX_INPUT_CHARS
-from .step import BLOCK_FIELDS, AlphaEdit, EditAt
+from .step import BLOCK_FIELDS, VECTORS, AlphaEdit, EditAt
 from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
-from .trace import AttentionBlock, StepTrace, Trace
+from .trace import LayerBlocks, StepTrace, Trace
 
 # Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
 # the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
@@ -164,7 +164,7 @@ class Translator:
         steps = decode(self.model, torch.tensor([ids]), torch.tensor([len(ids)]), policy, k=top_k)
         return self.build_traces(steps, [text], [ids], mode="what-if")[0]
 
-    def trace_batch(self, texts: list[str], *, targets: list[str | None] | None = None, batch_size: int = 500,
+    def trace_batch(self, texts: list[str], *, targets: list[str | None] | None = None, batch_size: int = 256,
                     top_k: int = 5) -> list[Trace]:
         """Traces of many inputs, padded and masked in batches sorted by length: greedy, or forced decoding
         of `targets` where one is given (None: greedy for that input)."""
@@ -207,7 +207,7 @@ class Translator:
         for b, (text, seq) in enumerate(zip(texts, ids)):
             N, T = len(seq), int(steps.lengths[b])
             # Row views, sliced in C; padded source positions and the future of self-attention dropped.
-            rows = {key: [None] * T if arr is None else list(arr[b, :T]) for key, arr in v.items()}
+            rows = {key: [None] * T if v[key] is None else list(v[key][b, :T]) for key in VECTORS}
             for key in ("e", "alpha"):
                 if v[key] is not None:
                     rows[key] = list(v[key][b, :T, :N])
@@ -239,27 +239,15 @@ class Translator:
 
     @staticmethod
     def _blocks(v: dict, b: int, N: int, T: int) -> tuple[list, list]:
-        """Per step t, sequence b's attention blocks per layer (None for a model without them)."""
+        """Per step t, sequence b's attention blocks per layer (None for a model without them), made on access."""
         if v["cross.alpha"] is None:
             return [None] * T, [None] * T
-        L = v["cross.alpha"].shape[2]
-        # Row views split in C (list(array)), as for the vectors: 24,000 blocks for 500 traces of a Transformer.
-        fields = {}
-        for key in BLOCK_FIELDS:
-            arr = v[f"cross.{key}"]
-            if arr is None:
-                fields[key] = [[None] * L] * T
-            else:
-                arr = arr[b, :T, :, :, :N] if key in ("e", "alpha") else arr[b, :T]
-                fields[key] = [list(per_step) for per_step in arr]  # [t][layer] -> (h, ·)
-        q, e, alpha, a = (fields[key] for key in ("q", "e", "alpha", "a"))
-        cross = [[AttentionBlock(alpha[t][ell], q[t][ell], e[t][ell], a[t][ell]) for ell in range(L)]
-                 for t in range(T)]
-        if v["self.alpha"] is None:
-            return cross, [None] * T
-        own = v["self.alpha"][b]
-        selfs = [[AttentionBlock(own[t, ell, :, : t + 1]) for ell in range(L)] for t in range(T)]
-        return cross, selfs
+        cross = {key: None if v[f"cross.{key}"] is None else
+                 (v[f"cross.{key}"][b, :T, :, :, :N] if key in ("e", "alpha") else v[f"cross.{key}"][b, :T])
+                 for key in BLOCK_FIELDS}
+        selfs = None if v["self.alpha"] is None else {"alpha": v["self.alpha"][b, :T]}
+        return ([LayerBlocks(cross, t) for t in range(T)],
+                [None if selfs is None else LayerBlocks(selfs, t, width=t + 1) for t in range(T)])
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.model.parameters())

@@ -141,7 +141,7 @@ def _same(a: Trace, b: Trace, atol: float = 0.0) -> None:
     for x, y in zip(a.steps, b.steps):
         for key in ("s", "alpha", "concat", "s_tilde"):
             np.testing.assert_allclose(getattr(x, key), getattr(y, key), atol=atol, err_msg=key)
-        for bx, by in zip(x.cross + x.self_attn, y.cross + y.self_attn):
+        for bx, by in zip([*x.cross, *x.self_attn], [*y.cross, *y.self_attn]):
             np.testing.assert_allclose(bx.alpha, by.alpha, atol=atol)
         assert x.prob == pytest.approx(y.prob, abs=max(atol, 1e-7))
 
