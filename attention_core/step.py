@@ -15,12 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-# The per-step vectors every model gives (e, alpha, a: None without attention), in the order of DESIGN §1.
-VECTORS = ("s", "e", "alpha", "a", "concat", "s_tilde")
-# What one attention block holds per head; alpha is always there, the others when the model exposes them.
-BLOCK_FIELDS = ("q", "e", "alpha", "a")
-# Every array a decoding stacks per step: the vectors, then the blocks of each layer as "cross.alpha" etc.
-STEP_FIELDS = VECTORS + tuple(f"cross.{k}" for k in BLOCK_FIELDS) + ("self.alpha",)
+from .trace import BLOCK_FIELDS, STEP_FIELDS, VECTORS  # the names of a step's fields, torch-free
 
 
 class Attention(NamedTuple):
@@ -85,20 +80,18 @@ def stack_steps(outs: list[StepOut], alignment_from: dict | None = None) -> dict
     Stacked once per decoding rather than once per step: at a Transformer's sizes every tensor op costs
     about as much as the arithmetic it does."""
     T = len(outs)
-    stacked: dict[str, np.ndarray | None] = {
-        key: None if getattr(outs[0], key) is None else torch.stack([getattr(o, key) for o in outs], 1).numpy()
-        for key in VECTORS}
+    stacked: dict[str, np.ndarray | None] = dict.fromkeys(STEP_FIELDS)
+    for key in VECTORS:
+        if getattr(outs[0], key) is not None:
+            stacked[key] = torch.stack([getattr(o, key) for o in outs], 1).numpy()
     first = outs[0].cross
     for key in BLOCK_FIELDS:
         if first is None or getattr(first[0], key) is None:
-            stacked[f"cross.{key}"] = None
             continue
         L = len(first)
         flat = torch.stack([getattr(block, key) for o in outs for block in o.cross]).numpy()  # (T·L, B, h, 1, ·)
         stacked[f"cross.{key}"] = flat.reshape(T, L, *flat.shape[1:3], -1).transpose(2, 0, 1, 3, 4)
-    if outs[0].self_attn is None:
-        stacked["self.alpha"] = None
-    else:
+    if outs[0].self_attn is not None:
         B, h = outs[0].self_attn[0].alpha.shape[:2]
         selfs = np.zeros((B, T, len(outs[0].self_attn), h, T), dtype=np.float32)
         for t, o in enumerate(outs):  # step t sees t + 1 positions: the rest stays 0

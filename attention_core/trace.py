@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .step import BLOCK_FIELDS, VECTORS
-
+# The per-step vectors every model gives (e, alpha, a: None without attention), in the order of DESIGN §1.
+VECTORS = ("s", "e", "alpha", "a", "concat", "s_tilde")
+# What one attention block holds per head; alpha is always there, the others when the model exposes them.
+BLOCK_FIELDS = ("q", "e", "alpha", "a")
+# Every array a decoding stacks per step (step.stack_steps): the vectors, then the blocks as "cross.alpha" etc.
+STEP_FIELDS = VECTORS + tuple(f"cross.{k}" for k in BLOCK_FIELDS) + ("self.alpha",)
 ARCHITECTURES = ("rnn", "transformer")
 
 

@@ -21,9 +21,9 @@ import torch
 from .config import ModelConfig
 from .decoding import Forced, Greedy, Steps, WhatIf, beam_search, decode
 from .limits import MAX_BEAM, MAX_INPUT_CHARS
-from .step import BLOCK_FIELDS, VECTORS, AlphaEdit, EditAt
+from .step import AlphaEdit, EditAt
 from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
-from .trace import LayerBlocks, StepTrace, Trace
+from .trace import BLOCK_FIELDS, VECTORS, LayerBlocks, StepTrace, Trace
 
 # Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
 # the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
