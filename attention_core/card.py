@@ -8,6 +8,7 @@ import os
 import platform
 
 from .data.dates import FIELDS, TARGET_FIELDS, find_spans
+from .evaluate import field_looks
 from .examples import CROSSING_EXAMPLES, DATE_EXAMPLES
 from .translator import Translator
 
@@ -61,8 +62,7 @@ def date_examples(translator: Translator) -> list[str]:
         spans = find_spans(text, expected)
         looks = "—"
         if spans and trace.alignment is not None:
-            hits = sum(j < len(trace.steps) and spans[f][0] <= int(trace.alignment[j].argmax()) < spans[f][1]
-                       for j, f in TARGET_FIELDS.items())
+            hits = sum(hit for *_, hit in field_looks(trace.alignment, spans))
             looks = f"{hits}/{len(TARGET_FIELDS)}"
         right = "yes" if trace.prediction == expected else "NO"
         rows.append(f"| `{text}` | `{trace.prediction}` | {right} | {looks} |")
