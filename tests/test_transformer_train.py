@@ -9,6 +9,7 @@ import pytest
 from conftest import random_transformer, random_translator
 
 from attention_core import load_model, load_pretrained
+from attention_core.card import write_card
 from attention_core.data import load_task
 from attention_core.evaluate import field_attention, field_attention_heads
 from attention_core.train import TrainSettings, choose_alignment, train
@@ -81,6 +82,8 @@ def test_without_gold_alignment_the_last_layers_mean_is_chosen():
     assert choice["by"] == "default" and choice["alignment_from"] == {"layer": 3, "head": "mean"}
     assert model.config.alignment_from == model.model.cfg.alignment_from == {"layer": 3, "head": "mean"}
     assert model.trace("24 june").alignment_from == {"layer": 3, "head": "mean"}
+    card = write_card(model, {"training": {"alignment_choice": choice}})
+    assert "layer 3, the mean over its 2 heads" in card and "no gold alignment" in card
 
 
 @pytest.mark.parametrize("head", [0, 1, 2])
