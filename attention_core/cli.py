@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .checkpoint import ModelLoadError, list_pretrained, load_pretrained
-from .config import DECODERS, PRESETS, ConfigError
+from .config import ARCHITECTURES, DECODERS, PRESETS, ConfigError
 from .export import batch_record, jsonl
 from .formulas import SCORES
 from .headline import headline
@@ -24,6 +24,7 @@ from .translator import InputError
 from .upload import UploadError, read_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+TASK_PRESETS = tuple(name for name in PRESETS if not name.endswith("-transformer"))  # those train can start from
 
 
 class UsageError(Exception):
@@ -62,7 +63,7 @@ def cmd_list(args) -> int:
             print(f"{name:22} (cannot load: {error})")
             continue
         cfg = model.config
-        print(f"{name:22} {cfg.decoder:9} {cfg.score:11} {cfg.task:6} {headline(model.metrics)}")
+        print(f"{name:22} {cfg.decoder:11} {cfg.score:11} {cfg.task:6} {headline(model.metrics)}")
     return 0
 
 
@@ -99,8 +100,8 @@ def cmd_translate(args) -> int:
                          "--skip-invalid)")
     good = [line for n, line in numbered if n not in problems]
     traces = iter(model.trace_batch(good))
-    records = [{"source": line, "line": n, "error": problems[n]} if n in problems else batch_record(next(traces))
-               for n, line in numbered]
+    records = [{"source": line, "line": n, "error": problems[n]} if n in problems
+               else batch_record(next(traces), all_heads=args.all_heads) for n, line in numbered]
     data = jsonl(records)
     if args.output == "-":
         sys.stdout.flush()
@@ -174,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True, help="UTF-8 or UTF-16 text file, one input per line")
     p.add_argument("--output", required=True, help="JSON Lines file to write, or - for stdout")
     p.add_argument("--skip-invalid", action="store_true", help="write bad lines as error records")
+    p.add_argument("--all-heads", action="store_true",
+                   help='add "cross_attention": [layers][heads][T][N], every head\'s α (DESIGN §5)')
     p.set_defaults(func=cmd_translate)
 
     p = sub.add_parser("evaluate", help="measure a model on its task's held-out split")
@@ -192,9 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model and write its folder")
     p.add_argument("--task", required=True, choices=("dates", "en-es"))
     p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--architecture", choices=ARCHITECTURES, default="rnn",
+                   help="rnn: a GRU encoder and decoder (--decoder, --score); transformer: --layers, --heads, …")
     p.add_argument("--decoder", choices=DECODERS, default="luong")
     p.add_argument("--score", choices=SCORES, default="dot")
-    p.add_argument("--preset", choices=tuple(PRESETS), default=None)
+    p.add_argument("--preset", choices=TASK_PRESETS, default=None,
+                   help="sizes to start from (a Transformer adds the preset's -transformer sizes)")
+    p.add_argument("--layers", type=int, default=None, help="Transformer: L encoder and L decoder layers")
+    p.add_argument("--heads", type=int, default=None, help="Transformer: h heads per attention layer")
+    p.add_argument("--d-ff", type=int, default=None, help="Transformer: the feed-forward layer's width")
+    p.add_argument("--norm", choices=("pre", "post"), default=None, help="Transformer: pre- or post-norm")
+    p.add_argument("--positions", choices=("sinusoidal", "learned"), default=None,
+                   help="Transformer: position encodings")
     p.add_argument("--embed-size", type=int, default=None)
     p.add_argument("--hidden-size", type=int, default=None)
     p.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=None)

@@ -27,11 +27,21 @@ def bleu_chrf(predictions: list[str], references: list[str]) -> tuple[float, flo
     return float(bleu), float(chrf)
 
 
+def field_looks(alignment: np.ndarray, spans: dict):
+    """(output position j, its field, argmax_i α_t^i, whether it falls inside the field's span) for each output
+    digit of "YYYY-MM-DD" that `alignment` (T, N) has a row for: the one definition of field attention."""
+    for j, field in TARGET_FIELDS.items():
+        if j < len(alignment):
+            start, end = spans[field]
+            at = int(alignment[j].argmax())
+            yield j, field, at, start <= at < end
+
+
 def field_attention(traces: list[Trace], examples: list) -> dict:
     """Share of output digits whose argmax α falls inside their field's span in the input.
 
     Output position j of "YYYY-MM-DD" copies field TARGET_FIELDS[j]; the step that emits it must look
-    at that field. Reported overall and per field (year, month, day).
+    at that field. Reported overall and per field (year, month, day), for the alignment view.
     """
     hits = {f: 0 for f in FIELDS}
     totals = {f: 0 for f in FIELDS}
@@ -40,14 +50,10 @@ def field_attention(traces: list[Trace], examples: list) -> dict:
         alignment = trace.alignment
         if alignment is None:
             continue
-        for j, field in TARGET_FIELDS.items():
-            if j >= len(alignment):
-                continue
-            start, end = example.spans[field]
-            at = int(alignment[j].argmax())
+        for j, field, at, hit in field_looks(alignment, example.spans):
             totals[field] += 1
-            hits[field] += int(start <= at < end)
-            if not start <= at < end and len(misses) < 6:
+            hits[field] += int(hit)
+            if not hit and len(misses) < 6:
                 misses.append({"source": example.source, "position": j, "digit": trace.target_tokens[j],
                                "field": field, "at": at, "attended": trace.source_tokens[at]})
     out: dict = {f"field_attention_{f}": hits[f] / totals[f] if totals[f] else 0.0 for f in FIELDS}
@@ -55,6 +61,25 @@ def field_attention(traces: list[Trace], examples: list) -> dict:
     total = sum(totals.values())
     out["field_attention"] = sum(hits.values()) / total if total else 0.0
     return out
+
+
+def _share_inside(alignments: list[np.ndarray], examples: list) -> float:
+    looks = [hit for alignment, ex in zip(alignments, examples) for *_, hit in field_looks(alignment, ex.spans)]
+    return sum(looks) / len(looks) if looks else 0.0
+
+
+def field_attention_heads(traces: list[Trace], examples: list) -> dict:
+    """Field attention (all output digits) of every cross-attention head, per layer, and of each layer's mean
+    over its heads (DESIGN §5): {"layers": [[share of head j] per layer ℓ], "mean": [share per layer]}.
+    A GRU is one layer of one head: [[x]] and [x], x = field_attention."""
+    pairs = [(every, ex) for trace, ex in zip(traces, examples)
+             if (every := trace.cross_attention(0)) is not None]  # (L, h, T, N) each
+    if not pairs:
+        return {"layers": [], "mean": []}
+    every, chosen = [a for a, _ in pairs], [ex for _, ex in pairs]
+    L, h = every[0].shape[:2]
+    return {"layers": [[_share_inside([a[ell, j] for a in every], chosen) for j in range(h)] for ell in range(L)],
+            "mean": [_share_inside([a[ell].mean(axis=0) for a in every], chosen) for ell in range(L)]}
 
 
 def _bucket_of(length: int, buckets) -> int | None:
@@ -94,6 +119,7 @@ def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1
         metrics["exact_match"] = exact_match(predictions, targets)
         if translator.config.has_attention:
             metrics.update(field_attention(traces, examples))
+            metrics["field_attention_heads"] = field_attention_heads(traces, examples)
         metrics["by_length"] = by_length(lengths, predictions, targets, metric="exact_match")
     else:
         metrics["bleu"], metrics["chrf"] = bleu_chrf(predictions, targets)

@@ -43,11 +43,16 @@ def results_csv(records: list[dict], columns: list[str]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def batch_record(trace: Trace) -> dict:
-    """One line of the batch JSON Lines (DESIGN §2): source, tokens, prediction, alignment."""
+def batch_record(trace: Trace, *, all_heads: bool = False) -> dict:
+    """One line of the batch JSON Lines (DESIGN §2): source, tokens, prediction, alignment; with `all_heads`
+    (DESIGN §5) also "cross_attention": [L][h][T][N], every layer's and head's α (a GRU: [1][1][T][N])."""
     alignment = trace.alignment
-    return {"source": trace.source, "source_tokens": trace.source_tokens, "prediction": trace.prediction,
-            "target_tokens": trace.target_tokens, "alignment": None if alignment is None else alignment.tolist()}
+    record = {"source": trace.source, "source_tokens": trace.source_tokens, "prediction": trace.prediction,
+              "target_tokens": trace.target_tokens, "alignment": None if alignment is None else alignment.tolist()}
+    if all_heads:
+        every = trace.cross_attention(0)
+        record["cross_attention"] = None if every is None else every.tolist()
+    return record
 
 
 def jsonl(records: list[dict]) -> bytes:

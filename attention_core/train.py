@@ -21,7 +21,7 @@ from .card import write_card
 from .checkpoint import build_model, save_model
 from .config import PRESETS, ModelConfig
 from .data import load_task
-from .evaluate import bleu_chrf, exact_match, model_metrics
+from .evaluate import bleu_chrf, exact_match, field_attention_heads, model_metrics
 from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer, pad_ids
 from .translator import Translator
 
@@ -131,6 +131,25 @@ def _validate(translator: Translator, examples: list, task: str, loss_fn) -> tup
     return score, total / max(len(pairs), 1)
 
 
+def choose_alignment(translator: Translator, examples: list, task: str) -> dict:
+    """Which cross-attention a Transformer's views show by default, measured on `examples` (the validation
+    split): for dates the head, or layer mean, with the highest field attention (among equals the later layer,
+    and a layer's mean before its heads); for other tasks, which have no gold alignment, the last
+    layer's mean. Sets the translator's and its model's config; returns how the choice was made."""
+    cfg = translator.config
+    layer, head, measured, usable = cfg.layers, 0, None, []  # head 0: the mean over the layer's heads
+    if task == "dates":
+        usable = [ex for ex in examples if translator.check(ex.source) is None]
+        measured = field_attention_heads(translator.trace_batch([ex.source for ex in usable]), usable)
+        candidates = [(share, ell, j) for ell in range(cfg.layers, 0, -1)  # the last layer first, its mean first
+                      for j, share in enumerate([measured["mean"][ell - 1], *measured["layers"][ell - 1]])]
+        _, layer, head = max(candidates, key=lambda c: c[0])  # max keeps the first of equals
+    cfg = dataclasses.replace(cfg, alignment_layer=layer, alignment_head=head)
+    translator.config = translator.model.cfg = cfg  # Transformer.step reads model.cfg.alignment_from
+    return {"alignment_from": cfg.alignment_from, "by": "field attention" if measured else "default",
+            "split": "valid", "examples": len(usable), "field_attention_heads": measured}
+
+
 def train(s: TrainSettings, command: str = "") -> Translator:
     """Train one model and write its folder (weights, config, vocab, metrics, card) to s.out."""
     seed_everything(s.seed)
@@ -182,13 +201,16 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     dtype = getattr(torch, cfg.weights_dtype)
     model.load_state_dict({k: v.to(dtype).float() for k, v in best_state.items()})
     model.cpu().eval()
+    choice = choose_alignment(translator, splits["valid"], s.task) if cfg.architecture == "transformer" else None
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    metrics = model_metrics(translator, splits, task=s.task)
+    metrics = model_metrics(translator, splits, task=s.task)  # the test split, after the choice
     metrics["training"] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                            "threads": torch.get_num_threads(), "best_epoch": best_epoch, "history": history,
                            "settings": {k: str(v) if isinstance(v, Path) else v
                                         for k, v in dataclasses.asdict(s).items()},
                            "train_examples": len(pairs), "command": command}
+    if choice is not None:  # kept with the training facts, which measure.refresh keeps
+        metrics["training"]["alignment_choice"] = choice
     translator.metrics = metrics
     save_model(translator, s.out, metrics=metrics, card=write_card(translator, metrics))
     return translator

@@ -6,10 +6,11 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
-from attention_core import Translator, cli, list_pretrained, load_pretrained
+from attention_core import Trace, Translator, cli, list_pretrained, load_pretrained
 
 
 def run(*args, input_text=None):
@@ -152,3 +153,86 @@ def test_oserror_on_the_users_file_is_one_line_but_not_on_others(monkeypatch, tm
     monkeypatch.setattr(cli, "cmd_train", fails_on(tmp_path / "elsewhere.json"))
     with pytest.raises(PermissionError):
         cli.main(["train", "--task", "dates", "--out", str(out)])
+
+
+@pytest.fixture(scope="module")
+def transformer_dir(tmp_path_factory):
+    """An untrained Transformer of 2 layers of 2 heads, head 2 of layer 1 chosen for the views, as a folder."""
+    from conftest import random_transformer
+
+    from attention_core import save_model
+
+    folder = tmp_path_factory.mktemp("models") / "random-transformer"
+    save_model(random_transformer(layers=2, heads=2, alignment_layer=1, alignment_head=2), folder)
+    return folder
+
+
+def test_trace_json_of_a_transformer_follows_design_5(transformer_dir):
+    code, out, err = run("trace", "--model", transformer_dir, "--json", "24 june 2026")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["architecture"], data["layers"], data["heads"], data["d_k"]) == ("transformer", 2, 2, 4)
+    assert data["alignment_from"] == {"layer": 1, "head": 2} and data["decoder"] == "transformer"
+    N = len(data["source_tokens"])
+    for key in ("encoder_self_attention", "cross_keys", "cross_values"):
+        assert [len(data[key]), len(data[key][0]), len(data[key][0][0])] == [2, 2, N], key
+    for t, step in enumerate(data["steps"], 1):
+        assert len(step["cross"]) == 2 and len(step["self"]) == 2
+        assert all(len(b["alpha"]) == 2 and all(len(row) == N for row in b["alpha"]) for b in step["cross"])
+        assert all(len(row) == t for b in step["self"] for row in b["alpha"])  # never the future
+        assert step["alpha"] == step["cross"][0]["alpha"][1] and step["e"] == step["cross"][0]["e"][1]
+    assert data["alignment"] == [step["alpha"] for step in data["steps"]]
+    assert Trace.from_dict(data).to_dict() == data
+
+
+def test_translate_all_heads_adds_every_layers_and_heads_cross_attention(transformer_dir, tiny_model_dir, tmp_path,
+                                                                         capsys):
+    src = tmp_path / "in.txt"
+    texts = ["24 june 2026", "1 may 2000"]
+    src.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    for folder, shape in ((transformer_dir, (2, 2)), (tiny_model_dir, (1, 1))):
+        assert cli.main(["translate", "--model", str(folder), "--input", str(src), "--output", "-",
+                         "--all-heads"]) == 0
+        rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        model = load_pretrained(folder)
+        for row, text in zip(rows, texts, strict=True):
+            every = model.trace(text).cross_attention(0)  # (L, h, T, N)
+            assert every.shape[:2] == shape and every.shape[2:] == (len(row["target_tokens"]),
+                                                                   len(row["source_tokens"]))
+            np.testing.assert_allclose(row["cross_attention"], every, atol=1e-6)
+            assert set(row) == {"source", "source_tokens", "prediction", "target_tokens", "alignment",
+                                "cross_attention"}
+
+
+def test_train_flags_reach_a_transformers_config(tmp_path, capsys):
+    out = tmp_path / "t"
+    assert cli.main(["train", "--task", "dates", "--out", str(out), "--architecture", "transformer", "--preset",
+                     "tiny", "--layers", "2", "--heads", "4", "--d-ff", "12", "--norm", "post", "--positions",
+                     "learned", "--train-size", "500", "--epochs", "1", "--seed", "3", "--quiet"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert {k: config[k] for k in ("architecture", "decoder", "layers", "heads", "d_ff", "norm", "positions")} == {
+        "architecture": "transformer", "decoder": "transformer", "layers": 2, "heads": 4, "d_ff": 12, "norm": "post",
+        "positions": "learned"}
+    assert 1 <= config["alignment_layer"] <= 2 and 0 <= config["alignment_head"] <= 4
+    settings = json.loads((out / "metrics.json").read_text())["training"]["settings"]
+    assert (settings["seed"], settings["architecture"]) == (3, "transformer")
+    assert load_pretrained(out).config.alignment_from == {"layer": config["alignment_layer"],
+                                                          "head": config["alignment_head"] or "mean"}
+    capsys.readouterr()
+    assert cli.main(["train", "--task", "dates", "--out", str(tmp_path / "bad"), "--architecture", "transformer",
+                     "--preset", "tiny", "--heads", "3", "--train-size", "100", "--quiet"]) == 2
+    assert capsys.readouterr().err == "error: hidden_size (8) must be a multiple of heads (3)\n"
+
+
+def test_list_shows_a_transformer_folder(transformer_dir, tiny_model_dir, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from attention_core import checkpoint
+
+    for folder in (transformer_dir, tiny_model_dir):
+        shutil.copytree(folder, tmp_path / folder.name)
+    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", tmp_path)
+    assert cli.main(["list"]) == 0
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()}
+    assert rows["random-transformer"] == ["transformer", "scaled_dot", "dates"]
+    assert rows["tiny-dates"][:4] == ["luong", "dot", "dates", "exact"]
