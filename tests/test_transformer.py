@@ -246,3 +246,28 @@ def test_a_transformer_model_folder_saves_and_loads(tmp_path):
     loaded = load_model(save_model(model, tmp_path / "t"))
     assert loaded.config == model.config
     _same(loaded.trace("24 june 2026"), model.trace("24 june 2026"))
+
+
+def test_padding_gets_exactly_zero_attention_in_a_batch():
+    model = random_transformer(layers=2, heads=2, d_model=8, seed=9)
+    ids = [model.source_ids(t) for t in INPUTS]
+    from attention_core.decoding import Greedy, decode
+    from attention_core.tokenizers import pad_ids
+
+    steps = decode(model.model, pad_ids(ids), torch.tensor([len(s) for s in ids]), Greedy(6))
+    enc = steps.memory["self_alpha"]  # (B, L, h, N, N)
+    for row, seq in enumerate(ids):
+        N = len(seq)
+        assert N < enc.shape[-1] or row == int(np.argmax([len(s) for s in ids]))
+        assert (steps.vectors["cross.alpha"][row, :, :, :, N:] == 0.0).all()  # decoder → padded source
+        assert (enc[row, :, :, :, N:] == 0.0).all()  # encoder positions never look at padding
+        np.testing.assert_allclose(steps.vectors["cross.alpha"][row].sum(-1), 1.0, atol=1e-6)
+
+
+def test_batched_forced_decoding_equals_one_by_one():
+    model = random_transformer(layers=2, heads=2, d_model=8, seed=12)
+    targets = ["2026-1", "1", None, "abc", "2-2", "0-0-0"]
+    for text, target, traced in zip(INPUTS, targets, model.trace_batch(INPUTS, targets=targets, batch_size=4)):
+        single = model.trace(text) if target is None else model.trace(text, target=target)
+        assert traced.mode == single.mode
+        _same(traced, single, atol=1e-5)
