@@ -255,10 +255,10 @@ def test_padding_gets_exactly_zero_attention_in_a_batch():
     from attention_core.tokenizers import pad_ids
 
     steps = decode(model.model, pad_ids(ids), torch.tensor([len(s) for s in ids]), Greedy(6))
+    assert len({len(s) for s in ids}) > 2  # really padded
     enc = steps.memory["self_alpha"]  # (B, L, h, N, N)
     for row, seq in enumerate(ids):
         N = len(seq)
-        assert N < enc.shape[-1] or row == int(np.argmax([len(s) for s in ids]))
         assert (steps.vectors["cross.alpha"][row, :, :, :, N:] == 0.0).all()  # decoder → padded source
         assert (enc[row, :, :, :, N:] == 0.0).all()  # encoder positions never look at padding
         np.testing.assert_allclose(steps.vectors["cross.alpha"][row].sum(-1), 1.0, atol=1e-6)
