@@ -49,7 +49,7 @@ class AttentionBlock:
 
     @classmethod
     def from_dict(cls, data: object, where: str) -> AttentionBlock:
-        if not isinstance(data, dict) or "alpha" not in data:
+        if not isinstance(data, dict) or data.get("alpha") is None:
             raise TraceFormatError(f"{where} must be an object with alpha")
         values = {key: _array(data.get(key), f"{where}.{key}") for key in BLOCK_FIELDS}
         for key, value in values.items():
@@ -280,19 +280,18 @@ def _multi_head(data: dict) -> dict:
     if architecture not in ARCHITECTURES:
         raise TraceFormatError(f"architecture must be one of {', '.join(ARCHITECTURES)}, not {architecture!r}")
     out: dict = {"architecture": architecture}
-    for key in ("layers", "heads"):
-        value = data.get(key, 1)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    for key in ("layers", "heads", "d_k"):
+        value = data.get(key, None if key == "d_k" else 1)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise TraceFormatError(f"{key} must be a positive integer")
         out[key] = value
-    out["d_k"] = None if data.get("d_k") is None else int(data["d_k"])
     where = data.get("alignment_from", {"layer": 1, "head": 1})
     if not isinstance(where, dict) or set(where) != {"layer", "head"}:
         raise TraceFormatError('alignment_from must be {"layer": ℓ, "head": j or "mean"}')
     layer, head = where["layer"], where["head"]
-    if not (isinstance(layer, int) and 1 <= layer <= out["layers"]):
+    if not (isinstance(layer, int) and not isinstance(layer, bool) and 1 <= layer <= out["layers"]):
         raise TraceFormatError(f"alignment_from.layer must be 1 to {out['layers']}")
-    if not (head == "mean" or (isinstance(head, int) and 1 <= head <= out["heads"])):
+    if not (head == "mean" or (isinstance(head, int) and not isinstance(head, bool) and 1 <= head <= out["heads"])):
         raise TraceFormatError(f'alignment_from.head must be 1 to {out["heads"]} or "mean"')
     out["alignment_from"] = {"layer": layer, "head": head}
     for key in ("encoder_self_attention", "cross_keys", "cross_values"):
@@ -307,9 +306,14 @@ def _multi_head(data: dict) -> dict:
 
 
 def _check_blocks(trace: Trace) -> None:
-    """Every step's blocks have the trace's layers and heads, N source columns, and t self-attention entries."""
+    """Every step's alignment row has N numbers, and its blocks have the trace's layers and heads, N source
+    columns, and t self-attention entries."""
     N = len(trace.source_tokens)
     for step in trace.steps:
+        for key in ("e", "alpha"):
+            value = getattr(step, key)
+            if value is not None and value.shape != (N,):
+                raise TraceFormatError(f"step {step.t}: {key} must have {N} numbers, one per source token")
         for kind, blocks, width in (("cross", step.cross, N), ("self", step.self_attn, step.t)):
             if blocks is None:
                 continue
