@@ -11,14 +11,16 @@ step t's log-probability depends on the source alone.
   points (measured on dates-dot, a 20-character date: the worst step misses completeness by 1.9% at 64
   points, Gauss–Legendre's by 4.5%, both by ~50% at 32: the path from the zero baseline crosses
   saturations); where any step misses it by more than TOLERANCE, the trace is computed again with twice the
-  points (up to MAX_STEPS), so n_steps differs between traces. Every step of a trace goes in one Captum
-  call: row t of the batch attributes step t.
+  points (up to MAX_STEPS; a warning names any step still missing it), so n_steps differs between
+  traces. Every step of a trace goes in one Captum call: row t of the batch attributes step t.
 - erasure (model-agnostic, no gradients): values[i] = logprob − log ŷ_t[token_t] with token i left out of the
   input (removed, the input one token shorter; a one-token input becomes <unk>). All N leave-one-out inputs go
   in one batch.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import torch
@@ -123,10 +125,14 @@ def attribute(translator, ids: list[int], trace: Trace, method: str = "integrate
         n_steps = N_STEPS
         while True:
             found, _ = integrated_gradients(translator, ids, trace, n_steps)
-            worst = max(completeness_gap(a.values, a.logprob, a.baseline_logprob) for a in found)
-            if worst <= TOLERANCE or n_steps >= MAX_STEPS:
+            gaps = [completeness_gap(a.values, a.logprob, a.baseline_logprob) for a in found]
+            if max(gaps) <= TOLERANCE or n_steps >= MAX_STEPS:
                 break
             n_steps *= 2
+        missed = [f"{t} ({gap:.0%})" for t, gap in enumerate(gaps, 1) if gap > TOLERANCE]
+        if missed:  # measured on dates-dot: 2 of 20 test dates, 7 of their 220 steps (a sharp turn on the path)
+            warnings.warn(f"integrated gradients at {n_steps} points miss completeness by more than "
+                          f"{TOLERANCE:.0%} at step(s) {', '.join(missed)}", stacklevel=3)
     for step, attribution in zip(trace.steps, found):
         step.attribution = attribution
     return trace

@@ -13,7 +13,7 @@ from conftest import ALPHABET, ROOT, random_transformer, random_translator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attention_core import attribution
+from attention_core import attribution, list_pretrained, load_pretrained
 from attention_core.tokenizers import PAD_ID
 from attention_core.trace import Trace, TraceFormatError
 
@@ -63,6 +63,13 @@ def test_a_trained_model_is_complete_and_forced_decoding_too(tiny_model):
     trace = tiny_model.trace("Tuesday, 24 Nov 2026", target="2026-11-24", attribution=True)
     assert trace.mode == "forced" and [s.token for s in trace.steps][:-1] == list("2026-11-24")
     assert all(within_5_percent(s.attribution) for s in trace.steps)
+
+
+@pytest.mark.skipif("dates-dot" not in list_pretrained(), reason="dates-dot is not in pretrained/")
+def test_a_step_still_incomplete_at_the_most_points_is_named():
+    """Measured: on this date dates-dot's path from the zero baseline turns too sharply for 512 points."""
+    with pytest.warns(UserWarning, match=r"at 512 points miss completeness by more than 5% at step\(s\) 1 "):
+        load_pretrained("dates-dot").trace("So., 20. Juni 1915", attribution=True)
 
 
 def test_all_attribution_on_the_one_token_the_output_depends_on():
