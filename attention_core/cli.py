@@ -74,6 +74,10 @@ def _human(trace) -> str:
         if step.alpha is not None:
             i = int(step.alpha.argmax())
             where = f"  attends to {trace.source_tokens[i]!r} (position {i + 1}, α = {step.alpha[i]:.3f})"
+        if step.attribution is not None:
+            i = int(abs(step.attribution.values).argmax())
+            where += (f"  {step.attribution.method} most on {trace.source_tokens[i]!r} (position {i + 1}, "
+                      f"{step.attribution.values[i]:+.3f})")
         lines.append(f"  t={step.t:<3} {step.input_token!r:>8} -> {step.token!r:<10} p = {step.prob:.4f}{where}")
     return "\n".join(lines)
 
@@ -82,7 +86,8 @@ def cmd_trace(args) -> int:
     model = load_pretrained(args.model)
     if not 1 <= args.beam <= MAX_BEAM:
         raise UsageError(f"--beam must be between 1 and {MAX_BEAM}")
-    trace = model.trace(args.text, beam=args.beam, target=args.target, top_k=args.top_k)
+    trace = model.trace(args.text, beam=args.beam, target=args.target, top_k=args.top_k,
+                        attribution=args.attribution_method if args.attribution else False)
     print(trace.to_json(indent=args.indent) if args.json else _human(trace))
     return 0
 
@@ -168,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beam", type=int, default=1, help=f"beam width (1 to {MAX_BEAM}; 1 is greedy)")
     p.add_argument("--target", default=None, help="forced decoding: the trace while reading this target")
     p.add_argument("--top-k", type=int, default=5, choices=range(1, 51), metavar="K")
+    p.add_argument("--attribution", action="store_true",
+                   help="give every step its attribution over the source tokens (DESIGN §6)")
+    p.add_argument("--attribution-method", default="integrated_gradients", choices=("integrated_gradients", "erasure"))
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("translate", help="decode a file, one input per line, into JSON Lines")

@@ -41,9 +41,11 @@ class Encoder(nn.Module):
         self.rnn = nn.GRU(cfg.embed_size, per_direction, batch_first=True, bidirectional=cfg.bidirectional)
         self.dropout = nn.Dropout(cfg.dropout)
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor,
+                embedded: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """`embedded` (B, N, E): the source embeddings to read instead of embed(x) (attribution.py)."""
         B, N = x.shape
-        emb = self.dropout(self.embedding(x))  # (B, N, E)
+        emb = self.dropout(self.embedding(x) if embedded is None else embedded)  # (B, N, E)
         if bool((lengths == N).all()):
             H, h_n = self.rnn(emb)
         else:  # packing keeps padding out of the backward direction and the final state
@@ -137,8 +139,8 @@ class Seq2Seq(nn.Module):
         self.encoder = Encoder(cfg)
         self.decoder = DECODER_CLASSES[cfg.decoder](cfg)
 
-    def encode(self, x: torch.Tensor, lengths: torch.Tensor) -> Memory:
-        H, c = self.encoder(x, lengths)  # (B, N, n), (B, n)
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor, embedded: torch.Tensor | None = None) -> Memory:
+        H, c = self.encoder(x, lengths, embedded)  # (B, N, n), (B, n)
         mask = torch.arange(x.shape[1], device=x.device).unsqueeze(0) < lengths.unsqueeze(1)  # (B, N)
         K = self.decoder.score.keys(H) if self.cfg.has_attention else H
         return Memory(H, K, mask, c)
@@ -167,9 +169,11 @@ class Seq2Seq(nn.Module):
         """What a trace keeps of the memory, per sentence: H (B, N, n)."""
         return {"H": m.H.numpy()}
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
-        """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …]."""
-        m = self.encode(x, lengths)
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor,
+                embedded: torch.Tensor | None = None) -> torch.Tensor:
+        """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …]; `embedded` (B, N, E)
+        replaces the source embeddings embed(x) (attribution.py)."""
+        m = self.encode(x, lengths, embedded)
         s, logits = self.s_0(m), []
         for t in range(y_in.shape[1]):
             out, s = self.step(y_in[:, t], s, m)

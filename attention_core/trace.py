@@ -58,6 +58,67 @@ class AttentionBlock:
         return cls(**values)
 
 
+ATTRIBUTION_METHODS = ("integrated_gradients", "erasure")
+
+
+@dataclass(slots=True)
+class Attribution:
+    """How much each source token moved log ŷ_t[token_t] at one step (DESIGN §6; attribution.py computes it).
+
+    integrated_gradients: values[i] = IG w.r.t. token i's embedding summed over its dimensions, from the
+    `baseline` input to the real one in `n_steps` points; completeness: Σ values ≈ logprob − baseline_logprob.
+    erasure: values[i] = logprob − log ŷ_t[token_t] with token i left out (no single baseline, so
+    baseline_logprob and n_steps are None)."""
+
+    method: str
+    baseline: str
+    values: np.ndarray  # (N,)
+    logprob: float  # log ŷ_t[token_t] for the real input, the target prefix held fixed
+    baseline_logprob: float | None = None
+    n_steps: int | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"method": self.method, "baseline": self.baseline}
+        if self.n_steps is not None:
+            out["n_steps"] = self.n_steps
+        out.update(values=[float(v) for v in self.values], logprob=float(self.logprob))
+        if self.baseline_logprob is not None:
+            out["baseline_logprob"] = float(self.baseline_logprob)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, where: str, N: int | None = None) -> Attribution:
+        """Read and check one step's attribution: `where` names the step in every message."""
+        if not isinstance(data, dict):
+            raise TraceFormatError(f"{where}: attribution must be an object")
+        method = data.get("method")
+        if method not in ATTRIBUTION_METHODS:
+            raise TraceFormatError(f"{where}: attribution.method must be one of {', '.join(ATTRIBUTION_METHODS)}, "
+                                   f"not {method!r}")
+        if not isinstance(data.get("baseline"), str):
+            raise TraceFormatError(f"{where}: attribution.baseline must be text")
+        values = _array(data.get("values"), f"{where}: attribution.values")
+        if values is None or values.ndim != 1 or (N is not None and len(values) != N):
+            raise TraceFormatError(f"{where}: attribution.values must be {N if N is not None else 'N'} numbers, "
+                                   "one per source token")
+        if not np.isfinite(values).all():
+            raise TraceFormatError(f"{where}: attribution.values must be finite numbers")
+        numbers = {}
+        for key in ("logprob", "baseline_logprob"):
+            value = data.get(key)
+            if value is None and key == "baseline_logprob" and method == "erasure":
+                numbers[key] = None
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool) or not np.isfinite(value):
+                raise TraceFormatError(f"{where}: attribution.{key} must be a finite number")
+            numbers[key] = float(value)
+        n_steps = data.get("n_steps")
+        if method == "integrated_gradients" and (not isinstance(n_steps, int) or isinstance(n_steps, bool)
+                                                 or n_steps < 1):
+            raise TraceFormatError(f"{where}: attribution.n_steps must be a positive integer")
+        return cls(method=method, baseline=data["baseline"], values=values, n_steps=n_steps, **numbers)
+
+
 class LayerBlocks(Sequence):
     """One step's blocks, one per layer, made on access from the decoding's arrays: a batch of traces holds
     tens of thousands of blocks, most of which nobody reads (measured: a third of trace_batch's time when they
@@ -104,6 +165,7 @@ class StepTrace:
     top_k: list[tuple[str, float]]  # the k most probable next tokens
     cross: Sequence[AttentionBlock] | None = None  # multi-head models: one block per layer, alpha (h, N)
     self_attn: Sequence[AttentionBlock] | None = None  # multi-head models: masked self-attention, alpha (h, t)
+    attribution: Attribution | None = None  # on request (DESIGN §6): what each source token did to log ŷ_t[token]
 
     def blocks(self, kind: str = "cross") -> Sequence[AttentionBlock]:
         """The step's attention blocks per layer. A GRU's cross-attention is one layer of one head."""
@@ -126,10 +188,13 @@ class StepTrace:
             out["cross"] = [block.to_dict() for block in self.cross]
         if self.self_attn is not None:
             out["self"] = [block.to_dict() for block in self.self_attn]
+        if self.attribution is not None:
+            out["attribution"] = self.attribution.to_dict()
         return out
 
     @classmethod
-    def from_dict(cls, data: dict, number: int = 0) -> StepTrace:
+    def from_dict(cls, data: dict, number: int = 0, N: int | None = None) -> StepTrace:
+        """One step of a trace's JSON; N (the source tokens) checks the length of its attribution."""
         where = f"step {number}" if number else "a step"
         try:
             vectors = {key: _array(data.get(key), f"{where}: {key}") for key in VECTORS}
@@ -140,6 +205,8 @@ class StepTrace:
                     raise TraceFormatError(f"{where}: {key} must be a list, one block per layer")
                 blocks[attr] = None if layers is None else [
                     AttentionBlock.from_dict(b, f"{where}: {key}[{i}]") for i, b in enumerate(layers, 1)]
+            if data.get("attribution") is not None:
+                blocks["attribution"] = Attribution.from_dict(data["attribution"], where, N)
             return cls(t=int(data["t"]), input_token=str(data["input_token"]), query=str(data["query"]),
                        token=str(data["token"]), prob=float(data["prob"]),
                        top_k=[(str(tok), float(p)) for tok, p in data["top_k"]], **vectors, **blocks)
@@ -242,7 +309,8 @@ class Trace:
         try:
             if not isinstance(data["steps"], list):
                 raise TraceFormatError("steps must be a list")
-            steps = [StepTrace.from_dict(s, number) for number, s in enumerate(data["steps"], 1)]
+            N = len(data["source_tokens"])
+            steps = [StepTrace.from_dict(s, number, N) for number, s in enumerate(data["steps"], 1)]
             H = _array(data["encoder_states"], "encoder_states")
             trace = cls(
                 model=str(data["model"]), score=str(data["score"]), decoder=str(data["decoder"]),

@@ -237,16 +237,23 @@ class Transformer(nn.Module):
             if p.dim() > 1:
                 nn.init.xavier_uniform_(p)
 
-    def _embed(self, embedding: nn.Embedding, positions: Positions, ids: torch.Tensor, start: int) -> torch.Tensor:
-        """x = embed(y) √d_model + p (the scale keeps the embedding and the positions of one size)."""
-        x = F.embedding(ids, embedding._parameters["weight"], PAD_ID) * math.sqrt(self.cfg.hidden_size) \
+    def _embed(self, embedding: nn.Embedding, positions: Positions, ids: torch.Tensor, start: int,
+               embedded: torch.Tensor | None = None) -> torch.Tensor:
+        """x = embed(y) √d_model + p (the scale keeps the embedding and the positions of one size); `embedded`
+        given: it stands for embed(y)."""
+        if embedded is None:
+            embedded = F.embedding(ids, embedding._parameters["weight"], PAD_ID)
+        x = embedded * math.sqrt(self.cfg.hidden_size) \
             + positions.forward(start, ids.shape[1])
         return self.dropout(x) if self.training else x
 
-    def encode(self, x: torch.Tensor, lengths: torch.Tensor) -> TransformerMemory:
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor,
+               embedded: torch.Tensor | None = None) -> TransformerMemory:
+        """`embedded` (B, N, d): the source embeddings to read instead of embed(x), before the √d_model scale
+        and the positions (attribution.py)."""
         mask = torch.arange(x.shape[1], device=x.device).unsqueeze(0) < lengths.unsqueeze(1)  # (B, N)
         visible = None if bool(mask.all()) else mask.unsqueeze(1)  # (B, 1, N): the keys a query may see
-        h = self._embed(self.source_embedding, self.source_positions, x, 0)
+        h = self._embed(self.source_embedding, self.source_positions, x, 0, embedded)
         alphas = []
         for layer in self.encoder_layers:
             h, att = layer.forward(h, visible)
@@ -302,8 +309,10 @@ class Transformer(nn.Module):
         return {"H": m.H.numpy(), "K": torch.stack(m.K, 1).numpy(), "V": torch.stack(m.V, 1).numpy(),
                 "self_alpha": torch.stack(m.self_alpha, 1).numpy()}
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
-        """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …], all positions at once."""
-        m = self.encode(x, lengths)
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor,
+                embedded: torch.Tensor | None = None) -> torch.Tensor:
+        """Teacher forcing: logits (B, T, V) for the target inputs y_in = [<s>, y_1, …], all positions at once;
+        `embedded` (B, N, d) replaces the source embeddings embed(x) (attribution.py)."""
+        m = self.encode(x, lengths, embedded)
         _, s_tilde, *_ = self.decode_positions(y_in, self.initial_state(m), m)
         return self.W_y(self.dropout(s_tilde))

@@ -5,6 +5,7 @@
     trace = model.trace(text, beam=4)                  # best hypothesis; the others in trace.hypotheses
     trace = model.trace(text, target="2026-11-24")     # forced decoding
     traces = model.trace_batch(texts)                  # batched; the same as one by one
+    trace = model.trace(text, attribution=True)        # each step's attribution (IG; or "erasure"): DESIGN §6
 
 The same API for every architecture: the GRU models (model.py) and the Transformer (transformer.py).
 """
@@ -114,8 +115,22 @@ class Translator:
         return self.source_tokenizer.unknown_share(text) <= MAX_UNKNOWN_SHARE
 
     # -- decoding ------------------------------------------------------------------------------
-    def trace(self, text: str, *, beam: int = 1, target: str | None = None, top_k: int = 5) -> Trace:
-        """Greedy trace; beam search when beam > 1; forced decoding of `target` when given."""
+    def trace(self, text: str, *, beam: int = 1, target: str | None = None, top_k: int = 5,
+              attribution: bool | str = False) -> Trace:
+        """Greedy trace; beam search when beam > 1; forced decoding of `target` when given. `attribution`:
+        True or "integrated_gradients", or "erasure", gives every step (of the best hypothesis) its attribution
+        over the source tokens, the trace's own tokens held fixed (attribution.py)."""
+        trace = self._trace(text, beam=beam, target=target, top_k=top_k)
+        if attribution:
+            from .attribution import attribute
+
+            method = "integrated_gradients" if attribution is True else attribution
+            if method not in ("integrated_gradients", "erasure"):
+                raise InputError(f'attribution is True, "integrated_gradients" or "erasure", not {attribution!r}')
+            attribute(self, self.source_ids(text), trace, method)
+        return trace
+
+    def _trace(self, text: str, *, beam: int, target: str | None, top_k: int) -> Trace:
         ids = self.source_ids(text)
         x, lengths = torch.tensor([ids]), torch.tensor([len(ids)])
         if target is not None:

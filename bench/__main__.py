@@ -13,8 +13,8 @@ import torch
 from . import app, core, load
 
 SUITES = {"core": core.run, "app": app.run, "load": load.run, "cold": app.run_cold,
-          "transformer": core.transformer_lines}
-DEFAULT = ["core", "app", "load"]  # cold: the cold start of app alone; transformer: the part of core on it
+          "transformer": core.transformer_lines, "attribution": core.attribution_lines}
+DEFAULT = ["core", "app", "load"]  # cold: the cold start of app alone; transformer, attribution: parts of core
 
 
 def machine() -> str:

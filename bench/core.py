@@ -119,6 +119,37 @@ def incremental_vs_recompute(steps: int, repeat: int = 20) -> dict:
             "speedup": median_ms(b) / median_ms(a)}
 
 
+def attribution_vs_trace(model_name: str = "dates-dot", repeat: int = 20, model=None) -> dict:
+    """Integrated gradients for every step of a 20-character date against the plain trace, alternated in one loop
+    (erasure beside them): the target is ≤ 50x."""
+    model = model or load_pretrained(model_name)
+    runs = {"trace": lambda: model.trace(DATE_20), "ig": lambda: model.trace(DATE_20, attribution=True),
+            "erasure": lambda: model.trace(DATE_20, attribution="erasure")}
+    for fn in runs.values():
+        _times(fn, 1, warmup=3)
+    times = {key: [] for key in runs}
+    for _ in range(repeat):
+        for key, fn in runs.items():
+            start = time.perf_counter()
+            fn()
+            times[key].append(time.perf_counter() - start)
+    ms = {key: median_ms(t) for key, t in times.items()}
+    trace = model.trace(DATE_20, attribution=True)
+    return {"model": model.name, "steps": len(trace.steps), "n_steps": trace.steps[0].attribution.n_steps,
+            "trace_ms": ms["trace"], "ig_ms": ms["ig"], "erasure_ms": ms["erasure"], "ratio": ms["ig"] / ms["trace"]}
+
+
+def attribution_lines() -> list[str]:
+    """python -m bench attribution: the time of attribution beside the plain trace, GRU and Transformer."""
+    lines = []
+    for model in (load_pretrained("dates-dot"), dates_transformer()):
+        r = attribution_vs_trace(model=model)
+        lines.append(f"attribution of a 20-character date ({r['model']}, {r['steps']} steps): integrated gradients "
+                     f"({r['n_steps']} points) {r['ig_ms']:.1f} ms, erasure {r['erasure_ms']:.1f} ms, plain trace "
+                     f"{r['trace_ms']:.2f} ms; IG ratio {r['ratio']:.1f}x (target ≤ 50)")
+    return lines
+
+
 LOAD_ALL = """
 import time
 from attention_core import list_pretrained, load_pretrained
@@ -160,6 +191,7 @@ def run() -> list[str]:
         lines.append(f"trace_batch of {b['inputs']:,} dates (dates-dot): {b['trace_batch_s']:.3f} s; loop of trace: "
                      f"{b['loop_s']:.2f} s; speed-up {b['speedup']:.1f}x")
     lines += transformer_lines()
+    lines += attribution_lines()
     return lines
 
 

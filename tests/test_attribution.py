@@ -1,0 +1,141 @@
+"""Attribution beside attention (DESIGN §6): integrated gradients (Captum) and erasure, per step."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from conftest import ALPHABET, ROOT, random_transformer, random_translator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from attention_core import attribution, list_pretrained, load_pretrained
+from attention_core.tokenizers import PAD_ID
+from attention_core.trace import Trace, TraceFormatError
+
+MODELS = {"luong-dot": lambda: random_translator("luong", "dot"),
+          "bahdanau": lambda: random_translator("bahdanau"),
+          "transformer": lambda: random_transformer()}
+_CACHE: dict = {}
+TEXT = st.text(alphabet=ALPHABET.replace(" ", ""), min_size=2, max_size=12)  # one token per character
+
+
+def model(name):
+    if name not in _CACHE:
+        _CACHE[name] = MODELS[name]()
+    return _CACHE[name]
+
+
+def within_5_percent(a) -> bool:
+    diff = a.logprob - a.baseline_logprob
+    return abs(float(a.values.sum()) - diff) <= 0.05 * max(abs(diff), attribution.ABS_FLOOR)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT)
+def test_integrated_gradients_are_complete_on_every_step(name, text):
+    m = model(name)
+    trace = m.trace(text, attribution=True)
+    ids = m.source_ids(text)
+    for step in trace.steps:
+        a = step.attribution
+        assert a.method == "integrated_gradients" and a.values.shape == (len(ids),)
+        assert a.logprob == pytest.approx(np.log(step.prob), abs=1e-4)  # the trace's own probability
+        assert within_5_percent(a), (step.t, a.values.sum(), a.logprob - a.baseline_logprob)
+    # Captum's own convergence delta (Σ values − (f(x) − f(x'))) at the n_steps the trace settled on
+    found, delta = attribution.integrated_gradients(m, ids, trace, trace.steps[0].attribution.n_steps)
+    diffs = np.array([a.logprob - a.baseline_logprob for a in found])
+    assert (np.abs(delta.numpy()) <= 0.05 * np.maximum(np.abs(diffs), attribution.ABS_FLOOR)).all()
+    assert all(np.allclose(f.values, s.attribution.values, atol=1e-6) for f, s in zip(found, trace.steps))
+
+
+def test_the_baseline_is_a_grus_padding_embedding():
+    for name in ("luong-dot", "bahdanau"):  # the Transformer's initialisation does not keep its <pad> row at 0
+        assert not attribution.source_embedding(model(name).model).weight[PAD_ID].any(), name
+
+
+def test_a_trained_model_is_complete_and_forced_decoding_too(tiny_model):
+    trace = tiny_model.trace("Tuesday, 24 Nov 2026", target="2026-11-24", attribution=True)
+    assert trace.mode == "forced" and [s.token for s in trace.steps][:-1] == list("2026-11-24")
+    assert all(within_5_percent(s.attribution) for s in trace.steps)
+
+
+@pytest.mark.skipif("dates-dot" not in list_pretrained(), reason="dates-dot is not in pretrained/")
+def test_a_step_still_incomplete_at_the_most_points_is_named():
+    """Measured: on this date dates-dot's path from the zero baseline turns too sharply for 512 points."""
+    with pytest.warns(UserWarning, match=r"at 512 points miss completeness by more than 5% at step\(s\) 1 "):
+        load_pretrained("dates-dot").trace("So., 20. Juni 1915", attribution=True)
+
+
+def test_all_attribution_on_the_one_token_the_output_depends_on():
+    """Every source embedding but that of '7' is zero: the model cannot tell the other tokens from the
+    baseline, so the output depends on '7' alone and all of Δ log ŷ_t lies on it."""
+    m = random_translator("luong", "dot", seed=3)
+    emb = attribution.source_embedding(m.model).weight
+    seven = m.source_tokenizer.stoi["7"]
+    with torch.no_grad():
+        keep = emb[seven].clone() * 3
+        emb.zero_()
+        emb[seven] = keep
+    text = "12-7a,b"
+    trace = m.trace(text, attribution=True)
+    where = text.index("7")
+    for step in trace.steps:
+        a = step.attribution
+        diff = a.logprob - a.baseline_logprob
+        assert abs(diff) > 1e-3  # the token does move the output
+        assert a.values[where] == pytest.approx(diff, rel=0.05)
+        assert np.abs(np.delete(a.values, where)).max() < 1e-7
+
+
+@pytest.mark.parametrize("name", ["luong-dot", "transformer"])
+def test_erasure_equals_a_loop_of_forced_traces_without_the_token(name):
+    m = model(name)
+    text, target = "31-0a,4.b", "2a-9"
+    trace = m.trace(text, target=target, attribution="erasure")
+    for i in range(len(text)):  # the end marker (position N) is no character to delete
+        shorter = m.trace(text[:i] + text[i + 1:], target=target)
+        for step, other in zip(trace.steps, shorter.steps, strict=True):
+            a = step.attribution
+            assert a.method == "erasure" and a.baseline_logprob is None and a.n_steps is None
+            assert a.values[i] == pytest.approx(np.log(step.prob) - np.log(other.prob), abs=1e-4), (i, step.t)
+
+
+def test_json_round_trip_and_checks():
+    m = model("bahdanau")
+    for method in (True, "erasure"):
+        trace = m.trace("20-1a", attribution=method)
+        back = Trace.from_json(trace.to_json())
+        for a, b in zip(trace.steps, back.steps, strict=True):
+            assert b.attribution.to_dict() == a.attribution.to_dict()
+            assert np.array_equal(a.attribution.values, b.attribution.values)
+    data = json.loads(m.trace("20-1a", attribution=True).to_json())
+    assert set(data["steps"][0]["attribution"]) == {"method", "baseline", "n_steps", "values", "logprob",
+                                                    "baseline_logprob"}
+    data["steps"][1]["attribution"]["values"].pop()
+    with pytest.raises(TraceFormatError, match=r"step 2: attribution.values must be 6 numbers"):
+        Trace.from_dict(data)
+    data["steps"][1]["attribution"]["values"] += [float("nan")]
+    with pytest.raises(TraceFormatError, match=r"step 2: attribution.values must be finite"):
+        Trace.from_dict(data)
+    data["steps"][1]["attribution"]["values"][-1] = 0.0
+    data["steps"][0]["attribution"]["method"] = "saliency"
+    with pytest.raises(TraceFormatError, match=r"step 1: attribution.method"):
+        Trace.from_dict(data)
+
+
+def test_cli_trace_attribution_json(tiny_model_dir):
+    result = subprocess.run([sys.executable, "-m", "attention_core", "trace", "--model", str(tiny_model_dir),
+                             "--json", "--attribution", "24 Nov 2026"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for step in data["steps"]:
+        a = step["attribution"]
+        assert a["method"] == "integrated_gradients" and len(a["values"]) == len(data["source_tokens"])
+        assert a["n_steps"] >= attribution.N_STEPS and "zero" in a["baseline"]
