@@ -41,30 +41,35 @@ def _bar_colours(values: np.ndarray) -> list[str]:
     return [HIGHLIGHT if i == top else ACCENT for i in range(len(values))]
 
 
-def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: int = 14, **more) -> list[dict]:
+def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: int = 14, as_text: bool = True,
+                **more) -> list[dict]:
     """One bar per source token, its value written above it (below a negative one), every value in one size
-    that fits its slot: the bars, then their values (`_labels`).
+    that fits its slot. `as_text`: the values as a trace of text of their own (`_labels`), for values that
+    differ at every step; otherwise the bars' own text (Plotly measures each new one once: for α, mostly "0.00").
 
     The size is chosen here, not by Plotly (constraintext): Plotly measures and shrinks each label on
     every redraw, a third of the chart's time, and leaves a row of mismatched sizes."""
     text = [f"{v:.2f}" for v in values]
     size = max(7, min(font_size, int(0.9 * PLOT_WIDTH / max(len(src), 1) / (0.56 * max(map(len, text), default=1)))))
     x = list(range(len(src)))
-    return [dict(
+    bars = dict(
         type="bar", x=x, y=values, marker=dict(color=_bar_colours(values)),
         customdata=[[label(tok, 200), i + 1] for i, tok in enumerate(src)],  # the whole token: ticks may cut it
         hovertemplate=f"i = %{{customdata[1]}}: %{{customdata[0]}}<br>{symbol} = %{{y:.4f}}<extra></extra>", **more,
-    ), _labels(x, values, text, size=size, textposition=["top center" if v >= 0 else "bottom center" for v in values],
-               **more)]
+    )
+    if not as_text:
+        return [dict(bars, text=text, textposition="outside", cliponaxis=False, constraintext="none", textangle=0,
+                     textfont=dict(size=size))]
+    return [bars, _labels(x, values, text, size=size,
+                          textposition=["top center" if v >= 0 else "bottom center" for v in values], **more)]
 
 
-def _labels(x, y, text: list[str], *, size: int, color: str | list[str] | None = None, **more) -> dict:
-    """Text at points (a bar's value, a segment's name): a scatter trace of text. Plotly places these without
-    measuring them; a bar's own text it measures, and moves, at every redraw (two thirds of a bar chart's time
-    in the browser, with 30 bars), and each measurement lays out the whole page again."""
+def _labels(x, y, text: list[str], *, size: int, **more) -> dict:
+    """Text at points (a bar's value): a scatter trace of text. Plotly places these without measuring them; a
+    bar's own text it measures anew whenever it changes (30 scores: 65 measurements per step, each laying out
+    the whole page again, about a third of the chart's time in the browser)."""
     return dict(type="scatter", mode="text", x=x, y=y, text=text, cliponaxis=False, hoverinfo="skip",
-                textfont=dict(size=size, **({"color": color} if color is not None else {})),
-                **{"textposition": "middle center", **more})
+                textfont=dict(size=size), **more)
 
 
 def _value_range(values: np.ndarray) -> list[float]:
@@ -119,31 +124,30 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
     palette = [HIGHLIGHT, ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
     # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
     # segment starting where the previous one ended.
-    base = np.concatenate([[0.0], np.cumsum(alpha[order])[:-1]])
-    colours = [palette[min(rank, len(palette) - 1)] for rank in range(len(order))]
+    # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
+    # segment starting where the previous one ended.
     stacked = dict(
-        type="bar", orientation="h", x=alpha[order], y=[0] * len(order), base=base, xaxis="x2", yaxis="y2",
-        marker=dict(color=colours, line=dict(color="white", width=1)),
-        customdata=[[label(src[i], 200), int(i) + 1] for i in order],
+        type="bar", orientation="h", x=alpha[order], y=[0] * len(order),
+        base=np.concatenate([[0.0], np.cumsum(alpha[order])[:-1]]), xaxis="x2", yaxis="y2",
+        marker=dict(color=[palette[min(rank, len(palette) - 1)] for rank in range(len(order))],
+                    line=dict(color="white", width=1)),
+        # A segment names its token only where the name fits (Plotly would measure and shrink each one).
+        text=[labels[i] if text_width([labels[i]], font_size) + 6 < alpha[i] * PLOT_WIDTH else "" for i in order],
+        textposition="inside", insidetextanchor="middle", constraintext="none", textangle=0,
+        textfont=dict(size=font_size), customdata=[[label(src[i], 200), int(i) + 1] for i in order],
         hovertemplate="i = %{customdata[1]}: %{customdata[0]}<br>α = %{x:.4f}<extra></extra>",
     )
-    # A segment names its token in its middle where the name fits, white on the two dark colours.
-    named = [rank for rank, i in enumerate(order) if text_width([labels[i]], font_size) + 6 < alpha[i] * PLOT_WIDTH]
-    names = _labels([float(base[r] + alpha[order[r]] / 2) for r in named], [0] * len(named),
-                    [labels[order[r]] for r in named], size=font_size, xaxis="x2", yaxis="y2",
-                    color=["white" if r < 2 else "#444" for r in named])
     # Between the two rows: the token labels (tilted when there are many) and the Σ line above the bar.
     angle = tick_angle(labels, font_size)
     between = tick_band(labels, font_size, angle=angle) + 2 * font_size
     height += max(0, int(between - 0.22 * 250))  # the labels get their room; the rows keep theirs
     top, bottom = 1.6 * font_size + (44 if title else 10), tick_band([], font_size) + 10
     lower, upper = _strip_domains([0.74, 0.26], between / (height - top - bottom))[::-1]
-    bars, values = _token_bars(src, alpha, "α", font_size=font_size)
-    return figure([bars, stacked, values, names], layout(
+    return figure(_token_bars(src, alpha, "α", font_size=font_size, as_text=False) + [stacked], layout(
         title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band([], font_size), right=font_size / 2),  # half of the tick label "1"
-        xaxis=token_axis(src, tickangle=angle, anchor="y", limit=tick_limit, range=[-0.5, len(src) - 0.5]),
+        xaxis=token_axis(src, tickangle=angle, anchor="y", limit=tick_limit),
         yaxis=dict(range=[0, 1.15], title=dict(text="α<sub>t</sub><sup>i</sup>"), gridcolor=GRID, domain=upper,
                    anchor="x"),
         xaxis2=dict(range=[0, 1.0001], tickvals=[0, 0.25, 0.5, 0.75, 1], anchor="y2"),
