@@ -45,7 +45,7 @@ def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: i
                 **more) -> list[dict]:
     """One bar per source token, its value written above it (below a negative one), every value in one size
     that fits its slot. `as_text`: the values as a trace of text of their own (`_labels`), for values that
-    differ at every step; otherwise the bars' own text (Plotly measures each new one once: for α, mostly "0.00").
+    differ at every step; otherwise the bars' own text, without the zeros (α: Plotly measures each new one once).
 
     The size is chosen here, not by Plotly (constraintext): Plotly measures and shrinks each label on
     every redraw, a third of the chart's time, and leaves a row of mismatched sizes."""
@@ -57,7 +57,8 @@ def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: i
         customdata=[[label(tok, 200), i + 1] for i, tok in enumerate(src)],  # the whole token: ticks may cut it
         hovertemplate=f"i = %{{customdata[1]}}: %{{customdata[0]}}<br>{symbol} = %{{y:.4f}}<extra></extra>", **more,
     )
-    if not as_text:
+    if not as_text:  # (values that round to 0.00 left out: the empty slot says it, the hover has the value)
+        text = [value if value.strip("-0.") else "" for value in text]
         return [dict(bars, text=text, textposition="outside", cliponaxis=False, constraintext="none", textangle=0,
                      textfont=dict(size=size))]
     return [bars, _labels(x, values, text, size=size,
