@@ -1,5 +1,6 @@
-"""python -m bench [core | app | load | cold …]: run the benchmarks (by default core, app, load) and print their
-figures with the machine they ran on; cold is app's cold start alone."""
+"""python -m bench [core | app | load | cold | figures …]: run the benchmarks (by default core, app, load) and print
+their figures with the machine they ran on; cold is app's cold start alone, figures what each step figure costs
+Plotly in the browser."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import sys
 
 import torch
 
-from . import app, core, load
+from . import app, core, figures, load
 
 SUITES = {"core": core.run, "app": app.run, "load": load.run, "cold": app.run_cold,
-          "transformer": core.transformer_lines, "attribution": core.attribution_lines}
-DEFAULT = ["core", "app", "load"]  # cold: the cold start of app alone; transformer, attribution: parts of core
+          "transformer": core.transformer_lines, "attribution": core.attribution_lines, "figures": figures.run}
+DEFAULT = ["core", "app", "load"]  # cold: app's cold start alone; transformer, attribution: parts of core;
+# figures: each step figure's cost in the browser alone
 
 
 def machine() -> str:

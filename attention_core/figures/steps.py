@@ -41,20 +41,43 @@ def _bar_colours(values: np.ndarray) -> list[str]:
     return [HIGHLIGHT if i == top else ACCENT for i in range(len(values))]
 
 
-def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: int = 14, **more) -> dict:
-    """One bar per source token, its value written above it, every value in one size that fits its slot.
+def _token_bars(src: list[str], values: np.ndarray, symbol: str, *, font_size: int = 14, as_text: bool = True,
+                **more) -> list[dict]:
+    """One bar per source token, its value written above it (below a negative one), every value in one size
+    that fits its slot. `as_text`: the values as a trace of text of their own (`_labels`), for values that
+    differ at every step; otherwise the bars' own text, without the zeros (α: Plotly measures each new one once).
 
     The size is chosen here, not by Plotly (constraintext): Plotly measures and shrinks each label on
     every redraw, a third of the chart's time, and leaves a row of mismatched sizes."""
     text = [f"{v:.2f}" for v in values]
     size = max(7, min(font_size, int(0.9 * PLOT_WIDTH / max(len(src), 1) / (0.56 * max(map(len, text), default=1)))))
-    return dict(
-        type="bar", x=list(range(len(src))), y=values, marker=dict(color=_bar_colours(values)),
-        text=text, textposition="outside", cliponaxis=False, constraintext="none", textangle=0,
-        textfont=dict(size=size),
+    x = list(range(len(src)))
+    bars = dict(
+        type="bar", x=x, y=values, marker=dict(color=_bar_colours(values)),
         customdata=[[label(tok, 200), i + 1] for i, tok in enumerate(src)],  # the whole token: ticks may cut it
         hovertemplate=f"i = %{{customdata[1]}}: %{{customdata[0]}}<br>{symbol} = %{{y:.4f}}<extra></extra>", **more,
     )
+    if not as_text:  # (values that round to 0.00 left out: the empty slot says it, the hover has the value)
+        text = [value if value.strip("-0.") else "" for value in text]
+        return [dict(bars, text=text, textposition="outside", cliponaxis=False, constraintext="none", textangle=0,
+                     textfont=dict(size=size))]
+    return [bars, _labels(x, values, text, size=size,
+                          textposition=["top center" if v >= 0 else "bottom center" for v in values], **more)]
+
+
+def _labels(x, y, text: list[str], *, size: int, **more) -> dict:
+    """Text at points (a bar's value): a scatter trace of text. Plotly places these without measuring them; a
+    bar's own text it measures anew whenever it changes (30 scores: 65 measurements per step, each laying out
+    the whole page again, about a third of the chart's time in the browser)."""
+    return dict(type="scatter", mode="text", x=x, y=y, text=text, cliponaxis=False, hoverinfo="skip",
+                textfont=dict(size=size), **more)
+
+
+def _value_range(values: np.ndarray) -> list[float]:
+    """A bar chart's value axis, from 0 (or below it) with room for the values written beyond the bars' ends."""
+    low, high = min(0.0, float(np.min(values))), max(0.0, float(np.max(values)))
+    room = 0.12 * max(high - low, 1e-9)
+    return [low - (room if low < 0 else 0.0), high + (room if high > 0 else 0.0)]
 
 
 def _strip_domains(rows: list[float], gap: float) -> list[list[float]]:
@@ -79,11 +102,13 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
     src = trace.source_tokens
     labels = [label(tok, tick_limit) for tok in src]
     angle = tick_angle(labels, font_size)
-    return figure([_token_bars(src, step.e, "e", font_size=font_size)], layout(
-        title=title, height=height, font_size=font_size, xaxis=token_axis(src, tickangle=angle, limit=tick_limit),
+    return figure(_token_bars(src, step.e, "e", font_size=font_size), layout(
+        title=title, height=height, font_size=font_size,
+        xaxis=token_axis(src, tickangle=angle, limit=tick_limit, range=[-0.5, len(src) - 0.5]),
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band(labels, font_size, angle=angle)),
-        yaxis=dict(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED, gridcolor=GRID),
+        yaxis=dict(title=dict(text="e<sub>t</sub><sup>i</sup>"), zeroline=True, zerolinecolor=MUTED, gridcolor=GRID,
+                   range=_value_range(step.e)),
     ))
 
 
@@ -98,6 +123,8 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
     labels = [label(tok, tick_limit) for tok in src]
     order = np.argsort(-alpha, kind="stable")
     palette = [HIGHLIGHT, ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
+    # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
+    # segment starting where the previous one ended.
     # The whole of 1, split among the tokens, largest first: the sum made visible. One trace, each
     # segment starting where the previous one ended.
     stacked = dict(
@@ -117,7 +144,7 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
     height += max(0, int(between - 0.22 * 250))  # the labels get their room; the rows keep theirs
     top, bottom = 1.6 * font_size + (44 if title else 10), tick_band([], font_size) + 10
     lower, upper = _strip_domains([0.74, 0.26], between / (height - top - bottom))[::-1]
-    return figure([_token_bars(src, alpha, "α", font_size=font_size), stacked], layout(
+    return figure(_token_bars(src, alpha, "α", font_size=font_size, as_text=False) + [stacked], layout(
         title=title, height=height, font_size=font_size, barmode="overlay", bargap=0.15,
         margin=margins(font_size, title=bool(title), left=number_room(font_size), top=1.6 * font_size,
                        bottom=tick_band([], font_size), right=font_size / 2),  # half of the tick label "1"
@@ -211,11 +238,13 @@ def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260,
     bars = dict(
         type="bar", y=list(range(len(tokens))), x=probs, orientation="h",
         marker=dict(color=[HIGHLIGHT if tok == step.token else ACCENT for tok in tokens]),
-        text=[f"{p:.3f}" + (f"  ◀ {chosen_label}" if tok == step.token else "") for tok, p in zip(tokens, probs)],
-        textposition="outside", cliponaxis=False, customdata=[label(tok) for tok in tokens],
-        hovertemplate="%{customdata}: p = %{x:.4f}<extra></extra>",
+        customdata=[label(tok) for tok in tokens], hovertemplate="%{customdata}: p = %{x:.4f}<extra></extra>",
     )
-    return figure([bars], layout(
+    # Each bar's value (and the mark of the chosen token) right of its end.
+    values = _labels(probs, list(range(len(tokens))), [
+        "\u00a0" + f"{p:.3f}" + (f"\u00a0\u00a0◀ {chosen_label}" if tok == step.token else "")
+        for tok, p in zip(tokens, probs)], size=font_size, textposition="middle right")
+    return figure([bars, values], layout(
         title=title, height=max(height, 60 + (34 if font_size <= 14 else int(1.4 * font_size)) * len(tokens)),
         font_size=font_size,
         margin=margins(font_size, title=bool(title), left=text_width([label(tok) for tok in tokens], font_size) + 8,
