@@ -21,13 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from .config import ModelConfig
+from .limits import MAX_UNKNOWN_SHARE
 from .tokenizers import Tokenizer, tokenizer_from_dict
 from .trace import Trace
 
-# The file names of a model folder (checkpoint.py's, which imports torch).
+# The file names of a model folder (here, not in checkpoint.py, which imports torch).
 WEIGHTS, CONFIG, VOCAB, TRACES = "model.safetensors", "config.json", "vocab.json", "traces.json"
+CARD, METRICS = "card.md", "metrics.json"
 PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
-MAX_UNKNOWN_SHARE = 0.5  # Translator.fits's threshold (tests/test_catalog.py checks both agree)
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,11 @@ class ModelEntry:
 
     @property
     def max_source_tokens(self) -> int:
-        return self.config.max_source_len - int(self.config.source_end_marker)
+        return self.config.max_source_tokens
 
     @property
     def max_target_tokens(self) -> int:
-        return self.config.max_target_len - 1
+        return self.config.max_target_tokens
 
     def fits(self, text: str) -> bool:
         return self.source_tokenizer.unknown_share(text) <= MAX_UNKNOWN_SHARE
@@ -73,9 +74,13 @@ def read_entry(folder: Path, name: str | None = None) -> ModelEntry | None:
 def list_entries(root: Path | None = None) -> dict[str, ModelEntry | None]:
     """Every model folder in `root` (pretrained/ by default; those with a config.json), by name, sorted: its
     entry, or None when `read_entry` cannot make one."""
+    return {folder.name: _read_entry(folder, _stamp(folder)) for folder in model_folders(root)}
+
+
+def model_folders(root: Path | None = None) -> list[Path]:
+    """The model folders in `root` (pretrained/ by default): those with a config.json, sorted by name."""
     root = Path(root or PRETRAINED_DIR)
-    folders = sorted(p for p in root.iterdir() if (p / CONFIG).is_file()) if root.is_dir() else []
-    return {folder.name: _read_entry(folder, _stamp(folder)) for folder in folders}
+    return sorted(p for p in root.iterdir() if (p / CONFIG).is_file()) if root.is_dir() else []
 
 
 def _stamp(folder: Path) -> tuple:

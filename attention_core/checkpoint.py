@@ -12,14 +12,12 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from .catalog import CARD, CONFIG, METRICS, PRETRAINED_DIR, VOCAB, WEIGHTS, model_folders
 from .config import ConfigError, ModelConfig
 from .model import Seq2Seq
 from .tokenizers import tokenizer_from_dict
 from .transformer import Transformer
 from .translator import Translator
-
-WEIGHTS, CONFIG, VOCAB, CARD, METRICS = "model.safetensors", "config.json", "vocab.json", "card.md", "metrics.json"
-PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
 
 
 class ModelLoadError(ValueError):
@@ -102,10 +100,7 @@ def load_model(folder: Path, name: str | None = None) -> Translator:
 
 def list_pretrained(root: Path | None = None) -> list[str]:
     """Names of the model folders in pretrained/ (those with a config.json), sorted."""
-    root = Path(root or PRETRAINED_DIR)
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / CONFIG).is_file())
+    return [folder.name for folder in model_folders(root or PRETRAINED_DIR)]
 
 
 def load_pretrained(name_or_path: str | Path, root: Path | None = None) -> Translator:

@@ -104,6 +104,17 @@ class ModelConfig:
         return {"luong": "s_t", "bahdanau": "s_{t-1}", "none": "none", "transformer": "x_t"}[self.decoder]
 
     @property
+    def max_source_tokens(self) -> int:
+        """The most tokens (characters for a character-level model) of text the encoder reads: its length
+        limit without the end marker."""
+        return self.max_source_len - int(self.source_end_marker)
+
+    @property
+    def max_target_tokens(self) -> int:
+        """The most tokens of a given target (forced decoding): the decoder's steps less its end marker."""
+        return self.max_target_len - 1
+
+    @property
     def d_k(self) -> int:
         """The size of one head's queries, keys and values: d_model / h (a GRU: n)."""
         return self.hidden_size // self.heads

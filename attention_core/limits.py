@@ -2,3 +2,6 @@
 
 MAX_INPUT_CHARS = 1000  # longer text (an input, a target, a line of a file) is refused before tokenising
 MAX_BEAM = 8  # beam widths 1…MAX_BEAM (1 is greedy)
+# Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
+# the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
+MAX_UNKNOWN_SHARE = 0.5

@@ -21,14 +21,10 @@ import torch
 
 from .config import ModelConfig
 from .decoding import Forced, Greedy, Steps, WhatIf, beam_search, decode
-from .limits import MAX_BEAM, MAX_INPUT_CHARS
+from .limits import MAX_BEAM, MAX_INPUT_CHARS, MAX_UNKNOWN_SHARE
 from .step import AlphaEdit, EditAt
 from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
 from .trace import BLOCK_FIELDS, VECTORS, LayerBlocks, StepTrace, Trace
-
-# Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
-# the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
-MAX_UNKNOWN_SHARE = 0.5
 
 
 @contextmanager
@@ -64,15 +60,13 @@ class Translator:
     # -- input ---------------------------------------------------------------------------------
     @property
     def max_source_tokens(self) -> int:
-        """The most tokens (characters for a character-level model) of text the encoder reads: its length
-        limit without the end marker. The one limit the app states and source_ids enforces."""
-        return self.config.max_source_len - int(self.config.source_end_marker)
+        """ModelConfig.max_source_tokens: the limit the app states and source_ids enforces."""
+        return self.config.max_source_tokens
 
     @property
     def max_target_tokens(self) -> int:
-        """The most tokens of a given target (forced decoding): the decoder's steps less its end marker. The
-        one limit the app states and target_ids enforces."""
-        return self.config.max_target_len - 1
+        """ModelConfig.max_target_tokens: the limit the app states and target_ids enforces."""
+        return self.config.max_target_tokens
 
     def source_ids(self, text: str) -> list[int]:
         """Token ids the encoder reads (end marker included); InputError for text it cannot take."""
