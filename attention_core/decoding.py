@@ -36,13 +36,10 @@ class Steps:
 class Greedy:
     """y_t = argmax ŷ_t until every sequence has emitted the end marker or max_len steps are done."""
 
-    max_len: int
-
-    @property
-    def steps(self) -> int:
-        return self.max_len
+    max_len: int  # the most steps
 
     stops_at_end = True
+    given_lengths = None  # (B,) the steps of each sequence when they are fixed (Forced, padded targets)
 
     def choose(self, t: int, top_i: torch.Tensor) -> torch.Tensor:
         return top_i[:, 0]
@@ -96,10 +93,10 @@ def decode(model, x: torch.Tensor, lengths: torch.Tensor, policy: Greedy, *, k: 
     y_prev = torch.full((B,), BOS_ID, dtype=torch.long)
     state = model.initial_state(m)
     done = torch.zeros(B, dtype=torch.bool)
-    given_lengths = getattr(policy, "given_lengths", None)
-    steps_len = torch.full((B,), policy.steps, dtype=torch.long) if given_lengths is None else given_lengths.clone()
+    steps_len = torch.full((B,), policy.max_len, dtype=torch.long) if policy.given_lengths is None \
+        else policy.given_lengths.clone()
     outs, inputs, tokens, probs, top_ids, top_probs = [], [], [], [], [], []
-    for t in range(policy.steps):  # t is 0-based here; the trace's steps are t + 1
+    for t in range(policy.max_len):  # t is 0-based here; the trace's steps are t + 1
         out, state = model.step(y_prev, state, m, policy.edit_at(t))
         p = torch.softmax(out.logits, dim=-1)  # (B, V): ŷ_t
         top_p, top_i = p.topk(min(k, p.shape[-1]), dim=-1)

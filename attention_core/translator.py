@@ -211,7 +211,7 @@ class Translator:
     def build_traces(self, steps: Steps, texts: list[str], ids: list[list[int]], mode: str = "greedy") -> list[Trace]:
         """The one place decoder outputs become Traces: sequence b's first T_b steps, padding cut off."""
         cfg, src_itos, tgt_itos = self.config, self.source_tokenizer.itos, self.target_tokenizer.itos
-        v, mem = steps.vectors, steps.memory
+        v, mem, query = steps.vectors, steps.memory, cfg.query
         traces = []
         for b, (text, seq) in enumerate(zip(texts, ids)):
             N, T = len(seq), int(steps.lengths[b])
@@ -226,7 +226,7 @@ class Translator:
             top_probs = steps.top_probs[b, :T].tolist()
             inputs, probs = steps.inputs[b, :T].tolist(), steps.prob[b, :T].tolist()
             step_traces = [
-                StepTrace(t=t + 1, input_token=tgt_itos[inputs[t]], query=cfg.query, s=rows["s"][t], e=rows["e"][t],
+                StepTrace(t=t + 1, input_token=tgt_itos[inputs[t]], query=query, s=rows["s"][t], e=rows["e"][t],
                           alpha=rows["alpha"][t], a=rows["a"][t], concat=rows["concat"][t],
                           s_tilde=rows["s_tilde"][t], token=tokens[t], prob=probs[t],
                           top_k=list(zip(top_tokens[t], top_probs[t])), cross=cross[t], self_attn=self_attn[t])
