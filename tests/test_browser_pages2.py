@@ -17,6 +17,16 @@ def idle(page) -> None:
     page.wait_for_function(IDLE, timeout=90_000)
 
 
+def upload_for(page, path, download: str):
+    """Give the upload page the file at `path`; the button of the download `download` (up_jsonl, up_csv) once
+    the results are in and the page is idle."""
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
+    button = page.locator(f".st-key-{download} [data-testid=stDownloadButton] button")
+    button.wait_for(timeout=120_000)
+    idle(page)
+    return button
+
+
 def test_exported_html_names_model_input_and_step_and_fetches_nothing(server, page, browser, tmp_path):
     text = "<b>x</b> 24 November 2026"
     page.goto(f"{server}/whatif?model=dates-dot&text={urllib.parse.quote(text)}")
@@ -59,10 +69,7 @@ def test_a_download_of_many_results_shows_that_it_is_being_made(server, page, tm
     page.locator("[data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name="en-es-dot", exact=True).click()
     idle(page)
-    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(lines))
-    button = page.locator(".st-key-up_jsonl [data-testid=stDownloadButton] button")
-    button.wait_for(timeout=120_000)
-    idle(page)
+    button = upload_for(page, lines, "up_jsonl")
     with page.expect_download(timeout=120_000) as download:
         button.click()
         # While the lines are decoded again, the button is disabled and shows a spinner (Streamlit's own for a
@@ -108,10 +115,7 @@ def test_the_csv_download_of_a_file_with_targets_has_the_models_output_and_the_t
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("source,target\n24. November 2026,2026-11-25\n1999. 12. 31.,\n", encoding="utf-8")
     page.goto(f"{server}/upload")
-    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(pairs))
-    button = page.locator(".st-key-up_csv [data-testid=stDownloadButton] button")
-    button.wait_for(timeout=120_000)
-    idle(page)
+    button = upload_for(page, pairs, "up_csv")
     with page.expect_download(timeout=60_000) as download:
         button.click()
     rows = list(csv.DictReader(io.StringIO(
