@@ -4,11 +4,12 @@ rewritten by `measure.refresh`)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import platform
 
 from .data.dates import FIELDS, TARGET_FIELDS, find_spans
-from .evaluate import field_looks
+from .evaluate import ONE_HOT_ALPHA, field_looks
 from .examples import CROSSING_EXAMPLES, DATE_EXAMPLES
 from .translator import Translator
 
@@ -51,8 +52,32 @@ def metric_rows(metrics: dict) -> list[str]:
         rows.append(f"| field attention (argmax α inside the field, all output digits) | "
                     f"{_pct(metrics['field_attention'])} |")
         rows += [f"| field attention, {f} | {_pct(metrics[f'field_attention_{f}'])} |" for f in FIELDS]
+    if "attention_spread" in metrics:
+        spread = metrics["attention_spread"]
+        rows.append(f"| steps whose largest α exceeds {ONE_HOT_ALPHA} (one-hot attention) | "
+                    f"{_pct(spread['one_hot_share'])} |")
+        rows.append(f"| mean entropy of α, nats (e^H: tokens a step attends to) | {spread['entropy']:.3f} "
+                    f"(e^H = {math.exp(spread['entropy']):.2f}) |")
     rows.append(f"| test examples | {metrics.get('examples', 0):,} |")
     return rows
+
+
+def learning_rows(metrics: dict) -> str:
+    """What training.json holds (DESIGN §7): how many snapshots, and the validation figures they run through."""
+    summary = metrics.get("training", {}).get("snapshots")
+    if not summary:
+        return ""
+    first, last = summary["first"], summary["last"]
+
+    def figures(s: dict) -> str:
+        value, name = s["valid_metric"], summary["valid_metric"]
+        metric = f"{name} " + (_pct(value) if name == "exact match" else f"{value:.2f}")
+        field = f", field attention {_pct(s['field_attention'])}" if s.get("field_attention") is not None else ""
+        return f"validation loss {s['valid_loss']:.3f}, {metric}{field}"
+
+    return (f"## Attention as it is learned\n`training.json` holds {summary['count']} snapshots of training, each "
+            f"with the probes' alignments and predictions and the figures of {summary['valid_examples']} validation "
+            f"examples: from the initial weights ({figures(first)}) to the shipped ones ({figures(last)}).\n\n")
 
 
 def date_examples(translator: Translator) -> list[str]:
@@ -201,7 +226,7 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
 |---|---|
 {chr(10).join(metric_rows(metrics))}
 
-{head_table(translator, metrics)}## By source length ({unit})
+{head_table(translator, metrics)}{learning_rows(metrics)}## By source length ({unit})
 | length | examples | {'exact match' if metric == 'exact_match' else 'BLEU'} |
 |---|---|---|
 {length_rows}

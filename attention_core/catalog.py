@@ -27,6 +27,7 @@ from .trace import Trace
 
 # The file names of a model folder (here, not in checkpoint.py, which imports torch).
 WEIGHTS, CONFIG, VOCAB, TRACES = "model.safetensors", "config.json", "vocab.json", "traces.json"
+TRAINING = "training.json"  # the snapshots of training (DESIGN §7): attention_core/snapshots.py
 CARD, METRICS = "card.md", "metrics.json"
 PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
 

@@ -63,6 +63,27 @@ def field_attention(traces: list[Trace], examples: list) -> dict:
     return out
 
 
+# α_t counts as one-hot when its largest weight exceeds this: stage 3's weighted sum is then one h_i.
+ONE_HOT_ALPHA = 0.99
+
+
+def attention_spread(alignments: list[np.ndarray]) -> dict:
+    """How much of a distribution each α_t is, over every step of `alignments` ((T, N) each):
+    one_hot_share = share of steps with max_i α_t^i > ONE_HOT_ALPHA; entropy = mean of
+    H(α_t) = −Σ_i α_t^i ln α_t^i (nats; 0 for one-hot, ln N for uniform); exp(entropy) reads as
+    "the number of tokens a step attends to"."""
+    largest, entropy = [], []
+    for alignment in alignments:  # each its own N
+        rows = np.asarray(alignment, dtype=np.float64)
+        largest.append(rows.max(axis=1))
+        entropy.append(-(rows * np.log(np.clip(rows, 1e-12, 1.0))).sum(axis=1))
+    if not largest:
+        return {"one_hot_share": 0.0, "entropy": 0.0, "steps": 0}
+    largest, entropy = np.concatenate(largest), np.concatenate(entropy)
+    return {"one_hot_share": float((largest > ONE_HOT_ALPHA).mean()), "entropy": float(entropy.mean()),
+            "steps": len(largest)}
+
+
 def _share_inside(alignments: list[np.ndarray], examples: list) -> float:
     looks = [hit for alignment, ex in zip(alignments, examples) for *_, hit in field_looks(alignment, ex.spans)]
     return sum(looks) / len(looks) if looks else 0.0
@@ -115,6 +136,8 @@ def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1
     targets = [ex.target for ex in examples]
     lengths = [len(t.source_tokens) - int(translator.config.source_end_marker) for t in traces]  # text only
     metrics: dict = {"examples": len(examples)}
+    if translator.config.has_attention:
+        metrics["attention_spread"] = attention_spread([t.alignment for t in traces if t.alignment is not None])
     if task == "dates":
         metrics["exact_match"] = exact_match(predictions, targets)
         if translator.config.has_attention:

@@ -24,6 +24,11 @@ SENTENCE_EXAMPLES = CROSSING_EXAMPLES + [
     "the weather was cold and wet",
 ]
 
+# The fixed inputs every training snapshot decodes (DESIGN §7): one date per locale of the list;
+# sentences with crossings, and one with words the word-level models did not know.
+PROBES = {"dates": list(DATE_EXAMPLES)[:5],
+          "en-es": [*CROSSING_EXAMPLES, "where is the train station"]}
+
 
 def examples_for(task: str) -> list[str]:
     return list(DATE_EXAMPLES) if task == "dates" else list(SENTENCE_EXAMPLES)

@@ -22,6 +22,7 @@ from .checkpoint import build_model, save_model
 from .config import PRESETS, ModelConfig
 from .data import load_task
 from .evaluate import bleu_chrf, exact_match, field_attention_heads, model_metrics
+from .snapshots import Recorder, snapshot_due, write_training
 from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer, pad_ids
 from .translator import Translator
 
@@ -118,17 +119,22 @@ def _loss(model: nn.Module, loss_fn, pairs: list, device: str) -> torch.Tensor:
     return loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
 
 
+def _mean_loss(translator: Translator, examples: list, loss_fn) -> float:
+    """The teacher-forced loss of `examples`, per token, in batches of 500 (no gradients)."""
+    pairs = _encode_pairs(translator, examples)
+    with torch.inference_mode():
+        total = sum(float(_loss(translator.model, loss_fn, pairs[i:i + 500], "cpu")) * len(pairs[i:i + 500])
+                    for i in range(0, len(pairs), 500))
+    return total / max(len(pairs), 1)
+
+
 def _validate(translator: Translator, examples: list, task: str, loss_fn) -> tuple[float, float]:
     """(exact match or BLEU of greedy decoding, teacher-forced loss) on the validation split."""
     usable = [ex for ex in examples if translator.check(ex.source) is None]
     preds = [t.prediction for t in translator.trace_batch([ex.source for ex in usable])]
     targets = [ex.target for ex in usable]
     score = exact_match(preds, targets) if task == "dates" else bleu_chrf(preds, targets)[0]
-    pairs = _encode_pairs(translator, examples)
-    with torch.inference_mode():
-        total = sum(float(_loss(translator.model, loss_fn, pairs[i:i + 500], "cpu")) * len(pairs[i:i + 500])
-                    for i in range(0, len(pairs), 500))
-    return score, total / max(len(pairs), 1)
+    return score, _mean_loss(translator, examples, loss_fn)
 
 
 def choose_alignment(translator: Translator, examples: list, task: str) -> dict:
@@ -169,7 +175,13 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID, label_smoothing=s.label_smoothing)
     rng = random.Random(s.seed)
+    # Snapshots decode on the CPU and read no random numbers, so they leave the training run as it was.
+    recorder = Recorder(translator, s.task, splits["valid"], lambda tr, ex: _mean_loss(tr, ex, loss_fn), seed=s.seed)
+    model.cpu()
+    recorder.take(step=0, examples_seen=0, epoch=0.0, train_loss=None)
+    model.to(s.device)
     best_key, best_state, best_epoch, history, bad_epochs = None, None, 0, [], 0
+    step, seen, best_step, since = 0, 0, 0, []
     for epoch in range(1, s.epochs + 1):
         model.train()
         total, count = 0.0, 0
@@ -182,6 +194,13 @@ def train(s: TrainSettings, command: str = "") -> Translator:
             optimizer.step()
             total += loss.item() * len(batch)
             count += len(batch)
+            step, seen = step + 1, seen + len(batch)
+            since.append(loss.item())
+            if snapshot_due(step, len(batches)):
+                model.cpu()
+                recorder.take(step=step, examples_seen=seen, epoch=seen / len(pairs), train_loss=np.mean(since))
+                model.to(s.device)
+                since = []
         model.cpu().eval()
         score, valid_loss = _validate(translator, splits["valid"], s.task, loss_fn)
         model.to(s.device)
@@ -193,6 +212,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
         key = (score, -valid_loss)  # the best validation score; among equals, the lowest validation loss
         if best_key is None or key > best_key:
             best_key, best_state, best_epoch, bad_epochs = key, copy.deepcopy(model.state_dict()), epoch, 0
+            best_step = step
         else:
             bad_epochs += 1
             if bad_epochs >= s.patience:
@@ -202,6 +222,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     model.load_state_dict({k: v.to(dtype).float() for k, v in best_state.items()})
     model.cpu().eval()
     choice = choose_alignment(translator, splits["valid"], s.task) if cfg.architecture == "transformer" else None
+    training = recorder.finish(last_step=best_step)  # the shipped weights and default head: the last snapshot
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     metrics = model_metrics(translator, splits, task=s.task)  # the test split, after the choice
     metrics["training"] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
@@ -209,8 +230,14 @@ def train(s: TrainSettings, command: str = "") -> Translator:
                            "settings": {k: str(v) if isinstance(v, Path) else v
                                         for k, v in dataclasses.asdict(s).items()},
                            "train_examples": len(pairs), "command": command}
+    snapshots = training["snapshots"]
+    metrics["training"]["snapshots"] = {
+        "count": len(snapshots), "valid_metric": training["valid_metric"], "valid_examples": training["valid_examples"],
+        **{end: {k: snapshots[i].get(k) for k in ("step", "valid_loss", "valid_metric", "field_attention")}
+           for end, i in (("first", 0), ("last", -1))}}
     if choice is not None:  # kept with the training facts, which measure.refresh keeps
         metrics["training"]["alignment_choice"] = choice
     translator.metrics = metrics
     save_model(translator, s.out, metrics=metrics, card=write_card(translator, metrics))
+    write_training(s.out, training)
     return translator

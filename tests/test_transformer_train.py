@@ -104,3 +104,20 @@ def test_a_grus_per_head_measure_is_one_layer_of_one_head_equal_to_field_attenti
     share = field_attention(traces, examples)["field_attention"]
     assert field_attention_heads(traces, examples) == {"layers": [[share]], "mean": [share]}
     assert share > (0.9 if name == "dates-dot" else 0.0)  # a shipped model's real figure, not an empty measure
+
+
+def test_the_last_training_snapshot_shows_the_chosen_head_of_the_shipped_weights(trained_transformer):
+    import numpy as np
+
+    from attention_core.examples import PROBES
+
+    content = json.loads((trained_transformer / "training.json").read_text())
+    model = load_model(trained_transformer)
+    assert content["alignment_from"] == model.config.alignment_from
+    last = content["snapshots"][-1]
+    for text, matrix, prediction in zip(PROBES["dates"], last["alignments"], last["predictions"]):
+        trace = model.trace(text)
+        assert trace.prediction == prediction
+        assert np.allclose(trace.cross_attention(), np.array(matrix), atol=1e-4)
+    share = last["field_attention_heads"]
+    assert last["field_attention"] == _share(share, model.config.alignment_from)
