@@ -58,6 +58,8 @@ def metric_rows(metrics: dict) -> list[str]:
                     f"{_pct(spread['one_hot_share'])} |")
         rows.append(f"| mean entropy of α, nats (e^H: tokens a step attends to) | {spread['entropy']:.3f} "
                     f"(e^H = {math.exp(spread['entropy']):.2f}) |")
+        if spread.get("score_gap") is not None:
+            rows.append(f"| mean margin of the top score over the next, e_max − e_2nd | {spread['score_gap']:.2f} |")
     rows.append(f"| test examples | {metrics.get('examples', 0):,} |")
     return rows
 

@@ -67,21 +67,28 @@ def field_attention(traces: list[Trace], examples: list) -> dict:
 ONE_HOT_ALPHA = 0.99
 
 
-def attention_spread(alignments: list[np.ndarray]) -> dict:
-    """How much of a distribution each α_t is, over every step of `alignments` ((T, N) each):
+def attention_spread(traces: list[Trace]) -> dict:
+    """How much of a distribution each α_t is, over every step of every trace's alignment view:
     one_hot_share = share of steps with max_i α_t^i > ONE_HOT_ALPHA; entropy = mean of
-    H(α_t) = −Σ_i α_t^i ln α_t^i (nats; 0 for one-hot, ln N for uniform); exp(entropy) reads as
-    "the number of tokens a step attends to"."""
-    largest, entropy = [], []
-    for alignment in alignments:  # each its own N
-        rows = np.asarray(alignment, dtype=np.float64)
+    H(α_t) = −Σ_i α_t^i ln α_t^i (nats; 0 for one-hot, ln N for uniform), exp(entropy) reading as
+    "the number of tokens a step attends to"; score_gap = mean of max_i e_t^i − the next largest e_t^i,
+    the margin softmax turns into α (e^gap: how many times the best token outweighs the next), where the
+    view has scores (None for a layer's mean over heads)."""
+    largest, entropy, gaps = [], [], []
+    for trace in traces:  # each its own N
+        if trace.alignment is None:
+            continue
+        rows = trace.alignment.astype(np.float64)
         largest.append(rows.max(axis=1))
         entropy.append(-(rows * np.log(np.clip(rows, 1e-12, 1.0))).sum(axis=1))
+        if trace.steps[0].e is not None and rows.shape[1] > 1:
+            e = np.sort(np.stack([step.e for step in trace.steps]).astype(np.float64), axis=1)
+            gaps.append(e[:, -1] - e[:, -2])
     if not largest:
-        return {"one_hot_share": 0.0, "entropy": 0.0, "steps": 0}
+        return {"one_hot_share": 0.0, "entropy": 0.0, "score_gap": None, "steps": 0}
     largest, entropy = np.concatenate(largest), np.concatenate(entropy)
     return {"one_hot_share": float((largest > ONE_HOT_ALPHA).mean()), "entropy": float(entropy.mean()),
-            "steps": len(largest)}
+            "score_gap": float(np.concatenate(gaps).mean()) if gaps else None, "steps": len(largest)}
 
 
 def _share_inside(alignments: list[np.ndarray], examples: list) -> float:
@@ -137,7 +144,7 @@ def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1
     lengths = [len(t.source_tokens) - int(translator.config.source_end_marker) for t in traces]  # text only
     metrics: dict = {"examples": len(examples)}
     if translator.config.has_attention:
-        metrics["attention_spread"] = attention_spread([t.alignment for t in traces if t.alignment is not None])
+        metrics["attention_spread"] = attention_spread(traces)
     if task == "dates":
         metrics["exact_match"] = exact_match(predictions, targets)
         if translator.config.has_attention:
