@@ -50,6 +50,7 @@ class TrainSettings:
     epochs: int = 20
     batch_size: int = 64
     lr: float = 1e-3
+    warmup: int = 0  # > 0: linear warm-up over this many steps, then a cosine decay to lr / 10 (rate_at)
     label_smoothing: float = 0.0
     patience: int = 3
     seed: int = 0
@@ -76,6 +77,17 @@ def _batches(n_src: list[int], batch_size: int, rng: random.Random) -> list[list
         batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
     return batches
+
+
+def rate_at(step: int, *, warmup: int, total: int) -> float:
+    """The learning rate's factor after `step` optimizer steps: 1 without warm-up; with it, step / warmup while
+    warming up, then 0.1 + 0.9 · (1 + cos(π · progress)) / 2 as progress runs from 0 to 1 at `total` steps."""
+    if warmup <= 0:
+        return 1.0
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min((step - warmup) / max(total - warmup, 1), 1.0)
+    return float(0.1 + 0.9 * (1 + np.cos(np.pi * progress)) / 2)
 
 
 TRANSFORMER_KEYS = ("layers", "heads", "d_ff", "norm", "positions")
@@ -182,6 +194,9 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     model.to(s.device)
     best_key, best_state, best_epoch, history, bad_epochs = None, None, 0, [], 0
     step, seen, best_step, since = 0, 0, 0, []
+    per_epoch = len(_batches([len(x) for x, _ in pairs], s.batch_size, random.Random(0)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda k: rate_at(k, warmup=s.warmup, total=per_epoch * s.epochs))
     for epoch in range(1, s.epochs + 1):
         model.train()
         total, count = 0.0, 0
@@ -192,6 +207,7 @@ def train(s: TrainSettings, command: str = "") -> Translator:
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
+            scheduler.step()
             total += loss.item() * len(batch)
             count += len(batch)
             step, seen = step + 1, seen + len(batch)

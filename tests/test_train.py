@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from safetensors.torch import load_file
 
 from attention_core.train import TrainSettings, train
@@ -23,3 +24,12 @@ def test_same_seed_same_weights_and_a_complete_card(tmp_path):
     assert "cmd-a" in card and "exact match" in card and "field attention" in card and "Bahdanau" in card
     config = json.loads((tmp_path / "a" / "config.json").read_text())
     assert config["decoder"] == "bahdanau" and config["score"] == "concat"
+
+
+def test_the_learning_rate_warms_up_then_falls_on_a_cosine_to_a_tenth():
+    from attention_core.train import rate_at
+
+    assert [rate_at(k, warmup=0, total=100) for k in (0, 50, 100)] == [1.0, 1.0, 1.0]
+    assert [rate_at(k, warmup=10, total=110) for k in (0, 4, 9)] == [0.1, 0.5, 1.0]
+    assert rate_at(60, warmup=10, total=110) == pytest.approx(0.55)
+    assert rate_at(110, warmup=10, total=110) == pytest.approx(0.1) == rate_at(500, warmup=10, total=110)
