@@ -173,8 +173,13 @@ class SubwordTokenizer(Tokenizer):
     @classmethod
     def build(cls, texts: Iterable[str], *, vocab_size: int = 8000, min_frequency: int = 2,
               lowercase: bool = True, form: str = "NFKC") -> SubwordTokenizer:
-        """BPE learned on the training texts' words (deterministic: the same texts give the same itos and
-        merges); the initial alphabet is every character of the texts, so none of them becomes <unk>."""
+        """BPE learned on the training texts' words, at most vocab_size pieces (specials included).
+
+        Deterministic: the same texts give the same itos and merges. The trainer breaks ties between equally
+        frequent pairs by their ids, and it numbers the "##" pieces it meets in hash order; so every
+        continuation piece "##c" (c: a letter, digit or _ of the texts) is numbered first, in code-point
+        order, right after the specials. The initial alphabet is every character of the texts (bare and,
+        for letters, continued), so none of them ever becomes <unk>."""
         import json
 
         from tokenizers import Tokenizer as HFTokenizer
@@ -183,19 +188,17 @@ class SubwordTokenizer(Tokenizer):
         probe = cls([], lowercase=lowercase, form=form)
         words = [w for text in texts for w in _WORD.findall(probe.clean(text))]
         alphabet = sorted(set("".join(words)))
+        continued = [CONTINUE + ch for ch in alphabet if _LETTER.fullmatch(ch)]
         trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, show_progress=False,
-                                      special_tokens=list(SPECIALS), initial_alphabet=alphabet,
+                                      special_tokens=[*SPECIALS, *continued], initial_alphabet=alphabet,
                                       continuing_subword_prefix=CONTINUE)
         bpe = HFTokenizer(models.BPE(unk_token=UNK, continuing_subword_prefix=CONTINUE))
         bpe.train_from_iterator(words, trainer=trainer)
         model = json.loads(bpe.to_str())["model"]
         itos = sorted(model["vocab"], key=model["vocab"].get)
-        if tuple(itos[: len(SPECIALS)]) != SPECIALS or [model["vocab"][t] for t in itos] != list(range(len(itos))):
-            raise RuntimeError("tokenizers did not put the specials first")  # (the trainer's contract)
-        # A character seen only at the start of words has no "##" form yet: without one it would be <unk>
-        # inside a word. (These few pieces come after the learned ones, beyond vocab_size if need be.)
-        known = set(itos)
-        itos += [CONTINUE + ch for ch in alphabet if _LETTER.fullmatch(ch) and CONTINUE + ch not in known]
+        if itos[: len(SPECIALS) + len(continued)] != [*SPECIALS, *continued] or \
+                [model["vocab"][t] for t in itos] != list(range(len(itos))):
+            raise RuntimeError("tokenizers did not number the specials first")  # (the trainer's contract)
         return cls(itos, [tuple(pair) for pair in model["merges"]], lowercase=lowercase, form=form)
 
 
