@@ -36,7 +36,7 @@ SPANISH = [
     "Los niños jugaban en el jardín mientras sus padres cocinaban.", "No sé adónde van.",
     "Él lee libros todas las noches.", "Compraron casas nuevas en la ciudad.", "¿Es tuyo este coche?",
     "Caminábamos a lo largo del río, hablando y riendo.", "El año pasado viajé a Perú con mi pequeño niño.",
-    "(Ella) dijo: «sí».",
+    "(Ella) dijo: «sí».", "Zoe fue al zoo.",
 ]
 TEXTS = ENGLISH * 3 + SPANISH * 3
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +78,8 @@ def test_a_character_never_seen_becomes_unk(tok):
 
 
 def test_a_letter_seen_only_at_word_starts_still_has_a_continuation(tok):
-    assert "q" in tok.stoi  # "qué" is the only q; it starts a word
-    assert UNK not in tok.tokenize("aqa")
+    assert "z" in tok.stoi  # the z of "Zoe" and "zoo" only ever starts a word
+    assert tok.tokenize("azo")[:2] == ["a", "##z"]
 
 
 def test_build_is_deterministic(tok):
