@@ -23,7 +23,7 @@ _WORD = re.compile(r"\w+(?:'\w+)?|[^\w\s]", re.UNICODE)
 _NO_SPACE_BEFORE = set(".,;:!?)]}%»…")
 _NO_SPACE_AFTER = set("([{¿¡«")
 CONTINUE = "##"  # a subword piece that continues the word of the piece before it
-_LETTER = re.compile(r"\w")
+_INSIDE = re.compile(r"[\w']")  # what a word of _WORD holds after its first character
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -116,12 +116,17 @@ class WordTokenizer(Tokenizer):
         return _WORD.findall(text)
 
     def join(self, tokens: list[str]) -> str:
-        out = ""
-        for token in tokens:
-            if out and token not in _NO_SPACE_BEFORE and out[-1] not in _NO_SPACE_AFTER:
-                out += " "
-            out += token
-        return out
+        return _spaced(tokens)
+
+
+def _spaced(words: list[str]) -> str:
+    """Words and punctuation joined with a space, except before ".,;:!?)]}%»…" and after "([{¿¡«"."""
+    out = ""
+    for word in words:
+        if out and word not in _NO_SPACE_BEFORE and out[-1] not in _NO_SPACE_AFTER:
+            out += " "
+        out += word
+    return out
 
 
 class SubwordTokenizer(Tokenizer):
@@ -165,7 +170,7 @@ class SubwordTokenizer(Tokenizer):
         starts a word of its own), then WordTokenizer's spacing."""
         from .words import word_groups
 
-        return WordTokenizer.join(self, [word for word, _ in word_groups(tokens)])
+        return _spaced([word for word, _ in word_groups(tokens)])
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "merges": [list(pair) for pair in self.merges]}
@@ -173,13 +178,14 @@ class SubwordTokenizer(Tokenizer):
     @classmethod
     def build(cls, texts: Iterable[str], *, vocab_size: int = 8000, min_frequency: int = 2,
               lowercase: bool = True, form: str = "NFKC") -> SubwordTokenizer:
-        """BPE learned on the training texts' words, at most vocab_size pieces (specials included).
+        """BPE learned on the training texts' words: at most vocab_size pieces, specials included (unless the
+        alphabet alone is larger).
 
         Deterministic: the same texts give the same itos and merges. The trainer breaks ties between equally
         frequent pairs by their ids, and it numbers the "##" pieces it meets in hash order; so every
-        continuation piece "##c" (c: a letter, digit or _ of the texts) is numbered first, in code-point
-        order, right after the specials. The initial alphabet is every character of the texts (bare and,
-        for letters, continued), so none of them ever becomes <unk>."""
+        continuation piece "##c" (c: a character of the texts that can follow inside a word: a letter, digit,
+        _ or ') is numbered first, in code-point order, right after the specials. The initial alphabet is
+        every character of the texts (bare and continued), so none of them ever becomes <unk>."""
         import json
 
         from tokenizers import Tokenizer as HFTokenizer
@@ -188,7 +194,7 @@ class SubwordTokenizer(Tokenizer):
         probe = cls([], lowercase=lowercase, form=form)
         words = [w for text in texts for w in _WORD.findall(probe.clean(text))]
         alphabet = sorted(set("".join(words)))
-        continued = [CONTINUE + ch for ch in alphabet if _LETTER.fullmatch(ch)]
+        continued = [CONTINUE + ch for ch in alphabet if _INSIDE.fullmatch(ch)]
         trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, show_progress=False,
                                       special_tokens=[*SPECIALS, *continued], initial_alphabet=alphabet,
                                       continuing_subword_prefix=CONTINUE)
@@ -196,8 +202,8 @@ class SubwordTokenizer(Tokenizer):
         bpe.train_from_iterator(words, trainer=trainer)
         model = json.loads(bpe.to_str())["model"]
         itos = sorted(model["vocab"], key=model["vocab"].get)
-        if itos[: len(SPECIALS) + len(continued)] != [*SPECIALS, *continued] or \
-                [model["vocab"][t] for t in itos] != list(range(len(itos))):
+        numbered = [model["vocab"][t] for t in itos] == list(range(len(itos)))
+        if not numbered or itos[: len(SPECIALS) + len(continued)] != [*SPECIALS, *continued]:
             raise RuntimeError("tokenizers did not number the specials first")  # (the trainer's contract)
         return cls(itos, [tuple(pair) for pair in model["merges"]], lowercase=lowercase, form=form)
 
