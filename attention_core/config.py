@@ -11,7 +11,7 @@ from .formulas import SCORES
 
 DECODERS = ("luong", "bahdanau", "none")  # the GRU decoders; a Transformer's decoder is "transformer"
 ARCHITECTURES = ("rnn", "transformer")
-TOKENIZERS = ("char", "word")
+TOKENIZERS = ("char", "word", "subword")
 
 
 class ConfigError(ValueError):

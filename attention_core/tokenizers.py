@@ -1,6 +1,8 @@
-"""Character- and word-level tokenizers with a vocabulary that is saved beside the weights.
+"""Character-, word- and subword-level tokenizers with a vocabulary that is saved beside the weights.
 
 Every text maps to ids without error: a symbol outside the vocabulary becomes the visible `<unk>`.
+A subword tokenizer (BPE, Hugging Face `tokenizers`) splits an unknown word into known pieces; only a
+character never seen in training becomes `<unk>`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ _INVISIBLE = {"Cc", "Cf", "Cs"}
 _WORD = re.compile(r"\w+(?:'\w+)?|[^\w\s]", re.UNICODE)
 _NO_SPACE_BEFORE = set(".,;:!?)]}%»…")
 _NO_SPACE_AFTER = set("([{¿¡«")
+CONTINUE = "##"  # a subword piece that continues the word of the piece before it
+_INSIDE = re.compile(r"[\w']")  # what a word of _WORD holds after its first character
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -112,12 +116,106 @@ class WordTokenizer(Tokenizer):
         return _WORD.findall(text)
 
     def join(self, tokens: list[str]) -> str:
-        out = ""
-        for token in tokens:
-            if out and token not in _NO_SPACE_BEFORE and out[-1] not in _NO_SPACE_AFTER:
-                out += " "
-            out += token
-        return out
+        return _spaced(tokens)
+
+
+def _spaced(words: list[str]) -> str:
+    """Words and punctuation joined with a space, except before ".,;:!?)]}%»…" and after "([{¿¡«"."""
+    out = ""
+    for word in words:
+        if out and word not in _NO_SPACE_BEFORE and out[-1] not in _NO_SPACE_AFTER:
+            out += " "
+        out += word
+    return out
+
+
+class SubwordTokenizer(Tokenizer):
+    """BPE pieces within the words and punctuation marks of WordTokenizer: a word's first piece is bare,
+    each later piece is prefixed "##" ("readings" -> "reading", "##s"); join glues the pieces back.
+
+    Saved as its vocabulary (itos, specials first; ids are HF ids) and its merges, in learned order; the
+    Hugging Face model is rebuilt from them on first use, so reading vocab.json does not import `tokenizers`.
+    """
+
+    kind = "subword"
+
+    def __init__(self, tokens: Iterable[str], merges: Iterable[tuple[str, str]] = (), *, lowercase: bool = True,
+                 form: str = "NFKC") -> None:
+        super().__init__(tokens, lowercase=lowercase, form=form)
+        self.merges: list[tuple[str, str]] = [(a, b) for a, b in merges]
+        self._bpe = None  # the tokenizers.Tokenizer, built on first split
+
+    def _model(self):
+        if self._bpe is None:
+            from tokenizers import Tokenizer as HFTokenizer
+            from tokenizers import models
+
+            self._bpe = HFTokenizer(models.BPE(vocab=dict(self.stoi), merges=self.merges, unk_token=UNK,
+                                               continuing_subword_prefix=CONTINUE))
+        return self._bpe
+
+    def split(self, text: str) -> list[str]:
+        words = _WORD.findall(text)
+        if not words:
+            return []
+        return self._model().encode(words, is_pretokenized=True, add_special_tokens=False).tokens
+
+    def unknown_share(self, text: str) -> float:
+        """The share of the text's pieces that are <unk> (characters never seen in training)."""
+        pieces = self.split(self.clean(text))
+        return pieces.count(UNK) / len(pieces) if pieces else 0.0
+
+    def join(self, tokens: list[str]) -> str:
+        """Pieces -> text: "##" pieces glued to the piece before (a leading one, or one after a special,
+        starts a word of its own), then WordTokenizer's spacing."""
+        from .words import word_groups
+
+        return _spaced([word for word, _ in word_groups(tokens)])
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "merges": [list(pair) for pair in self.merges]}
+
+    @classmethod
+    def build(cls, texts: Iterable[str], *, vocab_size: int = 8000, min_frequency: int = 2,
+              lowercase: bool = True, form: str = "NFKC") -> SubwordTokenizer:
+        """BPE learned on the training texts' words: at most vocab_size pieces, specials included (unless the
+        alphabet alone is larger).
+
+        Deterministic: the same texts give the same itos and merges. The trainer breaks ties between equally
+        frequent pairs by their ids, and it numbers the "##" pieces it meets in hash order; so every
+        continuation piece "##c" (c: a character of the texts that can follow inside a word: a letter, digit,
+        _ or ') is numbered first, in code-point order, right after the specials. The initial alphabet is
+        every character of the texts (bare and continued), so none of them ever becomes <unk>."""
+        import json
+
+        from tokenizers import Tokenizer as HFTokenizer
+        from tokenizers import models, trainers
+
+        probe = cls([], lowercase=lowercase, form=form)
+        words = [w for text in texts for w in _WORD.findall(probe.clean(text))]
+        alphabet = sorted(set("".join(words)))
+        continued = [CONTINUE + ch for ch in alphabet if _INSIDE.fullmatch(ch)]
+        trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, show_progress=False,
+                                      special_tokens=[*SPECIALS, *continued], initial_alphabet=alphabet,
+                                      continuing_subword_prefix=CONTINUE)
+        bpe = HFTokenizer(models.BPE(unk_token=UNK, continuing_subword_prefix=CONTINUE))
+        bpe.train_from_iterator(words, trainer=trainer)
+        model = json.loads(bpe.to_str())["model"]
+        itos = sorted(model["vocab"], key=model["vocab"].get)
+        numbered = [model["vocab"][t] for t in itos] == list(range(len(itos)))
+        if not numbered or itos[: len(SPECIALS) + len(continued)] != [*SPECIALS, *continued]:
+            raise RuntimeError("tokenizers did not number the specials first")  # (the trainer's contract)
+        return cls(itos, [tuple(pair) for pair in model["merges"]], lowercase=lowercase, form=form)
+
+
+def build_tokenizer(kind: str, texts: Iterable[str], *, min_count: int = 1, vocab_size: int = 8000) -> Tokenizer:
+    """The vocabulary of a training split: char (case kept), word or subword (lowercased). min_count: the
+    least count of a char or word token; vocab_size: the most subword pieces (specials included)."""
+    if kind == "subword":
+        return SubwordTokenizer.build(texts, vocab_size=vocab_size)
+    if kind not in ("char", "word"):
+        raise ValueError(f"tokenizer must be char, word or subword, not {kind!r}")
+    return _KINDS[kind].build(texts, min_count=min_count, lowercase=kind == "word")
 
 
 def pad_ids(rows: list[list[int]]):
@@ -130,13 +228,32 @@ def pad_ids(rows: list[list[int]]):
     return out
 
 
-_KINDS = {cls.kind: cls for cls in (CharTokenizer, WordTokenizer)}
+_KINDS = {cls.kind: cls for cls in (CharTokenizer, WordTokenizer, SubwordTokenizer)}
 
 
 def tokenizer_from_dict(data: object) -> Tokenizer:
     if not isinstance(data, dict) or data.get("kind") not in _KINDS or not isinstance(data.get("itos"), list):
-        raise ValueError("vocabulary must be an object with 'kind' (char or word) and 'itos' (a list)")
+        raise ValueError("vocabulary must be an object with 'kind' (char, word or subword) and 'itos' (a list)")
     itos = data["itos"]
     if any(not isinstance(t, str) for t in itos) or tuple(itos[: len(SPECIALS)]) != SPECIALS:
         raise ValueError("vocabulary must be a list of strings that starts with " + ", ".join(SPECIALS))
-    return _KINDS[data["kind"]](itos, lowercase=bool(data.get("lowercase", False)), form=str(data.get("form", "NFKC")))
+    options = dict(lowercase=bool(data.get("lowercase", False)), form=str(data.get("form", "NFKC")))
+    if data["kind"] != "subword":
+        return _KINDS[data["kind"]](itos, **options)
+    return SubwordTokenizer(itos, _merges(data.get("merges"), set(itos)), **options)
+
+
+def _merges(merges: object, vocab: set[str]) -> list[tuple[str, str]]:
+    """A subword vocabulary's merges, checked: pairs (a, b) of pieces whose merge a + b (b's "##" dropped)
+    is a piece too. (Checked here, in bulk for speed, so that the BPE model built on first use cannot fail.)"""
+    if not isinstance(merges, list):
+        raise ValueError("a subword vocabulary needs 'merges', a list of [piece, piece] pairs")
+    if any(type(m) is not list or len(m) != 2 for m in merges):
+        raise ValueError("each merge must be a pair of pieces, [piece, piece]")
+    pairs = [(a, b) for a, b in merges]
+    if any(type(a) is not str or type(b) is not str for a, b in pairs):
+        raise ValueError("each merge must be a pair of pieces (strings)")
+    used, made = {p for pair in pairs for p in pair}, {a + b.removeprefix(CONTINUE) for a, b in pairs}
+    if not used <= vocab or not made <= vocab:
+        raise ValueError("a merge uses or makes a piece outside the vocabulary")
+    return pairs
