@@ -25,7 +25,14 @@ _DATA_TEXT = {
              "names and numeric forms unambiguous in every locale; 10% of lower-cased inputs. Target ISO 8601. "
              "Validation and test dates are held out (never seen in training).",
     "en-es": "`data/en-es/`: WordNet 3.0 example sentences translated by Apertium (see its README). "
-             "Word-level, lower-cased; tokens seen fewer than 3 times in training become `<unk>`.",
+             "Lower-cased; {tokens}.",
+}
+
+_TOKENS_TEXT = {
+    "word": "word-level: tokens seen fewer than 3 times in training become `<unk>`",
+    "subword": "subword pieces (BPE, Hugging Face `tokenizers`) learned on the training split: an unknown word "
+               "becomes pieces, not `<unk>`; the views group them into words",
+    "char": "character-level",
 }
 
 
@@ -205,6 +212,7 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
     example_title = ("Examples that must come out right and look right" if cfg.task == "dates"
                      else "Adjective–noun crossings in α")
     unit = "characters" if cfg.tokenizer == "char" else "words"
+    data = _DATA_TEXT.get(cfg.task, cfg.task).format(tokens=_TOKENS_TEXT.get(cfg.tokenizer, ""))
     cpu = f" ({training['cpu_seconds'] / 60:.1f} min of CPU time)" if "cpu_seconds" in training else ""
     return f"""# {translator.name}
 
@@ -214,7 +222,7 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
 {chr(10).join(architecture_rows(translator, metrics))}
 
 ## Data
-{_DATA_TEXT.get(cfg.task, cfg.task)} {training.get('train_examples', 0):,} training pairs.
+{data} {training.get('train_examples', 0):,} training pairs.
 
 ## Training
 ```

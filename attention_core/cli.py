@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .checkpoint import ModelLoadError, list_pretrained, load_pretrained
-from .config import ARCHITECTURES, DECODERS, PRESETS, ConfigError
+from .config import ARCHITECTURES, DECODERS, PRESETS, TOKENIZERS, ConfigError
 from .export import batch_record, jsonl
 from .formulas import SCORES
 from .headline import headline
@@ -234,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patience", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--train-size", type=int, default=None)
-    p.add_argument("--min-count", type=int, default=1)
+    p.add_argument("--min-count", type=int, default=1, help="char/word tokens seen fewer times become <unk>")
+    p.add_argument("--tokenizer", choices=TOKENIZERS, help="default: the task's (dates char, en-es subword)")
+    p.add_argument("--vocab-size", type=int, default=4000, help="subword pieces per side, specials included")
     p.add_argument("--device", default="cpu")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_train)

@@ -163,7 +163,7 @@ PRESETS: dict[str, dict] = {
     "dates": dict(tokenizer="char", embed_size=32, hidden_size=64, bidirectional=True, source_end_marker=False,
                   dropout=0.2, max_source_len=64, max_target_len=12),
     # float16 storage keeps each model folder under 10 MB; computation stays float32.
-    "en-es": dict(tokenizer="word", embed_size=128, hidden_size=256, bidirectional=True, dropout=0.3,
+    "en-es": dict(tokenizer="subword", embed_size=128, hidden_size=256, bidirectional=True, dropout=0.3,
                   max_source_len=64, max_target_len=64, weights_dtype="float16"),
     # A Transformer's own sizes, over the task's preset (architecture "transformer"): d_model = hidden_size.
     "dates-transformer": dict(hidden_size=64, layers=2, heads=4, d_ff=128, dropout=0.1, bidirectional=False),

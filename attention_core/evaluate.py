@@ -7,6 +7,7 @@ import numpy as np
 from .data.dates import FIELDS, TARGET_FIELDS
 from .trace import Trace
 from .translator import Translator
+from .words import word_groups
 
 DATE_LENGTH_BUCKETS = ((1, 12), (13, 16), (17, 20), (21, 24), (25, 28), (29, 64))
 # The test sentences are short (WordNet examples: median 5 words); the definitions run longer.
@@ -141,7 +142,8 @@ def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1
         traces = translator.trace_batch([ex.source for ex in examples])
     predictions = [t.prediction for t in traces]
     targets = [ex.target for ex in examples]
-    lengths = [len(t.source_tokens) - int(translator.config.source_end_marker) for t in traces]  # text only
+    # text only, in words (a subword model's pieces grouped), so that every model is bucketed alike
+    lengths = [len(word_groups(t.source_tokens)) - int(translator.config.source_end_marker) for t in traces]
     metrics: dict = {"examples": len(examples)}
     if translator.config.has_attention:
         metrics["attention_spread"] = attention_spread(traces)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from .checkpoint import CONFIG, METRICS
 from .headline import headline
 
 FINDINGS = Path(__file__).resolve().parent.parent / "scripts" / "attention-study-findings.md"
+SPREAD = Path(__file__).resolve().parent.parent / "scripts" / "attention-spread.md"
 
 INDEX = """# Shipped models
 
@@ -24,6 +26,8 @@ training; en-es: 1,000 sentences, and 1,000 WordNet definitions as English unlik
 {rows}
 
 {curves}
+
+{spread}
 
 {study}
 """
@@ -41,8 +45,24 @@ def write_index(root) -> None:
         rows.append(f"| [{folder.name}]({folder.name}/card.md) | {cfg['decoder']} | {cfg['score']} | {figure} | "
                     f"{seconds / 60:.1f} min | {size:.2f} MB |")
     study = FINDINGS.read_text(encoding="utf-8").format(rows=study_rows(root))
-    text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), study=study)
+    spread = SPREAD.read_text(encoding="utf-8").format(rows=spread_rows(root)) if SPREAD.is_file() else ""
+    text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), spread=spread, study=study)
     (root / "README.md").write_text(text, encoding="utf-8")
+
+
+def spread_rows(root) -> str:
+    """One row per model with attention: how peaked its α is on the test split (evaluate.attention_spread)."""
+    lines = []
+    for folder in sorted(p for p in root.iterdir() if (p / METRICS).is_file()):
+        m = json.loads((folder / METRICS).read_text(encoding="utf-8"))
+        spread = m.get("attention_spread")
+        if not spread:
+            continue
+        gap = "—" if spread.get("score_gap") is None else f"{spread['score_gap']:.2f}"
+        field = f"{100 * m['field_attention']:.1f}%" if "field_attention" in m else "—"
+        lines.append(f"| {folder.name} | {100 * spread['one_hot_share']:.1f}% | {spread['entropy']:.2f} | "
+                     f"{math.exp(spread['entropy']):.2f} | {gap} | {field} |")
+    return "\n".join(lines)
 
 
 def curve_tables(root) -> str:

@@ -23,7 +23,7 @@ from .config import PRESETS, ModelConfig
 from .data import load_task
 from .evaluate import bleu_chrf, exact_match, field_attention_heads, model_metrics
 from .snapshots import Recorder, snapshot_due, write_training
-from .tokenizers import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, WordTokenizer, pad_ids
+from .tokenizers import BOS_ID, EOS_ID, PAD_ID, build_tokenizer, pad_ids
 from .translator import Translator
 
 
@@ -55,7 +55,9 @@ class TrainSettings:
     patience: int = 3
     seed: int = 0
     train_size: int | None = None
-    min_count: int = 1
+    min_count: int = 1  # char and word tokens seen fewer times become <unk>
+    tokenizer: str | None = None  # char | word | subword; defaults to the task's preset
+    vocab_size: int = 4000  # subword pieces per side, specials included
     device: str = "cpu"
     quiet: bool = False
 
@@ -97,6 +99,8 @@ def build_config(s: TrainSettings, source_vocab: int, target_vocab: int) -> Mode
     preset = dict(PRESETS[s.preset or s.task])
     if s.architecture == "transformer":
         preset.update(PRESETS[f"{s.preset or s.task}-transformer"])
+    if s.tokenizer is not None:
+        preset["tokenizer"] = s.tokenizer
     for key in ("embed_size", "hidden_size", "bidirectional", "dropout", "decoder_init", "source_end_marker",
                 "weights_dtype", *TRANSFORMER_KEYS):
         if getattr(s, key) is not None:
@@ -173,11 +177,9 @@ def train(s: TrainSettings, command: str = "") -> Translator:
     seed_everything(s.seed)
     started, cpu_started = time.perf_counter(), time.process_time()
     splits = load_task(s.task, seed=s.seed, train_size=s.train_size)
-    preset = PRESETS[s.preset or s.task]
-    tokenizer_cls = CharTokenizer if preset["tokenizer"] == "char" else WordTokenizer
-    lowercase = preset["tokenizer"] == "word"
-    src_tok = tokenizer_cls.build((ex.source for ex in splits["train"]), min_count=s.min_count, lowercase=lowercase)
-    tgt_tok = tokenizer_cls.build((ex.target for ex in splits["train"]), min_count=s.min_count, lowercase=lowercase)
+    kind = s.tokenizer or PRESETS[s.preset or s.task]["tokenizer"]
+    src_tok, tgt_tok = (build_tokenizer(kind, [getattr(ex, side) for ex in splits["train"]], min_count=s.min_count,
+                                        vocab_size=s.vocab_size) for side in ("source", "target"))
     cfg = build_config(s, len(src_tok), len(tgt_tok))
     name = Path(s.out).name
     model = build_model(cfg).to(s.device)
