@@ -85,8 +85,13 @@ def context_chart(trace, t, lang, fs):
 
 def vectors_figure(trace, t, lang, fs):
     step = trace.steps[t - 1]
-    name = f"[{'c' if trace.decoder == 'none' else 'aₜ'}; sₜ]"
-    return vector_strip([(name, step.concat), ("s̃ₜ", step.s_tilde)], split_at={name: len(step.s)}, font_size=fs,
+    if trace.architecture == "transformer":  # concat holds the joined heads of the layer the views show
+        name = "[aₜ⁽¹⁾; …; aₜ⁽ʰ⁾]"
+        split = {name: [trace.d_k * j for j in range(1, trace.heads)]} if trace.d_k else {}
+    else:
+        name = f"[{'c' if trace.decoder == 'none' else 'aₜ'}; sₜ]"
+        split = {name: len(step.s)}
+    return vector_strip([(name, step.concat), ("s̃ₜ", step.s_tilde)], split_at=split, font_size=fs,
                         title=tr("vectors_title", lang, v=name), height=165 if fs > 14 else None)
 
 
@@ -124,6 +129,10 @@ def head_scores(trace, lang):
 def head_alpha(trace, lang):
     heading(tr("stage2", lang))
     st.caption(tr("stage2_text", lang))
+    if trace.steps[0].e is None:  # the mean of a layer's heads (head_mean_of_heads)
+        h = trace.heads
+        st.latex(rf"\bar\alpha_t = \frac{{1}}{{{h}}} \sum_{{j=1}}^{{{h}}} \mathrm{{softmax}}(e_t^{{(j)}})")
+        return
     st.latex(rf"\alpha_t = \mathrm{{softmax}}(e_t), \quad \alpha_t^i = "
              rf"\frac{{\exp(e_t^i)}}{{\sum_{{j=1}}^{{{len(trace.source_tokens)}}} \exp(e_t^j)}}")
 
@@ -135,8 +144,19 @@ def head_context(trace, lang):
              rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
 
 
+def head_mean_of_heads(trace, lang):
+    """Stages 1 and 3 of a view that averages a layer's heads: α only (a mean of scores is no score)."""
+    heading(tr("stage1", lang))
+    st.info(tr("mean_of_heads", lang, h=trace.heads, layer=trace.alignment_from["layer"]))
+
+
 def head_output(trace, lang):
     heading(tr("stage4", lang))
+    if trace.architecture == "transformer":
+        st.caption(tr("stage4_text_transformer", lang, h=trace.heads, layer=trace.alignment_from["layer"]))
+        st.latex(r"\tilde{s}_t = \mathrm{LayerNorm}(x_t^{(L)}), \qquad "
+                 r"\hat{y}_t = \mathrm{softmax}(W_y \tilde{s}_t + b_y)")
+        return
     st.caption(tr("stage4_text_fixed" if trace.decoder == "none" else "stage4_text", lang))
     first = "c" if trace.decoder == "none" else "a_t"
     st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(trace.steps[0].concat)}}}, \qquad "
@@ -164,6 +184,11 @@ def stages(trace) -> dict[str, Stage]:
     if trace.alignment is None:
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_fixed_context, None),
+                "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
+    if trace.steps[0].e is None:  # α without its scores and context: a layer's mean over heads
+        return {"diagram": Stage(head_diagram, None, ("diagram",)),
+                "stage1": Stage(head_mean_of_heads, None),
+                "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)),
                 "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
     return {"diagram": Stage(head_diagram, None, ("diagram",)),
             "stage1": Stage(head_scores, step_numbers.scores, ("scores",)),

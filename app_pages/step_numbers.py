@@ -51,8 +51,12 @@ def scores(trace: Trace, t: int) -> str:
 def alpha(trace: Trace, t: int) -> str:
     step = trace.steps[t - 1]
     i = int(np.argmax(step.alpha))
+    total = f"Σ<sub><i>i</i></sub> {sym('α', 't', 'i')} = {step.alpha.sum():.4f}"
+    if step.e is None:  # a layer's mean over heads: no one softmax to write out
+        top = f"max<sub><i>i</i></sub> {sym('ᾱ', 't', 'i')} = {sym('ᾱ', 't', i + 1)}"
+        return f"{top} = {step.alpha[i]:.4f}, &nbsp; {total}"
     return (f"{sym('α', 't', i + 1)} = exp({step.e[i]:.3f}) / Σ<sub><i>j</i></sub> exp({sym('e', 't', 'j')}) = "
-            f"{step.alpha[i]:.4f}, &nbsp; Σ<sub><i>i</i></sub> {sym('α', 't', 'i')} = {step.alpha.sum():.4f}")
+            f"{step.alpha[i]:.4f}, &nbsp; {total}")
 
 
 def context(trace: Trace, t: int) -> str:

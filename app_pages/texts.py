@@ -109,6 +109,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "aₜ와 sₜ를 하나로 이어 붙여 tanh 밀집층을 지나면 s̃ₜ가 되고, 어휘 전체에 대한 소프트맥스가 다음 "
               "토큰을 줍니다.",
     },
+    "mean_of_heads": {
+        "en": "The attention shown is the mean over the {h} heads of layer {layer} (the model's default view): "
+              "ᾱₜ = (1/{h}) Σⱼ αₜ⁽ʲ⁾. The scores eₜ and the context aₜ belong to each head; their mean is what no "
+              "head computed, so this stage has none to show.",
+        "ko": "여기 보이는 어텐션은 {layer}층 헤드 {h}개의 평균입니다(이 모델의 기본 보기): ᾱₜ = (1/{h}) Σⱼ αₜ⁽ʲ⁾. "
+              "스코어 eₜ와 컨텍스트 aₜ는 헤드마다 따로 있고, 그 평균은 어느 헤드도 계산하지 않은 값이므로 이 단계에서는 "
+              "보여 줄 것이 없습니다.",
+    },
+    "stage4_text_transformer": {
+        "en": "In layer {layer} the {h} heads' values aₜ⁽ʲ⁾ are joined, [aₜ⁽¹⁾; …; aₜ⁽ʰ⁾], and projected by W_O; the "
+              "decoder's top layer output, after its last LayerNorm (s̃ₜ), goes through one linear layer and a "
+              "softmax over the vocabulary: the next token.",
+        "ko": "{layer}층에서 헤드 {h}개의 값 aₜ⁽ʲ⁾를 이어 붙여 [aₜ⁽¹⁾; …; aₜ⁽ʰ⁾] W_O로 투영합니다. 디코더 맨 위 층의 출력은 "
+              "마지막 LayerNorm(s̃ₜ)을 지나 선형층 하나와 어휘 전체에 대한 소프트맥스를 거쳐 다음 토큰이 됩니다.",
+    },
     "query_luong": {"en": "Query: sₜ, the decoder state after this step's RNN update (Luong).",
                     "ko": "쿼리: 이번 단계의 RNN 갱신 뒤의 디코더 상태 sₜ (Luong 방식)."},
     "query_bahdanau": {"en": "Query: sₜ₋₁, the decoder state before this step (Bahdanau); aₜ then feeds the RNN.",

@@ -93,8 +93,9 @@ show(paired_bars(tokens, [before_out.get(k, 0.0) for k in tokens], [after_out.ge
                  names=(tr("before_out", lang), tr("after_out", lang)), font_size=fs,
                  title=tr("output_compare", lang), y_title="ŷ<sub>t</sub>"), "wi_output", lang,
      name=f"whatif-output-step{t}", context=context)
-show(vector_strip([(f"aₜ, {names[0]}", step.a), (f"aₜ, {names[1]}", new.a),
-                   (f"s̃ₜ, {names[0]}", step.s_tilde), (f"s̃ₜ, {names[1]}", new.s_tilde)],
+# a_t where the view has one (a layer's mean over heads has none: see the step page)
+vectors = [(f"aₜ, {names[0]}", step.a), (f"aₜ, {names[1]}", new.a)] if step.a is not None and new.a is not None else []
+show(vector_strip(vectors + [(f"s̃ₜ, {names[0]}", step.s_tilde), (f"s̃ₜ, {names[1]}", new.s_tilde)],
                   font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}",
      context=context)
 if go_on and changed.alignment is not None:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from apptest_utils import app, chart, chart_keys, texts
 
+from app_pages.common import DEFAULT_MODEL
 from attention_core import load_pretrained
 from attention_core.whatif import make_edit
 
@@ -36,7 +37,7 @@ def test_beam_tree_and_hypotheses():
     at.switch_page("app_pages/beam.py").run()
     at.slider(key="beam_width").set_value(3).run()
     assert not at.exception
-    best = load_pretrained("dates-dot").trace(TEXT, beam=3)
+    best = load_pretrained(DEFAULT_MODEL).trace(TEXT, beam=3)
     tree = chart(at, "beam_tree")
     markers = [d for d in tree["data"] if d.get("mode") == "markers+text"]
     assert sum(len(d["x"]) for d in markers) == len(best.beam_tree)
@@ -52,7 +53,7 @@ def test_forced_decoding_flags_unlikely_tokens():
     target_box = next(w for w in at.text_input if w.key.startswith("forced_target"))
     target_box.set_value("2026-12-24").run()
     assert not at.exception
-    forced = load_pretrained("dates-dot").trace(TEXT, target="2026-12-24")
+    forced = load_pretrained(DEFAULT_MODEL).trace(TEXT, target="2026-12-24")
     bars = chart(at, "forced_probs")["data"][0]
     np.testing.assert_allclose(bars["y"], [s.prob for s in forced.steps], rtol=1e-6)
     assert at.warning and "'2'" in at.warning[0].value  # the month digit the model disagrees with
@@ -66,11 +67,11 @@ def test_what_if_one_hot_changes_the_output():
     token = next(w for w in at.selectbox if w.key.startswith("wi_token"))
     token.set_value(0).run()
     assert not at.exception
-    expected = load_pretrained("dates-dot").what_if(TEXT, 9, make_edit("one_hot", index=0))
+    expected = load_pretrained(DEFAULT_MODEL).what_if(TEXT, 9, make_edit("one_hot", index=0))
     after = chart(at, "wi_alpha")["data"][1]["y"]
     assert list(after) == [1.0] + [0.0] * (len(after) - 1)
     np.testing.assert_allclose(np.asarray(chart(at, "wi_alignment")["data"][0]["z"]), expected.alignment, rtol=1e-6)
-    model = load_pretrained("dates-dot")
+    model = load_pretrained(DEFAULT_MODEL)
     original = model.trace(TEXT)
     assert expected.prediction != original.prediction
     assert f"{original.prediction} → {expected.prediction}" in texts(at).replace("\\", "")  # escapes removed
@@ -152,7 +153,7 @@ def test_forced_decoding_shows_flagged_tokens_in_red_even_at_p_zero():
     from attention_core.figures.common import HIGHLIGHT
 
     target = "2026-12-2x"  # 'x' is a token the model gives p ≈ 0: its bar has no height
-    forced = load_pretrained("dates-dot").trace(TEXT, target=target)
+    forced = load_pretrained(DEFAULT_MODEL).trace(TEXT, target=target)
     flagged = [i for i, s in enumerate(forced.steps) if s.prob < 0.1 or s.top_k[0][0] != s.token]
     assert min(forced.steps[i].prob for i in flagged) < 1e-3
     at, _ = _forced_page(target)
@@ -220,7 +221,7 @@ def test_beam_tree_at_k8_is_readable():
 
 def test_beam_chosen_hypothesis_path_is_highlighted():
     at = _beam_page(3, text=TEXT)
-    best = load_pretrained("dates-dot").trace(TEXT, beam=3)
+    best = load_pretrained(DEFAULT_MODEL).trace(TEXT, beam=3)
     at.selectbox(key="beam_pick").set_value(3).run()
     assert not at.exception
     fig = chart(at, "beam_tree")

@@ -24,13 +24,13 @@ def dot():
     return load_pretrained("dates-dot")
 
 
-def test_opens_on_dates_dot_with_a_decoded_korean_date(dot):
+def test_opens_on_the_default_model_with_a_decoded_korean_date():
     at = app()
     at.run()
     assert not at.exception
-    assert at.selectbox(key="model").value == "dates-dot"
+    assert at.selectbox(key="model").value == "dates-scaled_dot"
     assert at.text_input(key="text").value == "2026년 11월 24일 화요일"
-    trace = dot.trace("2026년 11월 24일 화요일")
+    trace = load_pretrained("dates-scaled_dot").trace("2026년 11월 24일 화요일")
     from app_pages.common import md_literal
 
     assert trace.prediction == "2026-11-24" and any(md_literal(trace.prediction) in m.value for m in at.markdown)

@@ -8,6 +8,7 @@ import urllib.parse
 import pytest
 from browser_utils import chart_data, no_errors, screenshot, wait_idle
 
+from app_pages.common import DEFAULT_MODEL
 from app_pages.texts import t
 from attention_core import load_pretrained
 
@@ -41,7 +42,7 @@ def test_type_step_switch_language(server, page):
     page.get_by_role("button", name=re.compile("Next")).click()
     page.wait_for_function("(b) => JSON.stringify(Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
                            "._fullData[0].y)) !== JSON.stringify(b)", arg=before, timeout=30_000)
-    alpha = load_pretrained("dates-dot").trace("Tuesday, November 24, 2026").steps[1].alpha
+    alpha = load_pretrained(DEFAULT_MODEL).trace("Tuesday, November 24, 2026").steps[1].alpha
     assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)  # step 2's α_t, drawn
     # ... into the same graph, updated in place (Plotly.react), not a new one drawn from scratch
     assert page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe") == "kept"
@@ -116,7 +117,7 @@ def test_upload_a_file_then_download_the_results(server, page, tmp_path):
         page.get_by_role("button", name="All results (JSON Lines)").click()
     rows = [__import__("json").loads(line) for line in
             __import__("pathlib").Path(download.value.path()).read_text(encoding="utf-8").splitlines()]
-    model = load_pretrained("dates-dot")
+    model = load_pretrained(DEFAULT_MODEL)
     assert [r["line"] for r in rows] == [1, 2, 3, 5]
     assert [r["source"] for r in rows] == [lines[0], lines[1], lines[2], lines[4]]
     assert [r["prediction"] for r in rows] == [model.translate(x) for x in (lines[0], lines[1], lines[2], lines[4])]
@@ -240,7 +241,7 @@ def assert_shows_step(page, trace, t: int) -> None:
 
 def test_stepping_by_key_button_slider_and_play_shows_the_traces_numbers(server, page):
     text = "le 3 mars 1999"
-    trace = load_pretrained("dates-dot").trace(text)
+    trace = load_pretrained(DEFAULT_MODEL).trace(text)
     T = len(trace.steps)
     page.goto(f"{server}/?text={urllib.parse.quote_plus(text)}")
     wait_idle(page)
@@ -306,7 +307,7 @@ def test_classroom_steps_by_key_after_a_stage_tab_is_clicked(server, projector, 
     assert "stage=stage2" in page.url  # the stage is part of the deep link
     page.keyboard.press("ArrowRight")  # the focus is on the tab; the arrow still steps
     wait_step(page, 3)
-    alpha = load_pretrained("dates-dot").trace("2026년 11월 24일 화요일").steps[2].alpha
+    alpha = load_pretrained(DEFAULT_MODEL).trace("2026년 11월 24일 화요일").steps[2].alpha
     page.wait_for_function("Object.values(window.__stepGroups).some((g) => g.charts.get('alpha')?.shown === 3)",
                            timeout=30_000)
     assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
@@ -12,7 +13,7 @@ from attention_core import list_pretrained, load_pretrained
 from attention_core.data import DATA_DIR, load_task, read_pairs
 from attention_core.data.dates import TARGET_FIELDS, find_spans
 from attention_core.evaluate import evaluate
-from attention_core.examples import DATE_EXAMPLES
+from attention_core.examples import DATE_EXAMPLES, PROBES
 
 DATES = ["dates-dot", "dates-scaled_dot", "dates-general", "dates-concat", "dates-location", "dates-bahdanau",
          "dates-noattn"]
@@ -108,3 +109,26 @@ def test_by_length_curves_are_saved_for_the_app():
     for name in DATES + EN_ES:
         rows = load_pretrained(name).metrics["by_length"]
         assert rows and all(r["count"] > 0 for r in rows)
+
+
+@pytest.mark.parametrize("name", DATES + EN_ES)
+def test_training_snapshots_run_to_the_shipped_model(name):
+    """DESIGN §7: at least 20 snapshots from the initial weights; the last one is the model as shipped."""
+    model = load_pretrained(name)
+    content = json.loads((ROOT / "pretrained" / name / "training.json").read_text(encoding="utf-8"))
+    snapshots = content["snapshots"]
+    assert len(snapshots) >= 20 and snapshots[0]["step"] == 0
+    assert content["probes"] == PROBES[model.config.task]
+    last = snapshots[-1]
+    for text, matrix, prediction in zip(content["probes"], last["alignments"], last["predictions"]):
+        trace = model.trace(text)
+        assert trace.prediction == prediction, (name, text)
+        if matrix is None:
+            assert trace.alignment is None
+        else:
+            assert np.allclose(trace.cross_attention(), np.array(matrix), atol=1e-4), (name, text)
+
+
+def test_dates_dot_attention_is_learned_in_its_snapshots():
+    snapshots = json.loads((ROOT / "pretrained" / "dates-dot" / "training.json").read_text())["snapshots"]
+    assert snapshots[0]["field_attention"] <= 0.5 and snapshots[-1]["field_attention"] >= 0.95

@@ -197,8 +197,9 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
 
 
 def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, title: str | None = None,
-                 split_at: dict[str, int] | None = None, height: int | None = None) -> go.Figure:
-    """Vectors as one-row heat strips sharing a colour scale (e.g. [a_t; s_t] above s̃_t)."""
+                 split_at: dict[str, int | list[int]] | None = None, height: int | None = None) -> go.Figure:
+    """Vectors as one-row heat strips sharing a colour scale (e.g. [a_t; s_t] above s̃_t); split_at: where a
+    vector's parts meet (one index, or several: the heads of [a_t^(1); …; a_t^(h)])."""
     bound = float(max(max(np.abs(v).max() for _, v in vectors), 1e-9))
     domains = _strip_domains([1] * len(vectors), 0.25 / max(len(vectors), 1))
     data, axes, shapes = [], {}, []
@@ -214,8 +215,9 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
         axes[f"xaxis{suffix}"] = dict(showticklabels=False, anchor=f"y{suffix}")
         axes[f"yaxis{suffix}"] = dict(tickmode="array", tickvals=[0], ticktext=[label(name, 40)], domain=domain,
                                       anchor=f"x{suffix}")
-        if split_at and name in split_at:  # the seam between the two halves of a concatenation
-            shapes.append(dict(type="line", x0=split_at[name] - 0.5, x1=split_at[name] - 0.5, xref=f"x{suffix}",
+        seams = (split_at or {}).get(name, [])  # the seams between the parts of a concatenation
+        for seam in [seams] if isinstance(seams, int) else seams:
+            shapes.append(dict(type="line", x0=seam - 0.5, x1=seam - 0.5, xref=f"x{suffix}",
                                y0=0, y1=1, yref=f"y{suffix} domain", line=dict(color="black", width=4)))
     return figure(data, layout(
         title=title, height=height or 70 + 62 * len(vectors) * max(1, font_size // 14), font_size=font_size,
