@@ -16,11 +16,12 @@ dates() {
     set -- $spec
     echo "$PY -m attention_core train $common --decoder $2 --score $3 --out pretrained/$1"
   done
+  echo "$PY -m attention_core train --task dates --architecture transformer --train-size 60000 --epochs 6 --patience 6 --batch-size 128 --lr 0.002 --warmup 300 --seed 0 --quiet --out pretrained/dates-transformer"
 }
 
 enes() {
-  local common="--task en-es --epochs 16 --patience 3 --lr 0.002 --batch-size 64 --min-count 3 --label-smoothing 0.1 --seed 0 --quiet"
-  for spec in "en-es-dot luong dot" "en-es-bahdanau bahdanau concat" "en-es-noattn none dot"; do
+  local common="--task en-es --epochs 16 --patience 3 --lr 0.002 --batch-size 64 --vocab-size 4000 --label-smoothing 0.1 --seed 0 --quiet"
+  for spec in "en-es-dot luong dot" "en-es-scaled_dot luong scaled_dot" "en-es-bahdanau bahdanau concat" "en-es-noattn none dot"; do
     set -- $spec
     echo "$PY -m attention_core train $common --decoder $2 --score $3 --out pretrained/$1"
   done
