@@ -53,6 +53,9 @@ def metric_rows(metrics: dict) -> list[str]:
         rows.append(f"| BLEU on English unlike the training sentences (WordNet definitions, {ood['examples']:,}) "
                     f"| {ood['bleu']:.2f} |")
         rows.append(f"| chrF on the same | {ood['chrf']:.2f} |")
+        if "unknown" in ood:
+            rows.append(f"| on the same: inputs with an `<unk>` token / translations with `<unk>` | "
+                        f"{_pct(ood['unknown']['sources'])} / {_pct(ood['unknown']['translations'])} |")
     if "exact_match" in metrics:
         rows.append(f"| exact match | {_pct(metrics['exact_match'])} |")
     if "field_attention" in metrics:

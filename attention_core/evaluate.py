@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .data.dates import FIELDS, TARGET_FIELDS
+from .tokenizers import UNK
 from .trace import Trace
 from .translator import Translator
 from .words import word_groups
@@ -111,6 +112,13 @@ def field_attention_heads(traces: list[Trace], examples: list) -> dict:
             "mean": [_share_inside([a[ell].mean(axis=0) for a in every], chosen) for ell in range(L)]}
 
 
+def unknown_shares(traces: list[Trace]) -> dict:
+    """The share of inputs with a source token outside the vocabulary, and of translations with <unk> in them."""
+    n = max(len(traces), 1)
+    return {"sources": sum(UNK in t.source_tokens for t in traces) / n,
+            "translations": sum(UNK in t.target_tokens for t in traces) / n}
+
+
 def _bucket_of(length: int, buckets) -> int | None:
     for index, (low, high) in enumerate(buckets):
         if low <= length <= high:
@@ -157,6 +165,7 @@ def evaluate(translator: Translator, examples: list, *, task: str, beam: int = 1
         metrics["bleu"], metrics["chrf"] = bleu_chrf(predictions, targets)
         metrics["exact_match"] = exact_match([p.lower() for p in predictions], [t.lower() for t in targets])
         metrics["by_length"] = by_length(lengths, predictions, targets, metric="bleu", buckets=buckets)
+        metrics["unknown"] = unknown_shares(traces)
     wrong = [i for i, (p, t) in enumerate(zip(predictions, targets)) if p.lower() != t.lower()]
     metrics["failures"] = [{"source": examples[i].source, "target": targets[i], "prediction": predictions[i]}
                            for i in wrong[:6]]
@@ -172,6 +181,6 @@ def model_metrics(translator: Translator, splits: dict, *, task: str) -> dict:
         metrics["beam4"] = {"bleu": beam["bleu"], "chrf": beam["chrf"]}
         if splits.get("test-definitions"):
             ood = evaluate(translator, splits["test-definitions"], task=task, buckets=DEFINITION_LENGTH_BUCKETS)
-            metrics["out_of_domain"] = {k: ood[k] for k in ("bleu", "chrf", "examples", "failures")}
+            metrics["out_of_domain"] = {k: ood[k] for k in ("bleu", "chrf", "examples", "failures", "unknown")}
             metrics["by_length_out_of_domain"] = ood["by_length"]
     return metrics
