@@ -12,7 +12,7 @@ $(VENV)/.deps: requirements.txt | $(PY)
 	$(PIP) install -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.deps
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt requirements-hf.txt $(VENV)/.deps
 	$(PIP) install -r requirements-dev.txt
 	touch $@
 

@@ -104,9 +104,14 @@ def list_pretrained(root: Path | None = None) -> list[str]:
 
 
 def load_pretrained(name_or_path: str | Path, root: Path | None = None) -> Translator:
-    """A shipped model by name (e.g. "dates-dot"), or any model folder by path."""
+    """A shipped model by name (e.g. "dates-dot"), any model folder by path, or "hf:PATH": a folder written by
+    save_pretrained of a transformers encoder–decoder (attention_core/hf.py; transformers is an optional extra)."""
     root = Path(root or PRETRAINED_DIR)
     text = str(name_or_path)
+    if text.startswith("hf:"):
+        from .hf import load_hf
+
+        return load_hf(text[3:], text)
     if text and "/" not in text and "\\" not in text and text not in (".", ".."):
         if (root / text / CONFIG).is_file():
             return load_model(root / text, text)

@@ -129,10 +129,13 @@ def cmd_evaluate(args) -> int:
     from .evaluate import evaluate
 
     model = load_pretrained(args.model)
-    examples = load_task(model.config.task, seed=args.seed)[args.split]
+    task = args.task or model.config.task
+    if not task:
+        raise UsageError(f"{model.name} has no task of its own: pass --task dates or --task en-es")
+    examples = load_task(task, seed=args.seed)[args.split]
     if args.limit:
         examples = examples[: args.limit]
-    metrics = evaluate(model, examples, task=model.config.task, beam=args.beam)
+    metrics = evaluate(model, examples, task=task, beam=args.beam)
     print(json.dumps(metrics, indent=1))
     return 0
 
@@ -167,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace", help="trace one input: every intermediate quantity of every step")
     p.add_argument("text")
-    p.add_argument("--model", required=True, help="a name from `list`, or a model folder")
+    p.add_argument("--model", required=True,
+                   help="a name from `list`, a model folder, or hf:PATH (a transformers save_pretrained folder)")
     p.add_argument("--json", action="store_true", help="print the DESIGN §2 JSON object")
     p.add_argument("--indent", type=int, default=None)
     p.add_argument("--beam", type=int, default=1, help=f"beam width (1 to {MAX_BEAM}; 1 is greedy)")
@@ -189,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="measure a model on its task's held-out split")
     p.add_argument("--model", required=True)
+    p.add_argument("--task", choices=("dates", "en-es"), default=None,
+                   help="the task to measure on (default: the model's own; an hf: model has none)")
     p.add_argument("--split", choices=("valid", "test", "test-definitions"), default="test")
     p.add_argument("--beam", type=int, default=1, choices=range(1, MAX_BEAM + 1), metavar="K")
     p.add_argument("--limit", type=int, default=0)

@@ -158,8 +158,8 @@ class StepTrace:
     e: np.ndarray | None  # (N,)
     alpha: np.ndarray | None  # (N,)
     a: np.ndarray | None  # (n,)
-    concat: np.ndarray  # (2n,) [a_t; s_t], or [c; s_t] without attention
-    s_tilde: np.ndarray  # (n,)
+    concat: np.ndarray | None  # (2n,) [a_t; s_t], or [c; s_t] without attention; None: not the model's (hf:)
+    s_tilde: np.ndarray | None  # (n,); None where the model does not expose it (hf: models)
     token: str  # the token emitted (or, in forced decoding, given) at this step
     prob: float  # ŷ_t[token]
     top_k: list[tuple[str, float]]  # the k most probable next tokens
