@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
+from ..words import piece_label
 from .common import ACCENT, GRID, HIGHLIGHT, MUTED, figure, label, layout, margins, token_axis
 
 STATUS_STYLE = {
@@ -140,16 +141,20 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
 
 
 def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int = 14, height: int = 320,
-                         title: str | None = None, names: dict[str, str] | None = None) -> go.Figure:
+                         title: str | None = None, names: dict[str, str] | None = None,
+                         piece_names: bool = False) -> go.Figure:
     """P(given token) at every step of forced decoding; red where the model finds it unlikely
     (below `threshold`, or not its own first choice): the bar, its value, its token label, and a red
-    marker at the foot of the bar, since a flagged token's bar is often too low to see (p ≈ 0)."""
+    marker at the foot of the bar, since a flagged token's bar is often too low to see (p ≈ 0).
+    `piece_names`: tokens written as in word view ("##ing" as "-ing", words.piece_label); the bars stay per
+    step, one piece each, as the decoder reads them."""
+    own = piece_label if piece_names else str
     names = {"preferred": "model would say", "unlikely": "unlikely", **(names or {})}
     probs = np.array([s.prob for s in trace.steps])
     preferred = [s.top_k[0][0] if s.top_k else "" for s in trace.steps]
     unlikely = [p < threshold or pref != s.token for p, pref, s in zip(probs, preferred, trace.steps)]
     x = list(range(len(trace.steps)))
-    hover = [[label(s.token), label(pref), float(p)] for s, pref, p in zip(trace.steps, preferred, probs)]
+    hover = [[label(own(s.token)), label(own(pref)), float(p)] for s, pref, p in zip(trace.steps, preferred, probs)]
     template = "%{customdata[0]}: P = %{customdata[2]:.4f}<br>" + label(names["preferred"], 60) + \
         ": %{customdata[1]}<extra></extra>"
     bars = dict(
@@ -167,7 +172,7 @@ def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int
             marker=dict(symbol="triangle-up", size=font_size + 2, color=HIGHLIGHT, line=dict(color="white", width=1)),
             cliponaxis=False, showlegend=True, customdata=[hover[i] for i in flagged], hovertemplate=template,
         ))
-    axis = token_axis(trace.target_tokens)
+    axis = token_axis([own(tok) for tok in trace.target_tokens])
     # Flagged tokens' labels in red and bold; the token itself stays escaped text (label), the markup is ours.
     axis["ticktext"] = [f'<span style="color:{HIGHLIGHT}"><b>{text}</b></span>' if u else text
                         for text, u in zip(axis["ticktext"], unlikely)]
