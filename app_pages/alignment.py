@@ -19,7 +19,7 @@ from app_pages.common import (
 )
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
-from attention_core.words import group_of, piece_labels, trace_words
+from attention_core.words import first_step, group_of, piece_labels, trace_words
 
 lang = sidebar()
 st.title(tr("page_alignment", lang))
@@ -40,7 +40,7 @@ event = show(fig, "alignment", lang, name=f"alignment-{model.name}{'-words' if w
 points = event.selection.points if event and event.selection else []
 if points:
     row = int(points[0]["y"])  # in word view a target word: its first piece's step
-    st.session_state[STEP] = view.target_groups[row][1][0] + 1 if view else row + 1
+    st.session_state[STEP] = first_step(view, row) if view else row + 1
     go_to(STEP_PAGE, step=str(st.session_state[STEP]))
 # The same jump without a mouse: pick a row, press the button.
 names = piece_labels(trace.target_tokens) if words else trace.target_tokens

@@ -132,3 +132,9 @@ def piece_label(piece: str) -> str:
     if piece.startswith(CONTINUE) and len(piece) > len(CONTINUE):
         return "-" + piece.removeprefix(CONTINUE)
     return piece.removeprefix(SENTENCEPIECE) if piece != SENTENCEPIECE else piece
+
+
+def first_step(view: WordView, row: int) -> int:
+    """The decoder step (1-based) of the first piece of target word `row` (0-based): where a click on the word
+    view's row opens the step page."""
+    return view.target_groups[row][1][0] + 1
