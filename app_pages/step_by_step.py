@@ -211,8 +211,8 @@ def step_captions(model, trace, lang, view=None) -> list[str]:
                       prob=f"{step.prob:.3f}",
                       so_far=join([tok for tok in emitted[:t] if tok not in (BOS, EOS, PAD)]) or "∅")
         key = "step_of"
-        if view:
-            word, members = view.target_groups[group_of(view.target_groups, t - 1)]
+        word, members = view.target_groups[group_of(view.target_groups, t - 1)] if view else ("", [t - 1])
+        if len(members) > 1:  # a piece of a longer word: which word, and which of its pieces
             values |= dict(word=repr(word), k=members.index(t - 1) + 1, n=len(members))
             key = "step_of_words"
         captions.append(step_numbers.caption(tr(key, lang), values))

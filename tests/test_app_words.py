@@ -1,0 +1,144 @@
+"""AppTest: a subword model's views in words (the default) or pieces, the one switch that holds across pages.
+
+The numbers are checked against the word view computed from the trace itself (attention_core.words): Ā from
+alpha_words, α_t summed over each source word's pieces, and in pieces view the raw alignment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_utils import app, chart, chart_at, live_parts
+
+from attention_core import catalog, checkpoint, load_model
+from attention_core.figures import label
+from attention_core.words import alpha_words, first_step, piece_labels, sum_over, trace_words, word_view
+
+pytestmark = pytest.mark.timeout(900)
+
+NAME = "en-es-tiny-words"
+TEXT = "The children are reading their books."
+TARGET = "Los niños están leyendo sus libros."
+ALIGNMENT, STEP_PAGE, FORCED = "app_pages/alignment.py", "app_pages/step_by_step.py", "app_pages/forced.py"
+
+
+@pytest.fixture(scope="session")
+def subword_dir(tmp_path_factory):
+    """A tiny English→Spanish model on subword pieces, trained for real (one short epoch)."""
+    from attention_core.train import TrainSettings, train
+
+    out = tmp_path_factory.mktemp("words") / NAME
+    settings = TrainSettings(task="en-es", out=out, decoder="luong", score="dot", tokenizer="subword", vocab_size=400,
+                             hidden_size=32, embed_size=16, epochs=1, train_size=1500, batch_size=64, seed=0,
+                             quiet=True)
+    train(settings, command="pytest fixture")
+    return out
+
+
+@pytest.fixture
+def library(subword_dir, tmp_path, monkeypatch):
+    """A models folder with the subword model and a character model (dates-dot, which has no switch)."""
+    root = tmp_path / "models"
+    root.mkdir()
+    (root / NAME).symlink_to(subword_dir, target_is_directory=True)
+    (root / "dates-dot").symlink_to(checkpoint.PRETRAINED_DIR / "dates-dot", target_is_directory=True)
+    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", root)
+    monkeypatch.setattr(catalog, "PRETRAINED_DIR", root)
+    return load_model(subword_dir)
+
+
+def ticks(fig: dict, axis: str) -> list[str]:
+    return list(fig["layout"][axis]["ticktext"])
+
+
+def no_markers(texts) -> bool:
+    return not any("##" in str(text) or "▁" in str(text) for text in texts)
+
+
+def test_alignment_shows_words_by_default_and_pieces_on_demand(library):
+    trace = library.trace(TEXT)
+    view = trace_words(trace)
+    assert len(view.source_words) < len(trace.source_tokens)  # the input has words of several pieces
+    at = app(model=NAME, text=TEXT)
+    at.switch_page(ALIGNMENT).run()
+    assert not at.exception
+    assert at.button_group(key="units").value == "words"
+    fig = chart(at, "alignment")
+    expected = alpha_words(trace.alignment, view.source_groups, view.target_groups)
+    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]), expected, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]).sum(axis=1), 1.0, rtol=1e-5)
+    assert ticks(fig, "xaxis") == [label(w) for w in view.source_words]
+    assert ticks(fig, "yaxis") == [label(w) for w in view.target_words]
+    assert no_markers(ticks(fig, "xaxis") + ticks(fig, "yaxis"))
+    # the mouse-free jump names each step's piece without its marker too
+    assert no_markers(at.selectbox(key="alignment_row").options)
+
+    at.button_group(key="units").set_value("pieces").run()
+    assert not at.exception
+    fig = chart(at, "alignment")
+    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]), trace.alignment, rtol=1e-6)
+    assert ticks(fig, "xaxis") == [label(tok) for tok in trace.source_tokens]
+    assert any(tok.startswith("##") for tok in ticks(fig, "xaxis"))  # pieces view shows the pieces as they are
+
+
+def test_a_click_on_a_word_row_opens_its_first_piece_step():
+    # (AppTest cannot click a Plotly chart: the page maps the clicked row through first_step, checked here)
+    view = word_view(["a", "b"], ["lee", "##mos", "li", "##bros", "</s>"])
+    assert [first_step(view, w) for w in range(3)] == [1, 3, 5]  # the step of a word's first piece, not its row
+
+
+def test_forced_alignment_averages_over_a_target_words_pieces(library):
+    forced = library.trace(TEXT, target=TARGET)
+    view = trace_words(forced)
+    assert len(view.target_words) < len(forced.target_tokens)  # a target word of several pieces: rows averaged
+    at = app(model=NAME, text=TEXT)
+    at.switch_page(FORCED).run()
+    at.text_input(key=f"forced_target_{NAME}_{TEXT}").set_value(TARGET).run()
+    assert not at.exception
+    fig = chart(at, "forced_alignment")
+    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]),
+                               alpha_words(forced.alignment, view.source_groups, view.target_groups), rtol=1e-6)
+    assert ticks(fig, "yaxis") == [label(w) for w in view.target_words]
+    probs = chart(at, "forced_probs")  # per piece (the decoder's steps), named without raw markers
+    assert len(probs["data"][0]["y"]) == len(forced.steps)
+    assert no_markers(ticks(probs, "xaxis"))
+    assert ticks(probs, "xaxis")[:len(forced.target_tokens)] != [label(t) for t in forced.target_tokens]
+
+
+def test_step_page_groups_alpha_into_words_at_every_step(library):
+    trace = library.trace(TEXT)
+    view = trace_words(trace)
+    at = app(model=NAME, text=TEXT).run()
+    assert not at.exception
+    assert at.button_group(key="units").value == "words"
+    for t in range(1, len(trace.steps) + 1):
+        alpha = chart_at(at, "alpha", t)
+        np.testing.assert_allclose(alpha["data"][0]["y"], sum_over(trace.steps[t - 1].alpha, view.source_groups),
+                                   rtol=1e-6)
+        assert ticks(alpha, "xaxis") == [label(w) for w in view.source_words]
+    scores = chart(at, "scores")  # scores stay per piece (a sum of scores is no score), named without "##"
+    np.testing.assert_allclose(scores["data"][0]["y"], trace.steps[0].e, rtol=1e-6)
+    assert ticks(scores, "xaxis") == [label(p) for p in piece_labels(trace.source_tokens)]
+    diagram = chart(at, "diagram")
+    texts = [str(x) for trace_ in diagram["data"] for x in (trace_.get("text") or [])]
+    assert no_markers(texts) and label(view.source_words[3]) in texts
+    captions = live_parts(at, "text")["caption"]
+    assert no_markers(str(captions)) and "of the word" in str(captions)
+
+
+def test_the_choice_holds_across_pages_and_models(library):
+    trace = library.trace(TEXT)
+    at = app(model=NAME, text=TEXT)
+    at.switch_page(ALIGNMENT).run()
+    at.button_group(key="units").set_value("pieces").run()
+    at.switch_page(STEP_PAGE).run()
+    assert not at.exception
+    assert at.button_group(key="units").value == "pieces"
+    np.testing.assert_allclose(chart(at, "alpha")["data"][0]["y"], trace.steps[0].alpha, rtol=1e-6)
+    at.selectbox(key="model").set_value("dates-dot").run()  # a character model: no switch ...
+    assert not at.exception
+    assert "units" not in [b.key for b in at.button_group]
+    at.switch_page(ALIGNMENT).run()
+    at.selectbox(key="model").set_value(NAME).run()
+    at.text_input(key="text").set_value(TEXT).run()
+    assert at.button_group(key="units").value == "pieces"  # ... and the choice is still the session's
+    np.testing.assert_allclose(np.asarray(chart(at, "alignment")["data"][0]["z"]), trace.alignment, rtol=1e-6)
