@@ -322,6 +322,12 @@ TEXTS: dict[str, dict[str, str]] = {
                     "ko": "가중치 (음이 아닌 아무 숫자; 합이 1이 되도록 정규화됩니다)"},
     "bad_weights": {"en": "The weights must be non-negative numbers with a positive sum.",
                     "ko": "가중치는 합이 양수인 음이 아닌 숫자여야 합니다."},
+    "whatif_pieces": {
+        "en": "The change acts on αₜ over subword pieces, as the model computes it (the source token above is a "
+              "piece); the bars add up each word's pieces.",
+        "ko": "바꾸기는 모델이 계산하는 그대로 하위 단어 조각에 대한 αₜ에 적용됩니다(위의 입력 토큰은 조각 하나). 막대는 "
+              "각 단어의 조각들을 더한 값입니다.",
+    },
     "alpha_compare": {"en": "αₜ before and after", "ko": "바꾸기 전과 뒤의 αₜ"},
     "output_compare": {"en": "Output distribution before and after", "ko": "바꾸기 전과 뒤의 출력 분포"},
     "vectors_compare": {"en": "aₜ and s̃ₜ before and after", "ko": "바꾸기 전과 뒤의 aₜ와 s̃ₜ"},

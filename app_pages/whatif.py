@@ -102,7 +102,7 @@ names = (tr("before", lang), tr("after", lang))
 context = export_context(lang, step=t, more=tr(f"edit_{kind}", lang))  # an exported figure says what was changed
 if view:  # α_t over source words: summed over each word's pieces
     bars = (view.source_words, sum_over(step.alpha, view.source_groups), sum_over(new.alpha, view.source_groups))
-    st.caption(tr("alpha_words", lang))
+    st.caption(tr("whatif_pieces", lang))
 else:
     bars = (src, step.alpha, new.alpha)
 show(paired_bars(*bars, names=names, font_size=fs, title=tr("alpha_compare", lang),
