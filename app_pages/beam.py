@@ -42,7 +42,7 @@ if st.session_state.get(PICK, 1) > len(hypotheses):
 
 if width > 1:
     names = {k: tr(f"status_{k}", lang) for k in ("root", "kept", "pruned", "finished", "best", "chosen")}
-    fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names,
+    fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names, piece_names=words,
                     chosen=st.session_state.get(PICK, 1) - 1)  # the hypothesis shown below, its path in orange
     event = show(fig, "beam_tree", lang, name=f"beam-{model.name}-k{width}", on_select="rerun",
                  context=export_context(lang, more=f"k = {width}"),

@@ -56,12 +56,15 @@ def _path(node: dict, by_id: dict[int, dict]) -> list[dict]:
 
 
 def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, title: str | None = None,
-              show_pruned: bool = True, names: dict[str, str] | None = None, chosen: int | None = None) -> go.Figure:
+              show_pruned: bool = True, names: dict[str, str] | None = None, chosen: int | None = None,
+              piece_names: bool = False) -> go.Figure:
     """Every candidate of the beam search: x = step, one marker per hypothesis extension, a line to its
     parent. Kept (blue), pruned (grey, packed below, no label), finished (green diamonds, labelled with their
     rank), the best hypothesis (red star); `chosen` (a rank, 0 = best) draws that finished hypothesis's path
     in orange. Labels are cut to TREE_LABEL characters; the hover gives the token, the partial output and log P.
-    Each marker's customdata is [node id, rank of its finished hypothesis or -1, token, log P, path]."""
+    Each marker's customdata is [node id, rank of its finished hypothesis or -1, token, log P, path].
+    `piece_names`: subword pieces written as in word view ("##ing" as "-ing"); the search runs over pieces."""
+    own = piece_label if piece_names else str
     names = {"root": "<s>", "kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best",
              "chosen": "chosen", **(names or {})}
     all_nodes = {n["id"]: n for n in trace.beam_tree}
@@ -104,10 +107,10 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
             return ""
         if key in ("finished", "best"):
             return f"#{n['rank'] + 1}"  # the token is the end marker; the rank is what the table lists
-        return label(n["token"], TREE_LABEL)
+        return label(own(n["token"]), TREE_LABEL)
 
     def partial(n):  # the output so far, for the hover; the whole tree is walked, pruned parents included
-        words = [label(m["token"], 40) for m in _path(n, all_nodes)]
+        words = [label(own(m["token"]), 40) for m in _path(n, all_nodes)]
         return " ".join(words[-12:]) if len(words) <= 12 else "… " + " ".join(words[-12:])
 
     for key in ("pruned", "root", "kept", "finished", "best"):
@@ -121,7 +124,7 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
             marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
                         line=dict(color="white", width=1)),
             text=[text(n, key) for n in members], textposition="top center", textfont=dict(size=font_size - 1),
-            customdata=[[n["id"], n.get("rank", -1), label(n["token"], 40), n["log_prob"], partial(n)]
+            customdata=[[n["id"], n.get("rank", -1), label(own(n["token"]), 40), n["log_prob"], partial(n)]
                         for n in members],
             hovertemplate="%{customdata[2]}<br>%{customdata[4]}<br>log P = %{customdata[3]:.3f}<extra>"
                           + label(names.get(key, key), 40) + "</extra>",
