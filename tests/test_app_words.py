@@ -5,6 +5,9 @@ alpha_words, α_t summed over each source word's pieces, and in pieces view the 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from apptest_utils import app, chart, chart_at, live_parts
@@ -23,8 +26,12 @@ ALIGNMENT, STEP_PAGE, FORCED = "app_pages/alignment.py", "app_pages/step_by_step
 
 @pytest.fixture(scope="session")
 def subword_dir(tmp_path_factory):
-    """A tiny English→Spanish model on subword pieces, trained for real (one short epoch)."""
+    """A tiny English→Spanish model on subword pieces, trained for real (one short epoch); WORDS_TEST_MODEL may name
+    such a folder trained before (a quicker rerun while working on the views)."""
     from attention_core.train import TrainSettings, train
+
+    if os.environ.get("WORDS_TEST_MODEL"):
+        return Path(os.environ["WORDS_TEST_MODEL"])
 
     out = tmp_path_factory.mktemp("words") / NAME
     settings = TrainSettings(task="en-es", out=out, decoder="luong", score="dot", tokenizer="subword", vocab_size=400,
@@ -142,3 +149,21 @@ def test_the_choice_holds_across_pages_and_models(library):
     at.text_input(key="text").set_value(TEXT).run()
     assert at.button_group(key="units").value == "pieces"  # ... and the choice is still the session's
     np.testing.assert_allclose(np.asarray(chart(at, "alignment")["data"][0]["z"]), trace.alignment, rtol=1e-6)
+
+
+def test_upload_gallery_shows_words_and_pieces(library):
+    lines = [TEXT, "Where is the station?"]
+    at = app()
+    at.switch_page("app_pages/upload.py").run()
+    at.selectbox(key="up_model").set_value(NAME).run()
+    at.file_uploader(key="up_file").set_value(("lines.txt", "\n".join(lines).encode(), "text/plain")).run()
+    assert not at.exception
+    assert at.button_group(key="units").value == "words"
+    traces = [library.trace(line) for line in lines]  # the gallery's order: the file's
+    for k, trace in enumerate(traces):
+        view = trace_words(trace)
+        fig = chart(at, f"gallery_{k}")
+        np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]), view.alignment, rtol=1e-6)
+        assert ticks(fig, "xaxis") == [label(w) for w in view.source_words] and no_markers(ticks(fig, "xaxis"))
+    at.button_group(key="units").set_value("pieces").run()
+    np.testing.assert_allclose(np.asarray(chart(at, "gallery_0")["data"][0]["z"]), traces[0].alignment, rtol=1e-6)
