@@ -5,6 +5,7 @@ alpha_words, α_t summed over each source word's pieces, and in pieces view the 
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from apptest_utils import app, chart, chart_at, live_parts
 
 from attention_core import catalog, checkpoint, load_model
 from attention_core.figures import label
-from attention_core.words import alpha_words, first_step, piece_labels, sum_over, trace_words, word_view
+from attention_core.words import alpha_words, first_step, piece_label, piece_labels, sum_over, trace_words, word_view
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -53,6 +54,12 @@ def library(subword_dir, tmp_path, monkeypatch):
     return load_model(subword_dir)
 
 
+def close(actual, expected) -> None:
+    """Equal as float32 numbers (the app's model runs on one thread, the test's on more: sums differ in the last
+    bits; summing instead of averaging, or no grouping at all, differs by far more)."""
+    np.testing.assert_allclose(np.asarray(actual), expected, rtol=1e-5, atol=1e-7)
+
+
 def ticks(fig: dict, axis: str) -> list[str]:
     return list(fig["layout"][axis]["ticktext"])
 
@@ -71,8 +78,8 @@ def test_alignment_shows_words_by_default_and_pieces_on_demand(library):
     assert at.button_group(key="units").value == "words"
     fig = chart(at, "alignment")
     expected = alpha_words(trace.alignment, view.source_groups, view.target_groups)
-    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]), expected, rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]).sum(axis=1), 1.0, rtol=1e-5)
+    close(np.asarray(fig["data"][0]["z"]), expected)
+    close(np.asarray(fig["data"][0]["z"]).sum(axis=1), 1.0)
     assert ticks(fig, "xaxis") == [label(w) for w in view.source_words]
     assert ticks(fig, "yaxis") == [label(w) for w in view.target_words]
     assert no_markers(ticks(fig, "xaxis") + ticks(fig, "yaxis"))
@@ -82,7 +89,7 @@ def test_alignment_shows_words_by_default_and_pieces_on_demand(library):
     at.button_group(key="units").set_value("pieces").run()
     assert not at.exception
     fig = chart(at, "alignment")
-    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]), trace.alignment, rtol=1e-6)
+    close(np.asarray(fig["data"][0]["z"]), trace.alignment)
     assert ticks(fig, "xaxis") == [label(tok) for tok in trace.source_tokens]
     assert any(tok.startswith("##") for tok in ticks(fig, "xaxis"))  # pieces view shows the pieces as they are
 
@@ -102,8 +109,8 @@ def test_forced_alignment_averages_over_a_target_words_pieces(library):
     at.text_input(key=f"forced_target_{NAME}_{TEXT}").set_value(TARGET).run()
     assert not at.exception
     fig = chart(at, "forced_alignment")
-    np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]),
-                               alpha_words(forced.alignment, view.source_groups, view.target_groups), rtol=1e-6)
+    close(np.asarray(fig["data"][0]["z"]),
+                               alpha_words(forced.alignment, view.source_groups, view.target_groups))
     assert ticks(fig, "yaxis") == [label(w) for w in view.target_words]
     probs = chart(at, "forced_probs")  # per piece (the decoder's steps), named without raw markers
     assert len(probs["data"][0]["y"]) == len(forced.steps)
@@ -119,17 +126,21 @@ def test_step_page_groups_alpha_into_words_at_every_step(library):
     assert at.button_group(key="units").value == "words"
     for t in range(1, len(trace.steps) + 1):
         alpha = chart_at(at, "alpha", t)
-        np.testing.assert_allclose(alpha["data"][0]["y"], sum_over(trace.steps[t - 1].alpha, view.source_groups),
-                                   rtol=1e-6)
+        close(alpha["data"][0]["y"], sum_over(trace.steps[t - 1].alpha, view.source_groups))
         assert ticks(alpha, "xaxis") == [label(w) for w in view.source_words]
     scores = chart(at, "scores")  # scores stay per piece (a sum of scores is no score), named without "##"
-    np.testing.assert_allclose(scores["data"][0]["y"], trace.steps[0].e, rtol=1e-6)
+    close(scores["data"][0]["y"], trace.steps[0].e)
     assert ticks(scores, "xaxis") == [label(p) for p in piece_labels(trace.source_tokens)]
     diagram = chart(at, "diagram")
     texts = [str(x) for trace_ in diagram["data"] for x in (trace_.get("text") or [])]
     assert no_markers(texts) and label(view.source_words[3]) in texts
-    captions = live_parts(at, "text")["caption"]
-    assert no_markers(str(captions)) and "of the word" in str(captions)
+    captions = live_parts(at, "text")["caption"]["steps"]
+    assert no_markers(captions)
+    for t, caption in enumerate(captions, 1):  # the emitted piece, and the word it is part of (if several pieces)
+        step = trace.steps[t - 1]
+        assert html.escape(f"emitting {piece_label(step.token)!r}") in caption
+        members = next(m for _, m in view.target_groups if t - 1 in m)
+        assert ("of the word" in caption) == (len(members) > 1)
 
 
 def test_the_choice_holds_across_pages_and_models(library):
@@ -140,7 +151,7 @@ def test_the_choice_holds_across_pages_and_models(library):
     at.switch_page(STEP_PAGE).run()
     assert not at.exception
     assert at.button_group(key="units").value == "pieces"
-    np.testing.assert_allclose(chart(at, "alpha")["data"][0]["y"], trace.steps[0].alpha, rtol=1e-6)
+    close(chart(at, "alpha")["data"][0]["y"], trace.steps[0].alpha)
     at.selectbox(key="model").set_value("dates-dot").run()  # a character model: no switch ...
     assert not at.exception
     assert "units" not in [b.key for b in at.button_group]
@@ -148,7 +159,7 @@ def test_the_choice_holds_across_pages_and_models(library):
     at.selectbox(key="model").set_value(NAME).run()
     at.text_input(key="text").set_value(TEXT).run()
     assert at.button_group(key="units").value == "pieces"  # ... and the choice is still the session's
-    np.testing.assert_allclose(np.asarray(chart(at, "alignment")["data"][0]["z"]), trace.alignment, rtol=1e-6)
+    close(np.asarray(chart(at, "alignment")["data"][0]["z"]), trace.alignment)
 
 
 def test_upload_gallery_shows_words_and_pieces(library):
@@ -163,7 +174,7 @@ def test_upload_gallery_shows_words_and_pieces(library):
     for k, trace in enumerate(traces):
         view = trace_words(trace)
         fig = chart(at, f"gallery_{k}")
-        np.testing.assert_allclose(np.asarray(fig["data"][0]["z"]), view.alignment, rtol=1e-6)
+        close(np.asarray(fig["data"][0]["z"]), view.alignment)
         assert ticks(fig, "xaxis") == [label(w) for w in view.source_words] and no_markers(ticks(fig, "xaxis"))
     at.button_group(key="units").set_value("pieces").run()
-    np.testing.assert_allclose(np.asarray(chart(at, "gallery_0")["data"][0]["z"]), traces[0].alignment, rtol=1e-6)
+    close(np.asarray(chart(at, "gallery_0")["data"][0]["z"]), traces[0].alignment)
