@@ -111,6 +111,11 @@ def test_forced_alignment_averages_over_a_target_words_pieces(library):
     fig = chart(at, "forced_alignment")
     close(np.asarray(fig["data"][0]["z"]),
                                alpha_words(forced.alignment, view.source_groups, view.target_groups))
+    # the convention itself, by hand: a target word's row is the mean of its pieces' rows, each summed per source word
+    by_hand = [[np.mean([forced.alignment[t, s].sum() for t in rows]) for _, s in view.source_groups]
+               for _, rows in view.target_groups]
+    close(fig["data"][0]["z"], np.array(by_hand))
+    close(np.asarray(fig["data"][0]["z"]).sum(axis=1), 1.0)
     assert ticks(fig, "yaxis") == [label(w) for w in view.target_words]
     probs = chart(at, "forced_probs")  # per piece (the decoder's steps), named without raw markers
     assert len(probs["data"][0]["y"]) == len(forced.steps)
