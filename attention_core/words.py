@@ -107,8 +107,11 @@ def piece_labels(pieces: list[str]) -> list[str]:
             continue
         for k, i in enumerate(members):
             piece = pieces[i]
-            bare = piece.removeprefix(SENTENCEPIECE) if k == 0 else piece.removeprefix(CONTINUE)
-            labels[i] = bare if k == 0 else "-" + bare.removeprefix(SENTENCEPIECE)
+            if k == 0:  # (a "##" piece may start a word: one that follows nothing it could continue)
+                labels[i] = piece_label(piece).removeprefix("-") if piece.startswith(CONTINUE) else \
+                    piece.removeprefix(SENTENCEPIECE)
+            else:
+                labels[i] = "-" + piece.removeprefix(CONTINUE).removeprefix(SENTENCEPIECE)
     return labels
 
 

@@ -25,21 +25,38 @@ TARGET = "Los niños están leyendo sus libros."
 ALIGNMENT, STEP_PAGE, FORCED = "app_pages/alignment.py", "app_pages/step_by_step.py", "app_pages/forced.py"
 
 
+ENGLISH = [TEXT, "Where is the station?", "The teacher reads a book to the children.", "We are reading today.",
+           "She bought the red car.", "They were playing in the garden with their friends."]
+SPANISH = [TARGET, "¿Dónde está la estación?", "La maestra lee un libro a los niños.", "Hoy estamos leyendo.",
+           "Ella compró el coche rojo.", "Jugaban en el jardín con sus amigos."]
+
+
 @pytest.fixture(scope="session")
 def subword_dir(tmp_path_factory):
-    """A tiny English→Spanish model on subword pieces, trained for real (one short epoch); WORDS_TEST_MODEL may name
-    such a folder trained before (a quicker rerun while working on the views)."""
-    from attention_core.train import TrainSettings, train
-
+    """A tiny English→Spanish model on subword pieces: BPE pieces learned from a few sentences (so that most
+    words have several pieces) and a GRU with random weights (the views read any α). Seconds, where training
+    one on the en-es data took over 15 minutes on a busy machine (its test-split evaluation decodes every
+    sentence to the length limit). WORDS_TEST_MODEL may name a trained one instead."""
     if os.environ.get("WORDS_TEST_MODEL"):
         return Path(os.environ["WORDS_TEST_MODEL"])
+    import torch
 
-    out = tmp_path_factory.mktemp("words") / NAME
-    settings = TrainSettings(task="en-es", out=out, decoder="luong", score="dot", tokenizer="subword", vocab_size=400,
-                             hidden_size=32, embed_size=16, epochs=1, train_size=1500, batch_size=64, seed=0,
-                             quiet=True)
-    train(settings, command="pytest fixture")
-    return out
+    from attention_core.checkpoint import save_model
+    from attention_core.config import ModelConfig
+    from attention_core.model import Seq2Seq
+    from attention_core.tokenizers import build_tokenizer
+    from attention_core.translator import Translator
+
+    torch.manual_seed(0)
+    source, target = (build_tokenizer("subword", texts, vocab_size=90) for texts in (ENGLISH, SPANISH))
+    cfg = ModelConfig(decoder="luong", score="dot", tokenizer="subword", task="en-es", embed_size=16, hidden_size=32,
+                      source_vocab_size=len(source), target_vocab_size=len(target), max_source_len=64,
+                      max_target_len=12)
+    model = Seq2Seq(cfg)
+    with torch.no_grad():  # random weights emit the end marker at random: fewer of them, longer traces
+        model.decoder.W_y.bias[2] -= 3.0
+    return save_model(Translator(NAME, cfg, model, source, target),
+                      tmp_path_factory.mktemp("words") / NAME, metrics={})
 
 
 @pytest.fixture
