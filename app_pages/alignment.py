@@ -9,35 +9,44 @@ from app_pages.common import (
     classroom,
     current_step,
     go_to,
+    is_subword,
     model_and_input,
     show,
     show_card,
     sidebar,
     trace_or_stop,
+    word_mode,
 )
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
+from attention_core.words import first_step, group_of, piece_labels, trace_words
 
 lang = sidebar()
 st.title(tr("page_alignment", lang))
 model, text = model_and_input(lang, attention_only=True)
+words = word_mode(lang, is_subword(model))
 trace = trace_or_stop(model, text, lang)
-st.caption(tr("alignment_caption", lang))
-if model.config.tokenizer == "word":
-    st.caption(tr("word_level", lang))
+view = trace_words(trace) if words else None  # rows: target words, columns: source words, values Ā
+st.caption(tr("alignment_caption_words" if words else "alignment_caption", lang))
+if model.config.tokenizer in ("word", "subword"):
+    st.caption(tr("subword_words" if words else f"{model.config.tokenizer}_level", lang))
 show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.source_tokens) <= 20)
-fig = alignment_heatmap(trace, step=current_step(), show_values=show_values, clickable=True,
-                        font_size=22 if classroom() else 14)
-event = show(fig, "alignment", lang, name=f"alignment-{model.name}", print_scale=True, on_select="rerun",
-             selection_mode="points")
+step = current_step()
+row_of = (lambda t: group_of(view.target_groups, t - 1) + 1) if view else (lambda t: t)  # a step's row
+fig = alignment_heatmap(trace, step=row_of(step) if step and 1 <= step <= len(trace.steps) else None,
+                        show_values=show_values, clickable=True, font_size=22 if classroom() else 14, view=view)
+event = show(fig, "alignment", lang, name=f"alignment-{model.name}{'-words' if words else ''}", print_scale=True,
+             on_select="rerun", selection_mode="points")
 points = event.selection.points if event and event.selection else []
 if points:
-    st.session_state[STEP] = int(points[0]["y"]) + 1
+    row = int(points[0]["y"])  # in word view a target word: its first piece's step
+    st.session_state[STEP] = first_step(view, row) if view else row + 1
     go_to(STEP_PAGE, step=str(st.session_state[STEP]))
 # The same jump without a mouse: pick a row, press the button.
+names = piece_labels(trace.target_tokens) if words else trace.target_tokens
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 row = left.selectbox(tr("step", lang), range(1, len(trace.steps) + 1), key="alignment_row",
-                     format_func=lambda t: f"{t}: {trace.target_tokens[t - 1]}")
+                     format_func=lambda t: f"{t}: {names[t - 1]}")
 if right.button(tr("open_step", lang, t=row), key="open_row"):
     st.session_state[STEP] = row
     go_to(STEP_PAGE, step=str(row))

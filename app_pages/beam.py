@@ -5,11 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, export_context, model_and_input, show, sidebar, trace_or_stop
+from app_pages.common import (
+    classroom,
+    export_context,
+    is_subword,
+    model_and_input,
+    show,
+    sidebar,
+    trace_or_stop,
+    word_mode,
+)
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import beam_tree
 from attention_core.limits import MAX_BEAM
+from attention_core.words import trace_words
 
 WIDTH, PRUNED, PICK = "beam_width", "beam_pruned", "beam_pick"
 
@@ -18,6 +28,7 @@ fs = 18 if classroom() else 13
 st.title(tr("page_beam", lang))
 st.caption(tr("beam_intro", lang))
 model, text = model_and_input(lang)
+words = word_mode(lang, is_subword(model))  # the hypotheses' attention in words (the tree's nodes stay pieces)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 width = left.slider(tr("beam_width", lang), 1, MAX_BEAM, 4, key=WIDTH)
 # At k = 1 there is no tree, so no switch for it. Set before the widget on every run, the value is the
@@ -31,7 +42,7 @@ if st.session_state.get(PICK, 1) > len(hypotheses):
 
 if width > 1:
     names = {k: tr(f"status_{k}", lang) for k in ("root", "kept", "pruned", "finished", "best", "chosen")}
-    fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names,
+    fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names, piece_names=words,
                     chosen=st.session_state.get(PICK, 1) - 1)  # the hypothesis shown below, its path in orange
     event = show(fig, "beam_tree", lang, name=f"beam-{model.name}-k{width}", on_select="rerun",
                  context=export_context(lang, more=f"k = {width}"),
@@ -53,5 +64,6 @@ pick = st.selectbox(tr("hypothesis", lang), range(1, len(hypotheses) + 1), key=P
                     format_func=lambda r: f"{r}: {hypotheses[r - 1].prediction}")
 chosen = hypotheses[pick - 1]
 if chosen.alignment is not None:
-    show(alignment_heatmap(chosen, font_size=fs, title=f"{pick}: {chosen.prediction}"), "beam_alignment", lang,
+    show(alignment_heatmap(chosen, font_size=fs, title=f"{pick}: {chosen.prediction}",
+                           view=trace_words(chosen) if words else None), "beam_alignment", lang,
          name=f"beam-alignment-{pick}", print_scale=True, context=export_context(lang, more=f"k = {width}"))

@@ -24,6 +24,8 @@ from attention_core.trace import Trace
 # Session-state keys; the bound ones are also the URL's query parameters (deep links).
 LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step"
 SPEED, EXAMPLE, STAGE, CELLS = "speed", "example", "stage", "cells"
+UNITS = "units"  # a subword model's views in WORDS (the default) or PIECES: one choice for every page of the session
+WORDS, PIECES = "words", "pieces"
 PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
 BROKEN = "_broken_models"  # {name: message} of the model folders that failed to load (check_models)
 # The first screen: attention that is right (every digit's largest α in its field) and visibly a distribution
@@ -77,7 +79,7 @@ def hold_session() -> str:
     # page change fell back to English, and every page change to the first model and an empty input.
     # A value set here is the session's own and carries over to the next page's widget.
     st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
-    for key in (MODEL, TEXT, STEP):
+    for key in (MODEL, TEXT, STEP, UNITS):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     return st.session_state[LANG]
@@ -310,6 +312,24 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
         st.caption(t("input_limit", lang_, model=model.name, limit=model.max_source_tokens,
                      unit=t(f"unit_{model.config.tokenizer}", lang_)))
     return model, text
+
+
+def is_subword(model) -> bool:
+    """A model that reads subword pieces (its views can show words or pieces)."""
+    return getattr(model.config, "tokenizer", None) == "subword"
+
+
+def word_mode(lang_: str, subword: bool) -> bool:
+    """The words/pieces switch (UNITS), drawn only for a subword model; True when its views show words, the
+    default. The session keeps the choice (hold_session), so it holds on every page, also across a page whose
+    model reads characters or words and shows no switch."""
+    if not subword:
+        return False
+    if st.session_state.get(UNITS) not in (WORDS, PIECES):
+        st.session_state[UNITS] = WORDS
+    choice = st.segmented_control(t("units", lang_), [WORDS, PIECES], key=UNITS, required=True,
+                                  format_func=lambda u: t(f"units_{u}", lang_), help=t("units_help", lang_))
+    return choice == WORDS
 
 
 def _set_text(text: str) -> None:

@@ -12,9 +12,11 @@ from app_pages.common import (
     classroom,
     export_context,
     get_trace,
+    is_subword,
     show,
     sidebar,
     usable_models,
+    word_mode,
 )
 from app_pages.texts import t as tr
 from attention_core import InputError
@@ -22,6 +24,7 @@ from attention_core.examples import examples_for
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import length_curves
 from attention_core.headline import headline
+from attention_core.words import trace_words
 
 TASK, CHOSEN = "cmp_task", "cmp_models"
 
@@ -56,6 +59,7 @@ takes = current and models[names[0]].check(current) is None and models[names[0]]
 # No max_chars (a longer paste would be cut silently): each model refuses it with its own limit, below.
 text = st.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}")
 st.info(tr("luong_vs_bahdanau", lang))
+words = word_mode(lang, any(is_subword(models[name]) for name in chosen))  # (shown for a subword model only)
 
 traces = {}
 for name in chosen:
@@ -77,8 +81,8 @@ if traces:
                 st.markdown(f"**{name}** — {tr('no_attention_short', lang)}")
                 continue
             title = f"{name} · {tr('query_word', lang)} {trace.steps[0].query}"
-            fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs,
-                                    show_values=False)
+            view = trace_words(trace) if words and is_subword(models[name]) else None
+            fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs, show_values=False, view=view)
             show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True,
                  context=export_context(lang, model=name))
 

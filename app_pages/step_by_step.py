@@ -31,12 +31,14 @@ from app_pages.common import (
     export_menu,
     footer,
     get_trace,
+    is_subword,
     md_literal,
     model_and_input,
     show,
     show_card,
     sidebar,
     trace_or_stop,
+    word_mode,
 )
 from app_pages.live_chart import figure_plain, live_chart, plotly_js_url, step_payload, step_player, step_text
 from app_pages.step_payload import compact_steps
@@ -52,6 +54,7 @@ from attention_core.figures import (
 from attention_core.figures.common import PLOTLY_CONFIG
 from attention_core.formulas import score_tex
 from attention_core.tokenizers import BOS, EOS, PAD
+from attention_core.words import group_of, piece_label, piece_labels, trace_words
 
 PLAYER = "player"  # the step player's key; its state holds the step the browser last reported
 SPEEDS = [0.5, 1.0, 1.5, 2.0, 3.0]  # seconds per step while playing
@@ -60,30 +63,35 @@ _SERVER_STEP = "_server_step"  # set when the browser reports a step that the se
 
 # ---------------------------------------------------------------- what step t draws (one definition)
 
-def diagram_figure(trace, t, lang, fs):
+# Each takes the trace's word view (attention_core.words), or None for pieces (and for char and word models).
+
+def diagram_figure(trace, t, lang, fs, view=None):
     names = {"query": tr("query_word", lang), "fixed": tr("fixed_word", lang)}
-    return encoder_decoder_diagram(trace, t, font_size=fs, names=names, height=470 if fs > 14 else 430)
+    groups = dict(source_groups=view.source_groups, target_groups=view.target_groups) if view else {}
+    return encoder_decoder_diagram(trace, t, font_size=fs, names=names, height=470 if fs > 14 else 430, **groups)
 
 
-def scores_figure(trace, t, lang, fs):
-    return score_bars(trace, t, font_size=fs)
+def scores_figure(trace, t, lang, fs, view=None):  # per piece in word view too: a sum of scores is no score
+    return score_bars(trace, t, font_size=fs, names=piece_labels(trace.source_tokens) if view else None)
 
 
-def alpha_figure(trace, t, lang, fs):
-    return alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang))
+def alpha_figure(trace, t, lang, fs, view=None):
+    return alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang),
+                      groups=view.source_groups if view else None)
 
 
 # On a projector (classroom mode, fs > 14) a stage must fit 1280 × 720 below the controls: the tall figures
 # are capped there.
-def context_chart(trace, t, lang, fs):
+def context_chart(trace, t, lang, fs, view=None):  # one h_i per piece: one row per piece
+    names = piece_labels(trace.source_tokens) if view else None
     if fs <= 14:
-        return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang))
+        return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang), names=names)
     # capped at 340 px, of which its N rows get about 190: their labels get the font that fits them (≥ 10 px)
     small = max(10, min(fs, 190 // max(len(trace.source_tokens), 1)))
-    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=340)
+    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=340, names=names)
 
 
-def vectors_figure(trace, t, lang, fs):
+def vectors_figure(trace, t, lang, fs, view=None):
     step = trace.steps[t - 1]
     if trace.architecture == "transformer":  # concat holds the joined heads of the layer the views show
         name = "[aₜ⁽¹⁾; …; aₜ⁽ʰ⁾]"
@@ -95,10 +103,11 @@ def vectors_figure(trace, t, lang, fs):
                         title=tr("vectors_title", lang, v=name), height=165 if fs > 14 else None)
 
 
-def output_figure(trace, t, lang, fs):
+def output_figure(trace, t, lang, fs, view=None):  # the decoder chooses pieces
     chosen = tr("given" if trace.mode == "forced" else "chosen", lang)
     title = tr("top_k", lang, k=len(trace.steps[t - 1].top_k))
-    return output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title, height=175 if fs > 14 else 260)
+    return output_bars(trace, t, font_size=fs, chosen_label=chosen, title=title, height=175 if fs > 14 else 260,
+                       piece_names=view is not None)
 
 
 FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figure, "alpha": alpha_figure,
@@ -113,22 +122,27 @@ def heading(text: str) -> None:
         st.subheader(text)
 
 
-def head_diagram(trace, lang):
+def head_diagram(trace, lang, view=None):
     if not classroom():
         st.subheader(tr("diagram", lang))
-        st.caption(tr("diagram_caption_fixed" if trace.alignment is None else "diagram_caption", lang))
+        st.caption(tr("diagram_caption_fixed" if trace.alignment is None else
+                      ("diagram_caption_words" if view else "diagram_caption"), lang))
 
 
-def head_scores(trace, lang):
+def head_scores(trace, lang, view=None):
     heading(tr("stage1", lang))
     st.caption(tr("stage1_text", lang))
+    if view:
+        st.caption(tr("scores_pieces", lang))
     st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
     st.latex("e_t^i = " + score_tex(trace.score, query="s_{t-1}" if trace.decoder == "bahdanau" else "s_t"))
 
 
-def head_alpha(trace, lang):
+def head_alpha(trace, lang, view=None):
     heading(tr("stage2", lang))
     st.caption(tr("stage2_text", lang))
+    if view:
+        st.caption(tr("alpha_words", lang))
     if trace.steps[0].e is None:  # the mean of a layer's heads (head_mean_of_heads)
         h = trace.heads
         st.latex(rf"\bar\alpha_t = \frac{{1}}{{{h}}} \sum_{{j=1}}^{{{h}}} \mathrm{{softmax}}(e_t^{{(j)}})")
@@ -137,20 +151,22 @@ def head_alpha(trace, lang):
              rf"\frac{{\exp(e_t^i)}}{{\sum_{{j=1}}^{{{len(trace.source_tokens)}}} \exp(e_t^j)}}")
 
 
-def head_context(trace, lang):
+def head_context(trace, lang, view=None):
     heading(tr("stage3", lang))
     st.caption(tr("stage3_text", lang))
+    if view:
+        st.caption(tr("context_pieces", lang))
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} \alpha_t^i h_i "
              rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
 
 
-def head_mean_of_heads(trace, lang):
+def head_mean_of_heads(trace, lang, view=None):
     """Stages 1 and 3 of a view that averages a layer's heads: α only (a mean of scores is no score)."""
     heading(tr("stage1", lang))
     st.info(tr("mean_of_heads", lang, h=trace.heads, layer=trace.alignment_from["layer"]))
 
 
-def head_output(trace, lang):
+def head_output(trace, lang, view=None):
     heading(tr("stage4", lang))
     if trace.architecture == "transformer":
         st.caption(tr("stage4_text_transformer", lang, h=trace.heads, layer=trace.alignment_from["layer"]))
@@ -163,7 +179,7 @@ def head_output(trace, lang):
              r"\tilde{s}_t = \tanh(W_c v_t + b_c), \qquad \hat{y}_t = \mathrm{softmax}(W_y \tilde{s}_t + b_y)")
 
 
-def head_fixed_context(trace, lang):
+def head_fixed_context(trace, lang, view=None):
     """All of it: the fixed context is the same at every step."""
     fs = 20 if classroom() else 14
     heading(tr("no_attention_title", lang))
@@ -174,7 +190,7 @@ def head_fixed_context(trace, lang):
 
 
 class Stage(NamedTuple):
-    head: Callable  # (trace, lang): what stays the same at every step
+    head: Callable  # (trace, lang, view): what stays the same at every step
     numbers: Callable | None  # (trace, t) -> HTML: the line with step t's numbers under the formula
     charts: tuple[str, ...] = ()  # the keys of the stage's charts (FIGURES), in page order
 
@@ -200,20 +216,32 @@ def stages(trace) -> dict[str, Stage]:
 # ---------------------------------------------------------------- what the browser gets once per input
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def payload(model_name: str, text: str, lang: str, fs: int, keys: tuple[str, ...]) -> dict:
+def payload(model_name: str, text: str, lang: str, fs: int, keys: tuple[str, ...], words: bool = False) -> dict:
     """Every step's figure of the charts `keys`, compact (read-only: shared by the sessions that ask)."""
     trace = get_trace(model_name, text)
+    view = trace_words(trace) if words else None
     steps = range(1, len(trace.steps) + 1)
-    return {key: compact_steps([figure_plain(FIGURES[key](trace, t, lang, fs)) for t in steps]) for key in keys}
+    return {key: compact_steps([figure_plain(FIGURES[key](trace, t, lang, fs, view)) for t in steps]) for key in keys}
 
 
-def step_captions(model, trace, lang) -> list[str]:
+def step_captions(model, trace, lang, view=None) -> list[str]:
+    """Per step: the piece read and the piece emitted; in word view without raw markers and with the word the
+    emitted piece belongs to (the output so far is words either way: the tokenizer joins the pieces)."""
     join = model.target_tokenizer.join
     emitted = [step.token for step in trace.steps]
-    return [step_numbers.caption(tr("step_of", lang), dict(
-        t=t, T=len(trace.steps), prev=repr(step.input_token), token=repr(step.token), prob=f"{step.prob:.3f}",
-        so_far=join([tok for tok in emitted[:t] if tok not in (BOS, EOS, PAD)]) or "∅"))
-        for t, step in enumerate(trace.steps, 1)]
+    name = piece_label if view else str
+    captions = []
+    for t, step in enumerate(trace.steps, 1):
+        values = dict(t=t, T=len(trace.steps), prev=repr(name(step.input_token)), token=repr(name(step.token)),
+                      prob=f"{step.prob:.3f}",
+                      so_far=join([tok for tok in emitted[:t] if tok not in (BOS, EOS, PAD)]) or "∅")
+        key = "step_of"
+        word, members = view.target_groups[group_of(view.target_groups, t - 1)] if view else ("", [t - 1])
+        if len(members) > 1:  # a piece of a longer word: which word, and which of its pieces
+            values |= dict(word=repr(word), k=members.index(t - 1) + 1, n=len(members))
+            key = "step_of_words"
+        captions.append(step_numbers.caption(tr(key, lang), values))
+    return captions
 
 
 def player_labels(lang: str) -> dict[str, str]:
@@ -263,7 +291,7 @@ class Places(NamedTuple):
 
 @st.fragment
 def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, start: int, T: int, places: Places,
-                  server: bool) -> None:
+                  server: bool, words: bool = False) -> None:
     """The player and what follows the reported step: the step in session state and the URL, the open export
     menu's files and the numbers table. A fragment: a report reruns this part only, and it sends no figure."""
     with places.player:
@@ -275,45 +303,50 @@ def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, st
     if st.session_state.pop(_SERVER_STEP, False) and server:
         st.rerun()  # the server draws the step (no plotly.js to send it to the browser)
     trace = get_trace(model_name, text)
+    view = trace_words(trace) if words else None
     for key, box in places.menus.items():
         with box, export_menu(key, lang) as menu:
             if menu.open:  # filled only while open: closed, a menu costs a report one element
-                export_buttons(FIGURES[key](trace, t, lang, fs), key, lang, name=f"{key}-step{t}")
+                export_buttons(FIGURES[key](trace, t, lang, fs, view), key, lang, name=f"{key}-step{t}")
     if places.table is not None:
         with places.table, st.expander(tr("numbers_table", lang), key="numbers_table", on_change="rerun") as table:
             if table.open:
-                numbers_table(trace, t, lang)
+                numbers_table(trace, t, lang, view)
 
 
-def numbers_table(trace, t, lang) -> None:
+def numbers_table(trace, t, lang, view=None) -> None:
+    """One row per source piece (e_t and α_t are the model's, per piece); in word view with its word."""
     step = trace.steps[t - 1]
+    words = {tr("col_word", lang): [view.source_words[group_of(view.source_groups, i)]
+                                    for i in range(len(trace.source_tokens))]} if view else {}
     st.dataframe(pd.DataFrame({
         tr("col_position", lang): range(1, len(trace.source_tokens) + 1),
-        tr("col_token", lang): trace.source_tokens,
+        tr("col_token", lang): piece_labels(trace.source_tokens) if view else trace.source_tokens, **words,
         tr("col_score", lang): step.e, tr("col_alpha", lang): step.alpha,
     }), hide_index=True, width="stretch")
 
 
-def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], player) -> None:
+def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], player, words: bool = False) -> None:
     """The stages `shown`, each head once and what changes with the step as live parts of one group; in
-    classroom mode (`large`) in the projector's sizes."""
+    classroom mode (`large`) in the projector's sizes; `words`: a subword model's word view."""
     large = classroom()
     T, fs = len(trace.steps), 20 if large else 14
     start = int(np.clip(current_step() or 1, 1, T))
     url = plotly_js_url()
     keys = tuple(key for stage in shown.values() for key in stage.charts)
-    group = group_id(model.name, text, lang, fs, keys)
+    view = trace_words(trace) if words else None
+    group = group_id(model.name, text, lang, fs, keys, words)
     menus = {}
     if not large:
         st.markdown(f"#### {tr('output', lang)}\n### :gray-background[{md_literal(trace.prediction) or '∅'}]")
-        step_text("caption", group, step_captions(model, trace, lang), start, css="step-caption", live=True)
+        step_text("caption", group, step_captions(model, trace, lang, view), start, css="step-caption", live=True)
     for name, stage in shown.items():
-        stage.head(trace, lang)
+        stage.head(trace, lang, view)
         if stage.numbers is not None:
             step_text(f"{name}_numbers", group, [stage.numbers(trace, t) for t in range(1, T + 1)], start,
                       css="step-numbers" + (" step-large" if large else ""))
         for key in stage.charts:
-            fig = FIGURES[key](trace, start, lang, fs)
+            fig = FIGURES[key](trace, start, lang, fs, view)
             if url:
                 live_chart(fig, key, url, PLOTLY_CONFIG, group=group, start=start)
             else:
@@ -321,9 +354,9 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
             if not large:  # (on a projector the export menus only take the room of the figures)
                 menus[key] = st.container()
     table = st.container() if trace.alignment is not None and not large else None
-    step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None)
+    step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None, words)
     if url:  # the other steps, after everything the first paint needs
-        step_payload("payload", group, payload(model.name, text, lang, fs, keys))
+        step_payload("payload", group, payload(model.name, text, lang, fs, keys, words))
 
 
 lang = sidebar()
@@ -331,6 +364,7 @@ if classroom():  # one figure at a time, controls on top, everything else folded
     top = st.container()
     with footer(lang):
         model, text = model_and_input(lang)
+        words = word_mode(lang, is_subword(model))
         st.caption(tr("keys_hint", lang))
         trace = trace_or_stop(model, text, lang)
     with top:
@@ -342,10 +376,11 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         choice = st.segmented_control(" ", list(shown), key=STAGE, label_visibility="collapsed",
                                       format_func=lambda s: tr(f"short_{s}", lang), required=True,
                                       on_change=_keep_stage_in_url, **stage_default(shown))
-        step_page(model, text, trace, lang, {choice: shown[choice]}, player)
+        step_page(model, text, trace, lang, {choice: shown[choice]}, player, words)
 else:
     st.title(tr("page_step", lang))
     model, text = model_and_input(lang)
+    words = word_mode(lang, is_subword(model))
     trace = trace_or_stop(model, text, lang)
-    step_page(model, text, trace, lang, stages(trace), st.container())
+    step_page(model, text, trace, lang, stages(trace), st.container(), words)
     st.fragment(show_card)(model, lang)  # opening the card reruns only the card

@@ -40,6 +40,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "input_limit": {"en": "{model} reads at most {limit} {unit}.", "ko": "{model} 모델은 최대 {limit}{unit}까지 읽습니다."},
     "unit_char": {"en": "characters", "ko": "자"},
     "unit_word": {"en": "tokens (words and punctuation marks)", "ko": "개 토큰(단어와 문장 부호)"},
+    "unit_subword": {"en": "subword pieces", "ko": "개 하위 단어 조각"},
+    "units": {"en": "Show", "ko": "보기 단위"},
+    "units_words": {"en": "words", "ko": "단어"},
+    "units_pieces": {"en": "subword pieces", "ko": "하위 단어 조각"},
+    "units_help": {
+        "en": "This model reads and writes subword pieces (\"reading\" may be \"read\" + \"ing\"). Words: each word's "
+              "attention is summed over its source pieces and averaged over its target pieces. Pieces: what the "
+              "model computes, one column per piece. The choice holds on every page.",
+        "ko": "이 모델은 하위 단어 조각을 읽고 씁니다(\"reading\"은 \"read\" + \"ing\"일 수 있음). 단어: 단어의 어텐션을 "
+              "입력 조각에 대해서는 더하고 출력 조각에 대해서는 평균합니다. 조각: 모델이 계산하는 그대로, 조각마다 한 열. "
+              "이 선택은 모든 페이지에 그대로 적용됩니다.",
+    },
     "examples": {"en": "Examples", "ko": "예시"},
     "pick_example": {"en": "Pick an example…", "ko": "예시 고르기…"},
     "output": {"en": "Output", "ko": "출력"},
@@ -71,6 +83,34 @@ TEXTS: dict[str, dict[str, str]] = {
                   "ko": "키: ← 이전 · → 다음 · Home/End 처음/끝 · K 재생/멈춤"},
     "step_of": {"en": "Step {t} of {T}: reading {prev}, emitting {token} (p = {prob}). Output so far: {so_far}",
                 "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다 (p = {prob}). 지금까지의 출력: {so_far}"},
+    "step_of_words": {
+        "en": "Step {t} of {T}: reading {prev}, emitting {token}, piece {k} of {n} of the word {word} (p = {prob}). "
+              "Output so far: {so_far}",
+        "ko": "{T}단계 중 {t}단계: {prev}을(를) 읽고 {token}을(를) 냅니다. 단어 {word}의 조각 {n}개 중 {k}번째입니다 "
+              "(p = {prob}). 지금까지의 출력: {so_far}"},
+    "diagram_caption_words": {
+        "en": "Bottom: the source words and their encoder states (one hᵢ per piece: h₂₋₃ is a word of pieces 2 and 3). "
+              "Top: the decoder states, one per piece, and the output so far as words (red: the word this step's "
+              "piece belongs to). The width and darkness of each line is the word's share of αₜ (Σ over its pieces).",
+        "ko": "아래: 입력 단어와 인코더 은닉 상태(조각마다 hᵢ 하나: h₂₋₃은 2, 3번 조각으로 된 단어). 위: 조각마다 하나인 "
+              "디코더 은닉 상태와 단어로 쓴 지금까지의 출력(빨간색: 이번 단계의 조각이 속한 단어). 선의 굵기와 진하기는 "
+              "그 단어의 αₜ 몫(조각들에 대한 합)입니다.",
+    },
+    "scores_pieces": {
+        "en": "Scores stay one bar per subword piece in word view: a sum of scores is no score (αₜ below is grouped "
+              "into words).",
+        "ko": "단어 보기에서도 스코어는 하위 단어 조각마다 막대 하나입니다: 스코어의 합은 스코어가 아니기 때문입니다"
+              "(아래 αₜ는 단어로 묶습니다).",
+    },
+    "alpha_words": {
+        "en": "One bar per source word: αₜⁱ summed over the word's pieces (its share of the attention); Σ is still 1.",
+        "ko": "입력 단어마다 막대 하나: 단어의 조각들에 대한 αₜⁱ의 합(그 단어가 받은 어텐션 몫)이며, 합은 여전히 1입니다.",
+    },
+    "context_pieces": {
+        "en": "One encoder state hᵢ per subword piece, so one row per piece; a word's rows add up to its part of aₜ.",
+        "ko": "인코더 은닉 상태 hᵢ는 하위 단어 조각마다 하나이므로 행도 조각마다 하나입니다. 한 단어의 행들을 더하면 "
+              "aₜ 중 그 단어의 몫이 됩니다.",
+    },
     "step_aria": {"en": "Step {t} of {T}", "ko": "{T}단계 중 {t}단계"},
     "diagram": {"en": "The encoder–decoder at step t", "ko": "t 단계의 인코더–디코더"},
     "diagram_caption": {
@@ -134,6 +174,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "metric_field": {"en": "field attention {value}%", "ko": "필드 어텐션 {value}%"},
     "numbers_table": {"en": "This step's numbers", "ko": "이번 단계의 숫자"},
     "col_position": {"en": "i", "ko": "i"},
+    "col_word": {"en": "word", "ko": "단어"},
     "col_token": {"en": "source token", "ko": "입력 토큰"},
     "col_score": {"en": "eₜⁱ", "ko": "eₜⁱ"},
     "col_alpha": {"en": "αₜⁱ", "ko": "αₜⁱ"},
@@ -177,6 +218,19 @@ TEXTS: dict[str, dict[str, str]] = {
                      "ko": "{model}에는 어텐션이 없어서 정렬 행렬이 없습니다. 어텐션이 있는 모델을 고르세요."},
     "word_level": {"en": "Word-level tokens: each row and column is a whole word.",
                    "ko": "단어 단위 토큰: 각 행과 열이 단어 하나입니다."},
+    "subword_level": {"en": "Subword pieces: each row and column is one piece, as the model computes it (a word may "
+                            "be several pieces; \"##\" marks a piece that continues a word).",
+                      "ko": "하위 단어 조각: 각 행과 열이 모델이 계산하는 조각 하나입니다(한 단어가 여러 조각일 수 있고, "
+                            "\"##\"는 단어를 이어 가는 조각입니다)."},
+    "subword_words": {"en": "Words of subword pieces: a column sums α over a source word's pieces, a row averages "
+                            "over a target word's pieces; every row still sums to 1.",
+                      "ko": "하위 단어 조각을 단어로 묶었습니다: 열은 입력 단어의 조각들에 대한 α의 합, 행은 출력 단어의 "
+                            "조각들에 대한 평균이며, 각 행의 합은 여전히 1입니다."},
+    "alignment_caption_words": {
+        "en": "Row w is the attention of target word w over the source words (Ā). Click a cell to open the step of "
+              "the word's first piece.",
+        "ko": "w번째 행은 출력 단어 w가 입력 단어들에 준 어텐션(Ā)입니다. 칸을 누르면 그 단어의 첫 조각 단계가 열립니다.",
+    },
     # --- compare
     "compare_intro": {
         "en": "One input through several models at once: the five score functions, Luong (query sₜ) against Bahdanau "
@@ -247,6 +301,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "target_empty": {"en": "Type a translation in the box above: the model then says how likely it finds each of "
                            "its tokens.",
                      "ko": "위 칸에 번역을 써 넣으세요. 그러면 모델이 그 토큰 하나하나가 얼마나 그럴듯한지 알려 줍니다."},
+    "forced_pieces": {"en": "One bar per subword piece: the decoder reads and scores the target one piece at a time "
+                            "(a word's probability is the product of its pieces'). The matrix below is in words.",
+                      "ko": "하위 단어 조각마다 막대 하나: 디코더는 목표를 조각 하나씩 읽고 확률을 매깁니다(단어의 확률은 "
+                            "그 조각들 확률의 곱). 아래 행렬은 단어 단위입니다."},
     "unlikely": {"en": "unlikely", "ko": "그럴듯하지 않음"},
     "threshold": {"en": "Flag tokens below this probability", "ko": "이 확률보다 낮으면 표시"},
     "forced_summary": {"en": "log P(your target) = {forced:.3f}; log P(the model's own output) = {greedy:.3f}",
@@ -279,6 +337,12 @@ TEXTS: dict[str, dict[str, str]] = {
                     "ko": "가중치 (음이 아닌 아무 숫자; 합이 1이 되도록 정규화됩니다)"},
     "bad_weights": {"en": "The weights must be non-negative numbers with a positive sum.",
                     "ko": "가중치는 합이 양수인 음이 아닌 숫자여야 합니다."},
+    "whatif_pieces": {
+        "en": "The change acts on αₜ over subword pieces, as the model computes it (the source token above is a "
+              "piece); the bars add up each word's pieces.",
+        "ko": "바꾸기는 모델이 계산하는 그대로 하위 단어 조각에 대한 αₜ에 적용됩니다(위의 입력 토큰은 조각 하나). 막대는 "
+              "각 단어의 조각들을 더한 값입니다.",
+    },
     "alpha_compare": {"en": "αₜ before and after", "ko": "바꾸기 전과 뒤의 αₜ"},
     "output_compare": {"en": "Output distribution before and after", "ko": "바꾸기 전과 뒤의 출력 분포"},
     "vectors_compare": {"en": "aₜ and s̃ₜ before and after", "ko": "바꾸기 전과 뒤의 aₜ와 s̃ₜ"},

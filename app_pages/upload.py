@@ -20,10 +20,12 @@ from app_pages.common import (
     export_context,
     get_trace,
     go_to,
+    is_subword,
     md_literal,
     show,
     sidebar,
     usable_models,
+    word_mode,
 )
 from app_pages.texts import t as tr
 from attention_core import InputError
@@ -39,6 +41,7 @@ from attention_core.upload import (
     result_columns,
     results_jsonl,
 )
+from attention_core.words import trace_words
 
 UP_MODEL, UP_FILE, UP_TABLE, UP_ORDER, RESULTS = "up_model", "up_file", "up_table", "up_order", "up_results"
 KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
@@ -47,7 +50,7 @@ GALLERY = 6
 TYPES = tuple(suffix.lstrip(".") for suffix in KINDS)  # the uploader offers the kinds parse_upload reads
 # A gallery figure's width at 1280–1400 px: one of three columns, or of two for word-level models, whose source
 # labels need the room (alignment_heatmap fits the labels to it).
-GALLERY_WIDTH = {"char": 290, "word": 440}
+GALLERY_WIDTH = {"char": 290, "word": 440, "subword": 440}
 # The orders the table and the gallery share: column → ascending. The file's order (the first, the default),
 # the least likely outputs or targets first, the most diffuse attention first, or the longest inputs first.
 ORDERS = {"line": True, "prob": True, "target_prob": True, "entropy": False, "src_len": False}
@@ -215,6 +218,7 @@ if selected is not None:
 
 if model.config.has_attention:
     st.subheader(tr("gallery", lang, n=min(GALLERY, len(ranked)), order=labels[order]))
+    words = word_mode(lang, is_subword(model))
     unit = model.config.tokenizer
     cells = st.columns(3 if unit == "char" else 2)
     for k, position in enumerate(ranked[:GALLERY]):
@@ -222,6 +226,7 @@ if model.config.has_attention:
         trace = get_trace(name, r["source"])
         with cells[k % len(cells)]:
             show(alignment_heatmap(trace, font_size=11, title=f"{labels['line']} {r['line']}: {trace.prediction}",
-                                   width=GALLERY_WIDTH[unit]), f"gallery_{k}", lang,
+                                   width=GALLERY_WIDTH[unit], view=trace_words(trace) if words else None),
+                 f"gallery_{k}", lang,
                  context=export_context(lang, model=name, text=r["source"]),
                  name=f"alignment-line{r['line']}", print_scale=True)

@@ -10,11 +10,13 @@ from app_pages.common import (
     classroom,
     current_step,
     export_context,
+    is_subword,
     md_literal,
     model_and_input,
     show,
     sidebar,
     trace_or_stop,
+    word_mode,
 )
 from app_pages.texts import t as tr
 from attention_core import InputError
@@ -22,6 +24,7 @@ from attention_core.figures import alignment_heatmap, vector_strip
 from attention_core.figures.decoding import paired_bars
 from attention_core.tokenizers import EOS
 from attention_core.whatif import EDITS, make_edit
+from attention_core.words import group_of, piece_label, piece_labels, sum_over, trace_words
 
 STEP_KEY, KIND, TOKEN, TEMP, CONTINUE = "wi_step", "wi_kind", "wi_token", "wi_temp", "wi_continue"
 
@@ -39,8 +42,20 @@ fs = 18 if classroom() else 13
 st.title(tr("page_whatif", lang))
 st.caption(tr("whatif_intro", lang))
 model, text = model_and_input(lang, attention_only=True)
+words = word_mode(lang, is_subword(model))
 original = trace_or_stop(model, text, lang)
 T, src = len(original.steps), original.source_tokens
+view = trace_words(original) if words else None
+# An edit changes α_t over pieces (what the model computes): in word view each piece is named without raw
+# markers, with its word; the α bars below are grouped into words by summing.
+shown = piece_labels(src) if words else src
+
+
+def piece_name(i: int) -> str:
+    name = f"{i + 1}: {shown[i]!r}"
+    word = view.source_words[group_of(view.source_groups, i)] if view else None
+    return name if word is None or word == shown[i] else f"{name} ({word})"
+
 
 c1, c2, c3 = st.columns([1, 2, 2])
 start = min(max(current_step() or (T // 2 + 1), 1), T)  # the middle of the output unless a step is chosen
@@ -55,12 +70,12 @@ if kind in ("one_hot", "mask"):
     default = top if kind == "mask" else max(range(len(src)), key=lambda i: abs(i - top))
     # Keyed by the input and the step too: a new t gets its own default token, not the previous step's choice.
     index = st.selectbox(tr("source_token", lang), range(len(src)), index=default,
-                         key=f"{TOKEN}_{kind}_{model.name}_{text}_{t}", format_func=lambda i: f"{i + 1}: {src[i]!r}")
+                         key=f"{TOKEN}_{kind}_{model.name}_{text}_{t}", format_func=piece_name)
 elif kind == "temperature":
     T_value = st.select_slider(tr("temperature", lang), [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0], value=4.0, key=TEMP)
 else:
     st.caption(tr("weights_row", lang))
-    frame = pd.DataFrame([np.round(step.alpha, 3)], columns=[f"{i + 1}: {tok}" for i, tok in enumerate(src)])
+    frame = pd.DataFrame([np.round(step.alpha, 3)], columns=[f"{i + 1}: {tok}" for i, tok in enumerate(shown)])
     edited = st.data_editor(frame, key=f"wi_values_{model.name}_{text}_{t}", hide_index=True)
     values = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)[0]
     if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
@@ -85,11 +100,17 @@ st.markdown("#### " + tr(key, lang, t=t, before=md_literal(before), after=md_lit
 
 names = (tr("before", lang), tr("after", lang))
 context = export_context(lang, step=t, more=tr(f"edit_{kind}", lang))  # an exported figure says what was changed
-show(paired_bars(src, step.alpha, new.alpha, names=names, font_size=fs, title=tr("alpha_compare", lang),
+if view:  # α_t over source words: summed over each word's pieces
+    bars = (view.source_words, sum_over(step.alpha, view.source_groups), sum_over(new.alpha, view.source_groups))
+    st.caption(tr("whatif_pieces", lang))
+else:
+    bars = (src, step.alpha, new.alpha)
+show(paired_bars(*bars, names=names, font_size=fs, title=tr("alpha_compare", lang),
                  y_title="α<sub>t</sub>"), "wi_alpha", lang, name=f"whatif-alpha-step{t}", context=context)
 before_out, after_out = dict(step.top_k), dict(new.top_k)
 tokens = list(dict.fromkeys([tok for tok, _ in step.top_k] + [tok for tok, _ in new.top_k]))
-show(paired_bars(tokens, [before_out.get(k, 0.0) for k in tokens], [after_out.get(k, 0.0) for k in tokens],
+show(paired_bars([piece_label(tok) for tok in tokens] if words else tokens,  # the decoder chooses pieces
+                 [before_out.get(k, 0.0) for k in tokens], [after_out.get(k, 0.0) for k in tokens],
                  names=(tr("before_out", lang), tr("after_out", lang)), font_size=fs,
                  title=tr("output_compare", lang), y_title="ŷ<sub>t</sub>"), "wi_output", lang,
      name=f"whatif-output-step{t}", context=context)
@@ -99,5 +120,7 @@ show(vector_strip(vectors + [(f"s̃ₜ, {names[0]}", step.s_tilde), (f"s̃ₜ, {
                   font_size=fs, title=tr("vectors_compare", lang)), "wi_vectors", lang, name=f"whatif-vectors-step{t}",
      context=context)
 if go_on and changed.alignment is not None:
-    show(alignment_heatmap(changed, step=t, font_size=fs), "wi_alignment", lang, name="whatif-alignment",
-         print_scale=True, context=context)
+    changed_view = trace_words(changed) if words else None
+    row = group_of(changed_view.target_groups, t - 1) + 1 if changed_view else t  # the changed step's row
+    show(alignment_heatmap(changed, step=row, font_size=fs, view=changed_view), "wi_alignment", lang,
+         name="whatif-alignment", print_scale=True, context=context)

@@ -95,3 +95,49 @@ def word_view(source_tokens: list[str], target_tokens: list[str], alignment: np.
 def trace_words(trace) -> WordView:
     """word_view of a Trace's source/target tokens and alignment (the default view)."""
     return word_view(trace.source_tokens, trace.target_tokens, trace.alignment)
+
+
+def piece_labels(pieces: list[str]) -> list[str]:
+    """Each piece as a reader sees it in word view: its text without the markers, and a continuation marked by a
+    leading "-" ("-ing" after "read"), so that no "##" or "▁" shows as a raw symbol."""
+    labels = list(pieces)
+    for text, members in word_groups(list(pieces)):
+        if len(members) == 1:
+            labels[members[0]] = text
+            continue
+        for k, i in enumerate(members):
+            piece = pieces[i]
+            if k == 0:  # (a "##" piece may start a word: one that follows nothing it could continue)
+                labels[i] = piece_label(piece).removeprefix("-") if piece.startswith(CONTINUE) else \
+                    piece.removeprefix(SENTENCEPIECE)
+            else:
+                labels[i] = "-" + piece.removeprefix(CONTINUE).removeprefix(SENTENCEPIECE)
+    return labels
+
+
+def sum_over(values, groups: Groups) -> np.ndarray:
+    """v_w = Σ_{i ∈ w} values_i: a per-piece mass (α_t) over words."""
+    values = np.asarray(values)
+    return values @ _membership(groups, values.shape[-1]).astype(values.dtype)
+
+
+def group_of(groups: Groups, i: int) -> int:
+    """The index of the word that holds piece i (0-based)."""
+    for w, (_, members) in enumerate(groups):
+        if i in members:
+            return w
+    raise ValueError(f"no word holds piece {i}")
+
+
+def piece_label(piece: str) -> str:
+    """One piece on its own as a reader sees it in word view: "##ing" → "-ing", "▁the" → "the" (without its
+    neighbours a SentencePiece continuation cannot be told apart, and stays as it is)."""
+    if piece.startswith(CONTINUE) and len(piece) > len(CONTINUE):
+        return "-" + piece.removeprefix(CONTINUE)
+    return piece.removeprefix(SENTENCEPIECE) if piece != SENTENCEPIECE else piece
+
+
+def first_step(view: WordView, row: int) -> int:
+    """The decoder step (1-based) of the first piece of target word `row` (0-based): where a click on the word
+    view's row opens the step page."""
+    return view.target_groups[row][1][0] + 1

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
+from ..words import WordView
 from .common import (
     BLUES,
     HIGHLIGHT,
@@ -32,17 +33,23 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
                       zmax: float | None = 1.0, title: str | None = None, font_size: int = 14,
                       height: int | None = None, matrix: np.ndarray | None = None,
                       source_tokens: list[str] | None = None, clickable: bool = False,
-                      width: float | None = None) -> go.Figure:
+                      width: float | None = None, view: WordView | None = None) -> go.Figure:
     """Heatmap of the alignment; row `step` (1-based) outlined. `matrix`/`source_tokens` override
     the trace's (e.g. word-level aggregation); the colour scale is [0, zmax] so figures compare.
     `clickable` lays an invisible marker on every cell: heatmaps report no clicks, markers do.
     `width`: the width a small figure gets on the page (a gallery of several side by side): the source labels
     are fitted to its plot area, what the row labels and the colour bar leave (tilted when they would overlap
-    level); without it they are level below 30 columns."""
+    level); without it they are level below 30 columns.
+    `view`: a word view of the trace (attention_core.words): rows its target words, columns its source words,
+    values Ā (α summed over a word's source pieces, averaged over its target pieces); `step` is then a word row."""
+    if view is not None:
+        matrix, source_tokens, target_tokens = view.alignment, view.source_words, view.target_words
+    else:
+        target_tokens = None
     A = trace.alignment if matrix is None else matrix
     if A is None:
         raise ValueError(f"{trace.model} has no attention, so no alignment matrix")
-    src, tgt = source_tokens or trace.source_tokens, trace.target_tokens
+    src, tgt = source_tokens or trace.source_tokens, target_tokens or trace.target_tokens
     N, T = len(src), len(tgt)
     hover = [[[label(tgt[t]), label(src[i]), t + 1, i + 1] for i in range(N)] for t in range(T)]
     template = ("t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"

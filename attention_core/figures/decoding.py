@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
+from ..words import piece_label
 from .common import ACCENT, GRID, HIGHLIGHT, MUTED, figure, label, layout, margins, token_axis
 
 STATUS_STYLE = {
@@ -55,12 +56,15 @@ def _path(node: dict, by_id: dict[int, dict]) -> list[dict]:
 
 
 def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, title: str | None = None,
-              show_pruned: bool = True, names: dict[str, str] | None = None, chosen: int | None = None) -> go.Figure:
+              show_pruned: bool = True, names: dict[str, str] | None = None, chosen: int | None = None,
+              piece_names: bool = False) -> go.Figure:
     """Every candidate of the beam search: x = step, one marker per hypothesis extension, a line to its
     parent. Kept (blue), pruned (grey, packed below, no label), finished (green diamonds, labelled with their
     rank), the best hypothesis (red star); `chosen` (a rank, 0 = best) draws that finished hypothesis's path
     in orange. Labels are cut to TREE_LABEL characters; the hover gives the token, the partial output and log P.
-    Each marker's customdata is [node id, rank of its finished hypothesis or -1, token, log P, path]."""
+    Each marker's customdata is [node id, rank of its finished hypothesis or -1, token, log P, path].
+    `piece_names`: subword pieces written as in word view ("##ing" as "-ing"); the search runs over pieces."""
+    own = piece_label if piece_names else str
     names = {"root": "<s>", "kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best",
              "chosen": "chosen", **(names or {})}
     all_nodes = {n["id"]: n for n in trace.beam_tree}
@@ -103,10 +107,10 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
             return ""
         if key in ("finished", "best"):
             return f"#{n['rank'] + 1}"  # the token is the end marker; the rank is what the table lists
-        return label(n["token"], TREE_LABEL)
+        return label(own(n["token"]), TREE_LABEL)
 
     def partial(n):  # the output so far, for the hover; the whole tree is walked, pruned parents included
-        words = [label(m["token"], 40) for m in _path(n, all_nodes)]
+        words = [label(own(m["token"]), 40) for m in _path(n, all_nodes)]
         return " ".join(words[-12:]) if len(words) <= 12 else "… " + " ".join(words[-12:])
 
     for key in ("pruned", "root", "kept", "finished", "best"):
@@ -120,7 +124,7 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
             marker=dict(color=style["color"], size=style["size"], symbol=style["symbol"],
                         line=dict(color="white", width=1)),
             text=[text(n, key) for n in members], textposition="top center", textfont=dict(size=font_size - 1),
-            customdata=[[n["id"], n.get("rank", -1), label(n["token"], 40), n["log_prob"], partial(n)]
+            customdata=[[n["id"], n.get("rank", -1), label(own(n["token"]), 40), n["log_prob"], partial(n)]
                         for n in members],
             hovertemplate="%{customdata[2]}<br>%{customdata[4]}<br>log P = %{customdata[3]:.3f}<extra>"
                           + label(names.get(key, key), 40) + "</extra>",
@@ -140,16 +144,20 @@ def beam_tree(trace: Trace, *, font_size: int = 13, height: int | None = None, t
 
 
 def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int = 14, height: int = 320,
-                         title: str | None = None, names: dict[str, str] | None = None) -> go.Figure:
+                         title: str | None = None, names: dict[str, str] | None = None,
+                         piece_names: bool = False) -> go.Figure:
     """P(given token) at every step of forced decoding; red where the model finds it unlikely
     (below `threshold`, or not its own first choice): the bar, its value, its token label, and a red
-    marker at the foot of the bar, since a flagged token's bar is often too low to see (p ≈ 0)."""
+    marker at the foot of the bar, since a flagged token's bar is often too low to see (p ≈ 0).
+    `piece_names`: tokens written as in word view ("##ing" as "-ing", words.piece_label); the bars stay per
+    step, one piece each, as the decoder reads them."""
+    own = piece_label if piece_names else str
     names = {"preferred": "model would say", "unlikely": "unlikely", **(names or {})}
     probs = np.array([s.prob for s in trace.steps])
     preferred = [s.top_k[0][0] if s.top_k else "" for s in trace.steps]
     unlikely = [p < threshold or pref != s.token for p, pref, s in zip(probs, preferred, trace.steps)]
     x = list(range(len(trace.steps)))
-    hover = [[label(s.token), label(pref), float(p)] for s, pref, p in zip(trace.steps, preferred, probs)]
+    hover = [[label(own(s.token)), label(own(pref)), float(p)] for s, pref, p in zip(trace.steps, preferred, probs)]
     template = "%{customdata[0]}: P = %{customdata[2]:.4f}<br>" + label(names["preferred"], 60) + \
         ": %{customdata[1]}<extra></extra>"
     bars = dict(
@@ -167,7 +175,7 @@ def forced_probabilities(trace: Trace, *, threshold: float = 0.1, font_size: int
             marker=dict(symbol="triangle-up", size=font_size + 2, color=HIGHLIGHT, line=dict(color="white", width=1)),
             cliponaxis=False, showlegend=True, customdata=[hover[i] for i in flagged], hovertemplate=template,
         ))
-    axis = token_axis(trace.target_tokens)
+    axis = token_axis([own(tok) for tok in trace.target_tokens])
     # Flagged tokens' labels in red and bold; the token itself stays escaped text (label), the markup is ours.
     axis["ticktext"] = [f'<span style="color:{HIGHLIGHT}"><b>{text}</b></span>' if u else text
                         for text, u in zip(axis["ticktext"], unlikely)]

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import Trace
+from ..words import Groups, piece_labels, sum_over
 from .common import ACCENT, BLUES, HIGHLIGHT, MUTED, figure, label, layout, text_width
 
 Y_TOKEN, Y_H, Y_CONTEXT, Y_S, Y_OUT = 0.0, 1.0, 2.55, 4.0, 5.0
@@ -38,6 +39,12 @@ def _token_row(tokens: list[str], slot: float, font_size: int) -> tuple[list[str
     return labels, dense
 
 
+def _written(pieces: list[str], written: list[int]) -> str:
+    """The part of a word written so far: its first pieces, markers dropped, and "…" ("lee…" of "lee ##mos")."""
+    labels = piece_labels(pieces)
+    return "".join(labels[k].removeprefix("-") if n else labels[k] for n, k in enumerate(written)) + "…"
+
+
 def _scatter(**properties) -> dict:
     return dict(type="scatter", **properties)
 
@@ -57,16 +64,24 @@ def _arrow(lines: list, notes: list, x0, y0, x1, y1, *, colour: str, dash: bool 
 
 
 def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height: int = 430,
-                            title: str | None = None, names: dict[str, str] | None = None) -> go.Figure:
+                            title: str | None = None, names: dict[str, str] | None = None,
+                            source_groups: Groups | None = None, target_groups: Groups | None = None) -> go.Figure:
     """Source tokens and h_i (bottom), decoder states s_1…s_T and the outputs so far (top), and at step
-    t the lines h_i → a_t weighted by α_t^i. Without attention: one fixed context c feeds every step."""
+    t the lines h_i → a_t weighted by α_t^i. Without attention: one fixed context c feeds every step.
+    Word view (words.word_groups of the source and target pieces): one box per source word, its states
+    h_i…h_j, shaded and joined to a_t by Σ_{i ∈ w} α_t^i; the decoder still steps piece by piece (one s_t per
+    piece), and the outputs so far are written as words over their pieces' steps (the word being written red)."""
     names = {"context": "a<sub>t</sub>", "fixed": "c (fixed)", "query": "query", **(names or {})}
     src, tgt = trace.source_tokens, trace.target_tokens
-    N, T = len(src), len(tgt)
     step = trace.steps[t - 1]
+    alpha = step.alpha if step.alpha is not None else np.zeros(len(src))
+    boxes = [f"h{_sub(i + 1)}" for i in range(len(src))]
+    if source_groups is not None:
+        src, alpha = [w for w, _ in source_groups], sum_over(alpha, source_groups)
+        boxes = [f"h{_sub(m[0] + 1)}" + (f"₋{_sub(m[-1] + 1)}" if len(m) > 1 else "") for _, m in source_groups]
+    N, T = len(src), len(tgt)
     xs, xd = list(range(N)), _decoder_x(T, N)
     data, notes, lines = [], [], []
-    alpha = step.alpha if step.alpha is not None else np.zeros(N)
     # The lines are layout shapes (each can have its own width, and they cost the browser far less than
     # one trace per line); a marker at the middle of each carries its hover text.
     if step.alpha is not None:
@@ -105,7 +120,7 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
     # Encoder: tokens and h_i boxes shaded by α_t^i.
     box_font = max(8, min(font_size, int(1100 / max(N, T) / 2.6)))  # box labels shrink as boxes multiply
     data.append(_scatter(
-        x=xs, y=[Y_H] * N, mode="markers+text", text=[f"h{_sub(i + 1)}" for i in range(N)],
+        x=xs, y=[Y_H] * N, mode="markers+text", text=boxes,
         textposition="middle center",
         textfont=dict(size=box_font, color=["white" if a > 0.5 else "black" for a in alpha]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(N, 1))), color=alpha, cmin=0, cmax=1,
@@ -129,12 +144,23 @@ def encoder_decoder_diagram(trace: Trace, t: int, *, font_size: int = 14, height
         textfont=dict(size=box_font, color=["white" if k < t else "#666" for k in range(T)]),
         marker=dict(symbol="square", size=max(18, min(34, 600 // max(T, 1))), color=box_colour), hoverinfo="skip",
     ))
-    outs = [tgt_labels[k] if k < t else "·" for k in range(T)]
+    if target_groups is None:
+        outs = [tgt_labels[k] if k < t else "·" for k in range(T)]
+        colours = [HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED) for k in range(T)]
+        x_out = xd
+    else:  # each word over the middle of its pieces' steps: whole when written, its pieces so far while written
+        outs, colours, x_out = [], [], []
+        for word, members in target_groups:
+            written = [k for k in members if k < t]
+            outs.append(label(word, 12) if len(written) == len(members) else (
+                label(_written(tgt, written), 12) if written else "·"))
+            colours.append(HIGHLIGHT if t - 1 in members else ("black" if written else MUTED))
+            x_out.append(float(np.mean([xd[k] for k in members])))
+        tgt_dense = len(outs) > 1 and text_width(outs, font_size + 4) > 0.92 * px_per_unit * (
+            (x_out[-1] - x_out[0]) / (len(x_out) - 1) if len(x_out) > 1 else 1)
     data.append(_scatter(
-        x=xd, y=[Y_OUT + (0.4 if tgt_dense and k % 2 else 0) for k in range(T)], mode="text", text=outs,
-        hoverinfo="skip",
-        textfont=dict(size=font_size + 4,
-                      color=[HIGHLIGHT if k == t - 1 else ("black" if k < t else MUTED) for k in range(T)]),
+        x=x_out, y=[Y_OUT + (0.4 if tgt_dense and k % 2 else 0) for k in range(len(outs))], mode="text", text=outs,
+        hoverinfo="skip", textfont=dict(size=font_size + 4, color=colours),
     ))
     # Room right of the last column: for the label beside a_t, or beside c and its marker (and the
     # margin of the plot) when c stands right of the encoder.

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..trace import StepTrace, Trace
+from ..words import Groups, piece_label, sum_over
 from .common import (
     ACCENT,
     DIVERGING,
@@ -93,13 +94,15 @@ def _strip_domains(rows: list[float], gap: float) -> list[list[float]]:
 
 
 def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None,
-               tick_limit: int = 24) -> go.Figure:
+               tick_limit: int = 24, names: list[str] | None = None) -> go.Figure:
     """e_t^i = score(query, h_i): one bar per source token, its value written on it. Tick labels are cut
-    to `tick_limit` characters (the hover gives the whole token): a long name, tilted, took the bars' room."""
+    to `tick_limit` characters (the hover gives the whole token): a long name, tilted, took the bars' room.
+    `names`: what to call each token (a subword model's pieces in word view: words.piece_labels); scores stay
+    per piece, as a sum of scores is no score."""
     step = _step(trace, t)
     if step.e is None:
         raise ValueError("a model without attention has no scores")
-    src = trace.source_tokens
+    src = names or trace.source_tokens
     labels = [label(tok, tick_limit) for tok in src]
     angle = tick_angle(labels, font_size)
     return figure(_token_bars(src, step.e, "e", font_size=font_size), layout(
@@ -113,13 +116,16 @@ def score_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, 
 
 
 def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, title: str | None = None,
-               sum_label: str = "Σ α = {total:.4f}", tick_limit: int = 24) -> go.Figure:
+               sum_label: str = "Σ α = {total:.4f}", tick_limit: int = 24, groups: Groups | None = None) -> go.Figure:
     """α_t = softmax(e_t): bars per token, and below them one bar that the α_t^i fill exactly (Σ = 1).
-    Tick labels are cut to `tick_limit` characters; the hover gives the whole token."""
+    Tick labels are cut to `tick_limit` characters; the hover gives the whole token. `groups`: the source
+    words (words.word_groups), one bar per word, Σ_{i ∈ w} α_t^i (still summing to 1)."""
     step = _step(trace, t)
     if step.alpha is None:
         raise ValueError("a model without attention has no attention distribution")
     src, alpha = trace.source_tokens, step.alpha
+    if groups is not None:
+        src, alpha = [w for w, _ in groups], sum_over(alpha, groups)
     labels = [label(tok, tick_limit) for tok in src]
     order = np.argsort(-alpha, kind="stable")
     palette = [HIGHLIGHT, ACCENT, "#6baed6", "#9ecae1", SOFT, "#deebf7"]
@@ -159,12 +165,13 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
 
 
 def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | None = None,
-                   title: str | None = None, a_label: str = "a_t") -> go.Figure:
-    """a_t = Σ_i α_t^i h_i: the rows α_t^i h_i (one per source token) above their sum a_t."""
+                   title: str | None = None, a_label: str = "a_t", names: list[str] | None = None) -> go.Figure:
+    """a_t = Σ_i α_t^i h_i: the rows α_t^i h_i (one per source token) above their sum a_t. `names`: what
+    to call each token (pieces in word view: words.piece_labels); one h_i per piece, so one row per piece."""
     step = _step(trace, t)
     if step.alpha is None:
         raise ValueError("a model without attention has no context vector a_t")
-    H, alpha, src = trace.encoder_states, step.alpha, trace.source_tokens
+    H, alpha, src = trace.encoder_states, step.alpha, names or trace.source_tokens
     weighted = alpha[:, None] * H  # (N, n)
     bound = float(max(np.abs(weighted).max(), np.abs(step.a).max(), 1e-9))
     N, n = H.shape
@@ -229,22 +236,26 @@ def vector_strip(vectors: list[tuple[str, np.ndarray]], *, font_size: int = 14, 
 
 
 def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260, title: str | None = None,
-                chosen_label: str = "chosen") -> go.Figure:
-    """ŷ_t = softmax(W_y s̃_t + b_y): the k most probable next tokens; the emitted (or given) one marked."""
+                chosen_label: str = "chosen", piece_names: bool = False) -> go.Figure:
+    """ŷ_t = softmax(W_y s̃_t + b_y): the k most probable next tokens; the emitted (or given) one marked.
+    `piece_names`: subword pieces written as in word view ("##ing" as "-ing"); the decoder chooses pieces."""
     step = _step(trace, t)
     tokens = [tok for tok, _ in step.top_k]
     probs = [p for _, p in step.top_k]
     if step.token not in tokens:  # forced decoding: the given token may lie outside the top k
         tokens.append(step.token)
         probs.append(step.prob)
+    chosen = step.token
+    if piece_names:
+        tokens, chosen = [piece_label(tok) for tok in tokens], piece_label(step.token)
     bars = dict(
         type="bar", y=list(range(len(tokens))), x=probs, orientation="h",
-        marker=dict(color=[HIGHLIGHT if tok == step.token else ACCENT for tok in tokens]),
+        marker=dict(color=[HIGHLIGHT if tok == chosen else ACCENT for tok in tokens]),
         customdata=[label(tok) for tok in tokens], hovertemplate="%{customdata}: p = %{x:.4f}<extra></extra>",
     )
     # Each bar's value (and the mark of the chosen token) right of its end.
     values = _labels(probs, list(range(len(tokens))), [
-        "\u00a0" + f"{p:.3f}" + (f"\u00a0\u00a0◀ {chosen_label}" if tok == step.token else "")
+        "\u00a0" + f"{p:.3f}" + (f"\u00a0\u00a0◀ {chosen_label}" if tok == chosen else "")
         for tok, p in zip(tokens, probs)], size=font_size, textposition="middle right")
     return figure([bars, values], layout(
         title=title, height=max(height, 60 + (34 if font_size <= 14 else int(1.4 * font_size)) * len(tokens)),
