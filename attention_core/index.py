@@ -12,12 +12,15 @@ from .headline import headline
 
 FINDINGS = Path(__file__).resolve().parent.parent / "scripts" / "attention-study-findings.md"
 SPREAD = Path(__file__).resolve().parent.parent / "scripts" / "attention-spread.md"
+WORD_LEVEL = Path(__file__).resolve().parent.parent / "scripts" / "word-level-figures.md"  # kept for comparison
 
 INDEX = """# Shipped models
 
 Every model here was trained by `make models` (`scripts/train-all.sh`) on data this project builds;
 nothing is downloaded. Each folder holds `model.safetensors`, `config.json`, `vocab.json`,
-`metrics.json` (every figure below, and the by-length curves the app plots) and `card.md`.
+`metrics.json` (every figure below, and the by-length curves the app plots), `card.md` and `training.json`
+(snapshots of training from the initial weights to these, DESIGN §7). The English → Spanish models read
+4,000 subword pieces a side (BPE, Hugging Face `tokenizers`); their by-length tables count words.
 Figures are measured on held-out test splits (dates: 5,000 inputs whose dates never occur in
 training; en-es: 1,000 sentences, and 1,000 WordNet definitions as English unlike the training sentences).
 
@@ -28,6 +31,8 @@ training; en-es: 1,000 sentences, and 1,000 WordNet definitions as English unlik
 {curves}
 
 {spread}
+
+{word_level}
 
 {study}
 """
@@ -46,7 +51,9 @@ def write_index(root) -> None:
                     f"{seconds / 60:.1f} min | {size:.2f} MB |")
     study = FINDINGS.read_text(encoding="utf-8").format(rows=study_rows(root))
     spread = SPREAD.read_text(encoding="utf-8").format(rows=spread_rows(root)) if SPREAD.is_file() else ""
-    text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), spread=spread, study=study)
+    word_level = WORD_LEVEL.read_text(encoding="utf-8").strip() if WORD_LEVEL.is_file() else ""
+    text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), spread=spread, word_level=word_level,
+                        study=study)
     (root / "README.md").write_text(text, encoding="utf-8")
 
 
@@ -86,7 +93,7 @@ def curve_tables(root) -> str:
             lines.append(f"| {row['low']}–{row['high']} | {row['count']:,} | " + " | ".join(values) + " |")
         return "\n".join(lines)
 
-    en_es = ["en-es-dot", "en-es-bahdanau", "en-es-noattn"]
+    en_es = ["en-es-dot", "en-es-scaled_dot", "en-es-bahdanau", "en-es-noattn"]
     parts = ["## With and without attention, by source length",
              "The article's claim, in our own numbers: one fixed context vector fails as sentences grow; attention "
              "does not (compare Bahdanau et al. 2015, Fig. 2). BLEU by English length in words, test split:", "",
