@@ -161,9 +161,15 @@ class SubwordTokenizer(Tokenizer):
         return self._model().encode(words, is_pretokenized=True, add_special_tokens=False).tokens
 
     def unknown_share(self, text: str) -> float:
-        """The share of the text's pieces that are <unk> (characters never seen in training)."""
-        pieces = self.split(self.clean(text))
-        return pieces.count(UNK) / len(pieces) if pieces else 0.0
+        """The share of the text's words with a piece that is <unk> (a character never seen in training). By
+        words, as for the word-level models: a word of unknown letters may still have known digits ("2026년"
+        is "2026" and <unk>), and a word the model cannot spell is a word it does not know."""
+        words = _WORD.findall(self.clean(text))
+        if not words:
+            return 0.0
+        encoding = self._model().encode(words, is_pretokenized=True, add_special_tokens=False)
+        unknown = {w for w, piece in zip(encoding.word_ids, encoding.tokens) if piece == UNK}
+        return len(unknown) / len(words)
 
     def join(self, tokens: list[str]) -> str:
         """Pieces -> text: "##" pieces glued to the piece before (a leading one, or one after a special,

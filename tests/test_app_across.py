@@ -35,7 +35,7 @@ def test_compare_opens_on_the_task_of_the_current_model():
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception
     assert at.button_group(key="cmp_task").value == "en-es"
-    assert set(at.dataframe[0].value["model"]) == {"en-es-bahdanau", "en-es-dot", "en-es-noattn"}
+    assert set(at.dataframe[0].value["model"]) == {"en-es-bahdanau", "en-es-dot", "en-es-noattn", "en-es-scaled_dot"}
     assert at.text_input(key="cmp_text_en-es").value == sentence  # the sentence, not the task's first example
 
 
@@ -79,7 +79,7 @@ def test_upload_results_survive_a_visit_to_another_page():
 
 
 @pytest.mark.parametrize(("model", "limit", "lang"), [("dates-dot", "dates-dot reads at most 64 characters", "en"),
-                                                      ("en-es-dot", "en-es-dot 모델은 최대 63개 토큰", "ko")])
+                                                      ("en-es-dot", "en-es-dot 모델은 최대 63개 하위 단어 조각", "ko")])
 def test_the_text_box_states_the_models_limit_and_longer_text_is_refused_with_it(model, limit, lang):
     at = app(model=model, lang=lang).run()
     assert not at.exception and limit in texts(at)

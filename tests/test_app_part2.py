@@ -21,7 +21,7 @@ def test_compare_shows_every_dates_model_on_one_scale():
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception
     attention_models = [n for n in ("dates-bahdanau", "dates-concat", "dates-dot", "dates-general", "dates-location",
-                                    "dates-scaled_dot")]
+                                    "dates-scaled_dot", "dates-transformer")]
     for name in attention_models:
         heat = chart(at, f"cmp_{name}")["data"][0]
         assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0)

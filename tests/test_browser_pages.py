@@ -131,7 +131,7 @@ def test_upload_results_are_there_after_another_page(server, page, lang, tmp_pat
 def test_a_long_paste_is_kept_whole_and_refused_with_the_models_limit(server, page, model, lang, limit):
     page.goto(f"{server}/?model={model}" + ("&lang=ko" if lang == "ko" else ""))
     shows(page, t("page_step", lang))
-    unit = t(f"unit_{'char' if model.startswith('dates') else 'word'}", lang)
+    unit = t(f"unit_{'char' if model.startswith('dates') else 'subword'}", lang)
     page.get_by_text(t("input_limit", lang, model=model, limit=limit, unit=unit)).wait_for(timeout=30_000)
     box = page.locator(".st-key-text input")
     box.fill("1 " * 1000)  # as a paste: the whole text at once

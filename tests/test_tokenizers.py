@@ -60,7 +60,10 @@ def test_unknown_share_and_which_text_fits_a_model():
     assert tok.unknown_share("she bought the red car") == 0.2 and tok.unknown_share("") == 0.0
     english, dates = load_pretrained("en-es-dot"), load_pretrained("dates-dot")
     korean_date = "2026년 11월 24일 화요일"
-    assert set(english.source_tokenizer.tokenize(korean_date)) == {UNK}
+    # subword pieces: "2026년" is the known "2026" and an <unk>; by words, every word of it is unknown
+    assert UNK in english.source_tokenizer.tokenize(korean_date)
+    assert english.source_tokenizer.unknown_share(korean_date) == 1.0
+    assert english.source_tokenizer.unknown_share("Quentin bought a 車") == 0.25  # one word in four
     assert not english.fits(korean_date) and dates.fits(korean_date)
     assert english.fits("she bought the red car") and english.fits("Quentin bought the red car")  # a name is fine
     assert not dates.fits("Вторник, 24 ноября 2026")  # Cyrillic: not a language the dates models read
