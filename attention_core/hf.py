@@ -26,10 +26,10 @@ import numpy as np
 import torch
 
 from .checkpoint import ModelLoadError
-from .limits import MAX_BEAM, MAX_INPUT_CHARS, MAX_UNKNOWN_SHARE
+from .limits import MAX_BEAM, MAX_UNKNOWN_SHARE
 from .tokenizers import safe_text
 from .trace import AttentionBlock, StepTrace, Trace
-from .translator import InputError
+from .translator import InputError, refuse_raw
 
 PREFIX = "hf:"
 INSTALL = "pip install -r requirements-hf.txt"
@@ -203,11 +203,7 @@ class HFTranslator:
     # -- input ---------------------------------------------------------------------------------
     def source_ids(self, text: str) -> list[int]:
         """The ids the encoder reads, special tokens as the tokenizer adds them; InputError for text it cannot take."""
-        if not isinstance(text, str):
-            raise InputError("the input must be text")
-        if len(text) > MAX_INPUT_CHARS:
-            raise InputError(f"the input is {len(text):,} characters long; {self.name} reads at most "
-                             f"{self.max_source_tokens} tokens (and the limit is {MAX_INPUT_CHARS:,} characters)")
+        refuse_raw(text, name=self.name, limit=self.max_source_tokens, unit="tokens")
         if not text.strip():
             raise InputError("the input is empty: type some text")
         ids = list(self.tokenizer(text)["input_ids"])
@@ -218,11 +214,7 @@ class HFTranslator:
 
     def target_ids(self, text: str) -> list[int]:
         """The labels of a target text (end marker included), as the tokenizer gives them for text_target."""
-        if not isinstance(text, str):
-            raise InputError("the target must be text")
-        if len(text) > MAX_INPUT_CHARS:
-            raise InputError(f"the target is {len(text):,} characters long; {self.name} writes at most "
-                             f"{self.max_target_tokens} tokens")
+        refuse_raw(text, name=self.name, limit=self.max_target_tokens, unit="tokens", target=True)
         ids = list(self.tokenizer(text_target=text)["input_ids"])
         if not ids:
             raise InputError("the target is empty")

@@ -44,6 +44,17 @@ class InputError(ValueError):
     """Text the model cannot take; the message says what to change."""
 
 
+
+def refuse_raw(text: object, *, name: str, limit: int, unit: str, target: bool = False) -> None:
+    """InputError for what no model takes, checked before tokenising: not text, or longer than MAX_INPUT_CHARS
+    characters (the message gives the model's own limit, `limit` `unit`). One rule for every kind of model."""
+    what, verb = ("target", "writes") if target else ("input", "reads")
+    if not isinstance(text, str):
+        raise InputError(f"the {what} must be text")
+    if len(text) > MAX_INPUT_CHARS:
+        also = "" if target or unit == "characters" else f" (and the limit is {MAX_INPUT_CHARS:,} characters)"
+        raise InputError(f"the {what} is {len(text):,} characters long; {name} {verb} at most {limit} {unit}{also}")
+
 @dataclass
 class Translator:
     name: str
@@ -70,13 +81,8 @@ class Translator:
 
     def source_ids(self, text: str) -> list[int]:
         """Token ids the encoder reads (end marker included); InputError for text it cannot take."""
-        if not isinstance(text, str):
-            raise InputError("the input must be text")
         unit = "characters" if self.config.tokenizer == "char" else "tokens"
-        if len(text) > MAX_INPUT_CHARS:  # refused before tokenising; the message gives the model's own limit
-            also = "" if unit == "characters" else f" (and the limit is {MAX_INPUT_CHARS:,} characters)"
-            raise InputError(f"the input is {len(text):,} characters long; {self.name} reads at most "
-                             f"{self.max_source_tokens} {unit}{also}")
+        refuse_raw(text, name=self.name, limit=self.max_source_tokens, unit=unit)
         ids = self.source_tokenizer.encode(text)
         if not ids:
             raise InputError("the input is empty: type some text")
@@ -85,12 +91,8 @@ class Translator:
         return ids + ([EOS_ID] if self.config.source_end_marker else [])
 
     def target_ids(self, text: str) -> list[int]:
-        if not isinstance(text, str):
-            raise InputError("the target must be text")
         unit = "characters" if self.config.tokenizer == "char" else "tokens"
-        if len(text) > MAX_INPUT_CHARS:  # refused before tokenising; the message gives the model's own limit
-            raise InputError(f"the target is {len(text):,} characters long; {self.name} writes at most "
-                             f"{self.max_target_tokens} {unit}")
+        refuse_raw(text, name=self.name, limit=self.max_target_tokens, unit=unit, target=True)
         ids = self.target_tokenizer.encode(text)
         if len(ids) > self.max_target_tokens:
             raise InputError(f"the target has {len(ids)} {unit}; {self.name} writes at most {self.max_target_tokens}")
