@@ -100,7 +100,8 @@ def vectors_figure(trace, t, lang, fs, view=None):
         name = f"[{'c' if trace.decoder == 'none' else 'aₜ'}; sₜ]"
         split = {name: len(step.s)}
     return vector_strip([(name, step.concat), ("s̃ₜ", step.s_tilde)], split_at=split, font_size=fs,
-                        title=tr("vectors_title", lang, v=name), height=165 if fs > 14 else None)
+                        title=tr("vectors_title_heads" if trace.architecture == "transformer" else "vectors_title",
+                                 lang, v=name), height=165 if fs > 14 else None)
 
 
 def output_figure(trace, t, lang, fs, view=None):  # the decoder chooses pieces

@@ -183,6 +183,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "given": {"en": "given", "ko": "주어진 토큰"},
     "top_k": {"en": "Top {k} next tokens", "ko": "다음 토큰 상위 {k}개"},
     "vectors_title": {"en": "{v} (seam between the halves) and s̃ₜ", "ko": "{v} (두 부분의 경계 표시)와 s̃ₜ"},
+    "vectors_title_heads": {"en": "{v} (seams between the heads) and s̃ₜ", "ko": "{v} (헤드 사이의 경계 표시)와 s̃ₜ"},
     "stage4_text_fixed": {
         "en": "c and sₜ are joined into one vector, passed through a dense layer with tanh (s̃ₜ), and a softmax over "
               "the vocabulary gives the next token.",

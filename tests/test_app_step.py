@@ -245,3 +245,19 @@ def test_live_chart_json_is_plotlys_own():
     figures.append(go.Figure(go.Bar(y=np.array([1.0, np.nan, 3.0]), text=[float("nan"), 1, 2])))
     for fig in figures:
         assert json.loads(figure_json(fig)) == plotlys(fig)
+
+
+def test_a_transformer_steps_through_its_mean_over_heads_without_made_up_scores():
+    """dates-transformer's default view is layer 1's mean over its heads: α is drawn (the trace's numbers),
+    stage 1 says in place why there are no scores, and stage 3 (a_t) is left out, not drawn from nothing."""
+    text = "2026년 11월 24일 화요일"
+    at = app(model="dates-transformer", text=text, step="3")
+    at.run()
+    assert not at.exception
+    trace = load_pretrained("dates-transformer").trace(text)
+    assert trace.alignment_from == {"layer": 1, "head": "mean"} and trace.steps[0].e is None
+    assert chart_keys(at) == ["diagram", "alpha", "vectors", "output"]  # no scores, no context chart
+    np.testing.assert_allclose(chart_at(at, "alpha", 3)["data"][0]["y"], trace.steps[2].alpha, rtol=1e-6)
+    np.testing.assert_allclose(trace.steps[2].alpha, trace.cross_attention(1, "mean")[2], rtol=1e-6)
+    assert "mean over the 4 heads of layer 1" in texts(at)
+    assert "seams between the heads" in chart(at, "vectors")["layout"]["title"]["text"].replace("\xa0", " ")
