@@ -9,7 +9,7 @@ import os
 import platform
 
 from .data.dates import FIELDS, TARGET_FIELDS, find_spans
-from .evaluate import ONE_HOT_ALPHA, field_looks
+from .evaluate import ONE_HOT_ALPHA, field_looks, head_share
 from .examples import CROSSING_EXAMPLES, DATE_EXAMPLES
 from .translator import Translator
 
@@ -149,8 +149,7 @@ def alignment_choice(translator: Translator, metrics: dict) -> str:
         return (f"The views show {where} by default: the last layer's mean, since this task has no gold "
                 "alignment to choose a head by.")
     measured, chosen = choice["field_attention_heads"], choice["alignment_from"]
-    layer = chosen["layer"] - 1
-    share = measured["mean"][layer] if chosen["head"] == "mean" else measured["layers"][layer][chosen["head"] - 1]
+    share = head_share(measured, chosen)
     return (f"The views show {where} by default: chosen after training as the highest field attention on the "
             f"validation split ({choice['examples']:,} examples; {_pct(share)}), among every head and every "
             "layer's mean.")

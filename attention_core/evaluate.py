@@ -119,6 +119,15 @@ def unknown_shares(traces: list[Trace]) -> dict:
             "translations": sum(UNK in t.target_tokens for t in traces) / n}
 
 
+def head_share(heads: dict, where: dict) -> float | None:
+    """The field attention, in field_attention_heads' figures, of the head (or layer mean) that `where` names
+    (DESIGN §5 alignment_from, 1-based); None when nothing was measured."""
+    if not heads or not heads.get("layers"):
+        return None
+    layer = where["layer"] - 1
+    return heads["mean"][layer] if where["head"] == "mean" else heads["layers"][layer][where["head"] - 1]
+
+
 def _bucket_of(length: int, buckets) -> int | None:
     for index, (low, high) in enumerate(buckets):
         if low <= length <= high:

@@ -37,14 +37,6 @@ def _view(trace: Trace, where: dict) -> list | None:
     return None if matrix is None else np.round(matrix.astype(np.float64), DECIMALS).tolist()
 
 
-def _field_share(heads: dict, where: dict) -> float | None:
-    """Field attention of the head (or layer mean) `where` names, from evaluate.field_attention_heads."""
-    if not heads.get("layers"):
-        return None
-    layer = where["layer"] - 1
-    return heads["mean"][layer] if where["head"] == "mean" else heads["layers"][layer][where["head"] - 1]
-
-
 class Recorder:
     """Collects snapshots while a Translator trains; `finish` turns them into training.json's content."""
 
@@ -86,13 +78,15 @@ class Recorder:
         self.take(step=last_step, examples_seen=shipped["examples_seen"] if shipped else 0,
                   epoch=shipped["epoch"] if shipped else 0.0, train_loss=shipped["train_loss"] if shipped else None)
         kept.append(self.taken.pop())
+        from .evaluate import head_share
+
         where = self.translator.config.alignment_from
         snapshots = []
         for s in kept:
             snapshot = {k: s[k] for k in ("step", "examples_seen", "epoch", "train_loss", "valid_loss",
                                           "valid_metric")}
             if self.task == "dates":
-                snapshot["field_attention"] = _field_share(s["heads"], where)
+                snapshot["field_attention"] = head_share(s["heads"], where)
                 snapshot["field_attention_heads"] = s["heads"]
             snapshot["alignments"] = [_view(t, where) for t in s["traces"]]
             snapshot["predictions"] = [t.prediction for t in s["traces"]]
