@@ -18,6 +18,7 @@ from attention_core import catalog
 from attention_core.examples import examples_for
 from attention_core.export import PRINT_SCALE, figure_html, figure_image
 from attention_core.figures.common import PLOTLY_CONFIG
+from attention_core.heads import MEAN, at_head, is_multi_head
 from attention_core.tokenizers import safe_text
 from attention_core.trace import Trace
 
@@ -26,6 +27,9 @@ LANG, CLASSROOM, MODEL, TEXT, STEP = "lang", "classroom", "model", "text", "step
 SPEED, EXAMPLE, STAGE, CELLS = "speed", "example", "stage", "cells"
 UNITS = "units"  # a subword model's views in WORDS (the default) or PIECES: one choice for every page of the session
 WORDS, PIECES = "words", "pieces"
+# A multi-head model's view: the layer and head ("mean": the layer's mean over heads) every page draws, as text
+# ("1", "mean") so that the URL holds them; a new model starts from its own default (alignment_from).
+LAYER, HEAD = "layer", "head"
 PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
 BROKEN = "_broken_models"  # {name: message} of the model folders that failed to load (check_models)
 # The first screen: attention that is right (every digit's largest α in its field) and visibly a distribution
@@ -79,7 +83,7 @@ def hold_session() -> str:
     # page change fell back to English, and every page change to the first model and an empty input.
     # A value set here is the session's own and carries over to the next page's widget.
     st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
-    for key in (MODEL, TEXT, STEP, UNITS):
+    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     return st.session_state[LANG]
@@ -276,6 +280,14 @@ def _new_input() -> None:
     st.query_params.pop(STEP, None)
 
 
+def _new_model() -> None:
+    """A new model opens at its first step, in its own default view."""
+    _new_input()
+    for key in (LAYER, HEAD):
+        st.session_state.pop(key, None)
+        st.query_params.pop(key, None)
+
+
 def _use_example() -> None:
     if st.session_state.get(EXAMPLE):
         st.session_state[TEXT] = st.session_state[EXAMPLE]
@@ -299,7 +311,7 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
     left, middle, right = st.columns([2, 4, 2])
     with left:
         name = st.selectbox(t("model", lang_), names, key=MODEL, bind="query-params", help=t("model_help", lang_),
-                            on_change=_new_input, **first)
+                            on_change=_new_model, **first)
     model = models[name]
     with right:
         st.selectbox(t("examples", lang_), examples_for(model.config.task), index=None, key=EXAMPLE,
@@ -330,6 +342,36 @@ def word_mode(lang_: str, subword: bool) -> bool:
     choice = st.segmented_control(t("units", lang_), [WORDS, PIECES], key=UNITS, required=True,
                                   format_func=lambda u: t(f"units_{u}", lang_), help=t("units_help", lang_))
     return choice == WORDS
+
+
+def head_view(trace: Trace, lang_: str, *, columns=None) -> Trace:
+    """The layer and head pickers of a multi-head trace (the session's choice; at first the URL's, else the model's
+    `alignment_from`) and the trace seen from them (attention_core.heads.at_head); other traces as they are.
+    `columns`: two containers to draw the pickers in (default: two new columns)."""
+    if not is_multi_head(trace):
+        return trace
+    layers = [str(ell) for ell in range(1, trace.layers + 1)]
+    heads = [MEAN, *map(str, range(1, trace.heads + 1))] if trace.heads > 1 else ["1"]
+    default = trace.alignment_from
+    for key, options, fallback in ((LAYER, layers, str(default["layer"])), (HEAD, heads, str(default["head"]))):
+        value = st.session_state.get(key, st.query_params.get(key))
+        st.session_state[key] = value if value in options else fallback
+    left, right = columns or st.columns(2)
+    layer = left.selectbox(t("layer", lang_), layers, key=LAYER, bind="query-params", help=t("layer_help", lang_),
+                           format_func=lambda ell: t("layer_n", lang_, layer=ell, L=trace.layers))
+    head = right.selectbox(t("head", lang_), heads, key=HEAD, bind="query-params", help=t("head_help", lang_),
+                           format_func=lambda j: head_name(j, lang_, trace.heads))
+    return at_head(trace, int(layer), head if head == MEAN else int(head))
+
+
+def head_name(head, lang_: str, h: int) -> str:
+    """A head's name in the pickers and captions: "mean of the 4 heads" or "head 2 of 4"."""
+    return t("head_mean", lang_, h=h) if head == MEAN else t("head_n", lang_, head=head, h=h)
+
+
+def choose_head(layer: int, head) -> None:
+    """Make (layer, head) the session's view (a click on the grid or the matrix); the pickers follow."""
+    st.session_state[LAYER], st.session_state[HEAD] = str(layer), str(head)
 
 
 def _set_text(text: str) -> None:

@@ -42,6 +42,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "unit_word": {"en": "tokens (words and punctuation marks)", "ko": "개 토큰(단어와 문장 부호)"},
     "unit_subword": {"en": "subword pieces", "ko": "개 하위 단어 조각"},
     "units": {"en": "Show", "ko": "보기 단위"},
+    # --- a multi-head model's view (layer and head)
+    "layer": {"en": "Layer", "ko": "층"},
+    "layer_n": {"en": "layer {layer} of {L}", "ko": "{L}개 층 중 {layer}층"},
+    "layer_help": {"en": "Which decoder layer's cross-attention the page draws (1 is nearest the input).",
+                   "ko": "어느 디코더 층의 교차 어텐션을 그릴지 고릅니다 (1층이 입력에 가장 가깝습니다)."},
+    "head": {"en": "Head", "ko": "헤드"},
+    "head_n": {"en": "head {head} of {h}", "ko": "헤드 {h}개 중 {head}번"},
+    "head_mean": {"en": "mean of the {h} heads", "ko": "헤드 {h}개의 평균"},
+    "head_help": {"en": "One head's attention, with its own scores and values; or the mean over the layer's heads "
+                        "(α only: a mean of scores is no score). The model's default is chosen in its card.",
+                  "ko": "헤드 하나의 어텐션(그 헤드의 스코어와 값까지), 또는 층의 헤드 평균(α만: 스코어의 평균은 스코어가 "
+                        "아닙니다)입니다. 모델의 기본값은 모델 카드에 고른 이유가 있습니다."},
     "units_words": {"en": "words", "ko": "단어"},
     "units_pieces": {"en": "subword pieces", "ko": "하위 단어 조각"},
     "units_help": {

@@ -167,7 +167,7 @@ PRESETS: dict[str, dict] = {
                   max_source_len=64, max_target_len=64, weights_dtype="float16"),
     # A Transformer's own sizes, over the task's preset (architecture "transformer"): d_model = hidden_size.
     "dates-transformer": dict(hidden_size=64, layers=2, heads=4, d_ff=128, dropout=0.1, bidirectional=False),
-    "en-es-transformer": dict(hidden_size=256, layers=3, heads=4, d_ff=512, dropout=0.1, bidirectional=False),
+    "en-es-transformer": dict(hidden_size=192, layers=2, heads=4, d_ff=384, dropout=0.2, bidirectional=False),
     "tiny": dict(tokenizer="char", embed_size=8, hidden_size=8, max_source_len=32, max_target_len=12),
     "tiny-transformer": dict(hidden_size=8, layers=1, heads=2, d_ff=16),
 }
