@@ -357,10 +357,14 @@ def head_view(trace: Trace, lang_: str, *, columns=None) -> Trace:
         value = st.session_state.get(key, st.query_params.get(key))
         st.session_state[key] = value if value in options else fallback
     left, right = columns or st.columns(2)
-    layer = left.selectbox(t("layer", lang_), layers, key=LAYER, bind="query-params", help=t("layer_help", lang_),
+    # Not bound to the URL like the model: a bound selectbox would put its label ("layer 2 of 2") there.
+    layer = left.selectbox(t("layer", lang_), layers, key=LAYER, help=t("layer_help", lang_),
                            format_func=lambda ell: t("layer_n", lang_, layer=ell, L=trace.layers))
-    head = right.selectbox(t("head", lang_), heads, key=HEAD, bind="query-params", help=t("head_help", lang_),
+    head = right.selectbox(t("head", lang_), heads, key=HEAD, help=t("head_help", lang_),
                            format_func=lambda j: head_name(j, lang_, trace.heads))
+    for key, value in ((LAYER, layer), (HEAD, head)):
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
     return at_head(trace, int(layer), head if head == MEAN else int(head))
 
 

@@ -97,6 +97,14 @@ function draw(gd, figure, plotlyUrl, key, config, note) {
         const fig = typeof figure === "function" ? figure() : figure;
         gd.style.minHeight = "";
         return Plotly.react(gd, fig.data, fig.layout, { ...config, ...RESPONSIVE }).then(() => {
+          if (gd.__report && !gd.__clickBound) {
+            // A click reports the point's customdata (e.g. the grid's [layer, head]); bound once per graph.
+            gd.__clickBound = true;
+            gd.on("plotly_click", (event) => {
+              const point = event && event.points && event.points[0];
+              if (point && point.customdata !== undefined && gd.__report) gd.__report(point.customdata);
+            });
+          }
           if (note) note();
           // When the drawn chart was first on screen (after the next frame): what bench/app.py times.
           requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[key] = performance.now())));
@@ -362,6 +370,7 @@ export default function (component) {
       host.appendChild(gd);
       if (sight) sight.observe(gd);
     }
+    gd.__report = data.clicks ? (value) => component.setTriggerValue("click", value) : null;
     member = { kind: "chart", key: data.key, gd, group: data.group, source, figure: data.figure, start: data.start,
                plotlyUrl: data.plotly_url, config: data.config, shown: null };
     const figure = JSON.parse(data.figure);

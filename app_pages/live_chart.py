@@ -76,11 +76,14 @@ def preload_plotly() -> None:
         _component(key="plotly_preload", data={"kind": "preload", "plotly_url": url})
 
 
-def live_chart(fig, key: str, plotly_url: str, config: dict, *, group: str, start: int) -> None:
+def live_chart(fig, key: str, plotly_url: str, config: dict, *, group: str, start: int, on_click=None):
     """Show `fig`, step `start`'s figure of chart `key`, with Plotly `config`, in the step page's `group`: it is
-    drawn first, the group's payload brings the other steps' and the group's player switches between them."""
-    _component(key=key, data={"kind": "chart", "figure": figure_json(fig), "plotly_url": plotly_url, "key": key,
-                              "group": group, "start": start, "config": config})
+    drawn first, the group's payload brings the other steps' and the group's player switches between them.
+    `on_click`: called when a point is clicked; the component's `click` is then that point's customdata."""
+    clicks = {"on_click_change": on_click} if on_click is not None else {}
+    return _component(key=key, data={"kind": "chart", "figure": figure_json(fig), "plotly_url": plotly_url,
+                                     "key": key, "group": group, "start": start, "config": config,
+                                     "clicks": on_click is not None}, **clicks)
 
 
 def step_text(key: str, group: str, steps: list[str], start: int, *, css: str = "", live: bool = False) -> None:

@@ -31,6 +31,9 @@ from app_pages.common import (
     export_menu,
     footer,
     get_trace,
+    choose_head,
+    head_name,
+    head_view,
     is_subword,
     md_literal,
     model_and_input,
@@ -46,13 +49,18 @@ from app_pages.texts import t as tr
 from attention_core.figures import (
     alpha_bars,
     context_figure,
+    decoder_self_attention,
     encoder_decoder_diagram,
+    encoder_self_attention,
+    head_grid,
+    head_lines,
     output_bars,
     score_bars,
     vector_strip,
 )
 from attention_core.figures.common import PLOTLY_CONFIG
 from attention_core.formulas import score_tex
+from attention_core.heads import MEAN, at_head, is_multi_head, values_of
 from attention_core.tokenizers import BOS, EOS, PAD
 from attention_core.words import group_of, piece_label, piece_labels, trace_words
 
@@ -84,11 +92,14 @@ def alpha_figure(trace, t, lang, fs, view=None):
 # are capped there.
 def context_chart(trace, t, lang, fs, view=None):  # one h_i per piece: one row per piece
     names = piece_labels(trace.source_tokens) if view else None
+    # a Transformer's head weighs its values v_i = W_V h_i, a GRU the states h_i themselves
+    weighed = dict(values=values_of(trace), value_name="v") if trace.architecture == "transformer" else {}
     if fs <= 14:
-        return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang), names=names)
+        return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang), names=names, **weighed)
     # capped at 340 px, of which its N rows get about 190: their labels get the font that fits them (≥ 10 px)
     small = max(10, min(fs, 190 // max(len(trace.source_tokens), 1)))
-    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=340, names=names)
+    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=340, names=names,
+                          **weighed)
 
 
 def vectors_figure(trace, t, lang, fs, view=None):
@@ -111,8 +122,37 @@ def output_figure(trace, t, lang, fs, view=None):  # the decoder chooses pieces
                        piece_names=view is not None)
 
 
+def where_of(trace) -> tuple[int, int | str]:
+    return trace.alignment_from["layer"], trace.alignment_from["head"]
+
+
+def grid_figure(trace, t, lang, fs, view=None):
+    """Every layer's and head's α_t, the view's row outlined; a click on a row chooses that head."""
+    def row_name(ell, j):
+        return tr("grid_row_mean" if j == MEAN else "grid_row", lang, layer=ell, head=j)
+    return head_grid(trace, t, chosen=where_of(trace), row_name=row_name, font_size=fs,
+                     title=tr("grid_title", lang, t=t), groups=view.source_groups if view else None)
+
+
+def heads_figure(trace, t, lang, fs, view=None):
+    """The heads of the view's layer at step t (bertviz's head view); the view's head on, or all for the mean."""
+    layer, head = where_of(trace)
+    return head_lines(trace, t, layer=layer, shown=None if head == MEAN else [head], font_size=fs,
+                      head_label=lambda j: head_name(j, lang, trace.heads), groups=view.source_groups if view else None,
+                      target_names=piece_labels(trace.target_tokens) if view else None,
+                      title=tr("heads_view_title", lang, layer=layer, t=t))
+
+
+def self_figure(trace, t, lang, fs, view=None):  # positions are pieces: the decoder reads pieces
+    layer, head = where_of(trace)
+    return decoder_self_attention(trace, t, layer=layer, head=head, font_size=fs, masked_label=tr("masked", lang),
+                                  title=tr("self_decoder_title", lang, layer=layer,
+                                           head=head_name(head, lang, trace.heads), t=t))
+
+
 FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figure, "alpha": alpha_figure,
-                                "context": context_chart, "vectors": vectors_figure, "output": output_figure}
+                                "context": context_chart, "vectors": vectors_figure, "output": output_figure,
+                                "grid": grid_figure, "heads": heads_figure, "self": self_figure}
 
 
 # ---------------------------------------------------------------- what stays (each stage's head)
@@ -135,6 +175,12 @@ def head_scores(trace, lang, view=None):
     st.caption(tr("stage1_text", lang))
     if view:
         st.caption(tr("scores_pieces", lang))
+    if trace.architecture == "transformer":  # one head j of layer ℓ: the article's dot product, scaled and projected
+        layer, head = where_of(trace)
+        st.latex(rf"q_t = W_Q^{{({head})}} x_t, \quad k_i = W_K^{{({head})}} h_i, \quad "
+                 rf"e_t^i = \frac{{q_t \cdot k_i}}{{\sqrt{{d_k}}}}, \quad d_k = {trace.d_k}")
+        st.caption(tr("stage1_link", lang, layer=layer, head=head))
+        return
     st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
     st.latex("e_t^i = " + score_tex(trace.score, query="s_{t-1}" if trace.decoder == "bahdanau" else "s_t"))
 
@@ -157,14 +203,49 @@ def head_context(trace, lang, view=None):
     st.caption(tr("stage3_text", lang))
     if view:
         st.caption(tr("context_pieces", lang))
+    if trace.architecture == "transformer":
+        head = where_of(trace)[1]
+        st.latex(rf"v_i = W_V^{{({head})}} h_i, \quad a_t^{{({head})}} = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} "
+                 rf"\alpha_t^i v_i \in \mathbb{{R}}^{{{trace.d_k}}}")
+        st.caption(tr("stage3_link", lang))
+        if values_of(trace) is None:
+            st.info(tr("no_values", lang, model=trace.model))
+        return
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} \alpha_t^i h_i "
              rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
 
 
 def head_mean_of_heads(trace, lang, view=None):
-    """Stages 1 and 3 of a view that averages a layer's heads: α only (a mean of scores is no score)."""
+    """Stages 1 and 3 of a view that averages a layer's heads: α only (a mean of scores is no score); or of a
+    model that gives α only (hf: models)."""
     heading(tr("stage1", lang))
-    st.info(tr("mean_of_heads", lang, h=trace.heads, layer=trace.alignment_from["layer"]))
+    layer, head = where_of(trace)
+    if head == MEAN:
+        st.info(tr("mean_of_heads", lang, h=trace.heads, layer=layer))
+    else:
+        st.info(tr("alpha_only", lang, model=trace.model))
+
+
+def head_heads(trace, lang, view=None):
+    heading(tr("heads_stage", lang))
+    st.caption(tr("heads_text", lang, L=trace.layers, h=trace.heads))
+
+
+def head_self(trace, lang, view=None):
+    """The encoder's self-attention (the same at every step) above the decoder's, which grows with t."""
+    fs = 20 if classroom() else 14
+    heading(tr("self_stage", lang))
+    st.caption(tr("self_text", lang))
+    layer, head = where_of(trace)
+    if trace.encoder_self_attention is None:
+        st.info(tr("no_encoder_self", lang, model=trace.model))
+    elif not classroom():  # (on a projector the decoder's only: the stage fits the screen)
+        show(encoder_self_attention(trace, layer=layer, head=head, font_size=fs,
+                                    title=tr("self_encoder_title", lang, layer=layer,
+                                             head=head_name(head, lang, trace.heads))),
+             "encoder_self", lang, name=f"encoder-self-attention-{layer}-{head}")
+    if trace.steps[0].self_attn is None:
+        st.info(tr("no_decoder_self", lang, model=trace.model))
 
 
 def head_output(trace, lang, view=None):
@@ -197,29 +278,42 @@ class Stage(NamedTuple):
 
 
 def stages(trace) -> dict[str, Stage]:
-    """The stages of a step in the article's order; a model without attention shows its fixed context."""
+    """The stages of a step in the article's order; a model without attention shows its fixed context; a
+    multi-head model adds every head at once and the self-attention."""
     if trace.alignment is None:
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_fixed_context, None),
                 "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
+    heads = {}
+    if is_multi_head(trace):
+        heads["heads"] = Stage(head_heads, None, ("grid", "heads"))
+        heads["self"] = Stage(head_self, None, ("self",) if trace.steps[0].self_attn is not None else ())
     if trace.steps[0].e is None:  # α without its scores and context: a layer's mean over heads
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_mean_of_heads, None),
                 "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)),
-                "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
+                "stage4": Stage(head_output, step_numbers.output, ("vectors", "output")), **heads}
+    context = ("context",) if values_of(trace) is not None else ()  # (a model that does not expose its values)
     return {"diagram": Stage(head_diagram, None, ("diagram",)),
             "stage1": Stage(head_scores, step_numbers.scores, ("scores",)),
             "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)),
-            "stage3": Stage(head_context, step_numbers.context, ("context",)),
-            "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
+            "stage3": Stage(head_context, step_numbers.context, context),
+            "stage4": Stage(head_output, step_numbers.output, ("vectors", "output")), **heads}
 
 
 # ---------------------------------------------------------------- what the browser gets once per input
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def payload(model_name: str, text: str, lang: str, fs: int, keys: tuple[str, ...], words: bool = False) -> dict:
-    """Every step's figure of the charts `keys`, compact (read-only: shared by the sessions that ask)."""
+def viewed(model_name: str, text: str, where: tuple | None):
+    """The trace of `text`, seen from `where` (layer, head) of a multi-head model (None: as it is)."""
     trace = get_trace(model_name, text)
+    return at_head(trace, *where) if where else trace
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def payload(model_name: str, text: str, lang: str, fs: int, keys: tuple[str, ...], words: bool = False,
+            where: tuple | None = None) -> dict:
+    """Every step's figure of the charts `keys`, compact (read-only: shared by the sessions that ask)."""
+    trace = viewed(model_name, text, where)
     view = trace_words(trace) if words else None
     steps = range(1, len(trace.steps) + 1)
     return {key: compact_steps([figure_plain(FIGURES[key](trace, t, lang, fs, view)) for t in steps]) for key in keys}
@@ -292,7 +386,7 @@ class Places(NamedTuple):
 
 @st.fragment
 def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, start: int, T: int, places: Places,
-                  server: bool, words: bool = False) -> None:
+                  server: bool, words: bool = False, where: tuple | None = None) -> None:
     """The player and what follows the reported step: the step in session state and the URL, the open export
     menu's files and the numbers table. A fragment: a report reruns this part only, and it sends no figure."""
     with places.player:
@@ -303,7 +397,7 @@ def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, st
     st.query_params[STEP] = str(t)
     if st.session_state.pop(_SERVER_STEP, False) and server:
         st.rerun()  # the server draws the step (no plotly.js to send it to the browser)
-    trace = get_trace(model_name, text)
+    trace = viewed(model_name, text, where)
     view = trace_words(trace) if words else None
     for key, box in places.menus.items():
         with box, export_menu(key, lang) as menu:
@@ -313,6 +407,24 @@ def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, st
         with places.table, st.expander(tr("numbers_table", lang), key="numbers_table", on_change="rerun") as table:
             if table.open:
                 numbers_table(trace, t, lang, view)
+
+
+def _choose(value) -> None:
+    """A grid row's [layer, head] (its customdata) becomes the session's view; anything else is ignored."""
+    if isinstance(value, list) and len(value) == 2:
+        layer, head = value
+        if isinstance(layer, int) and (head == MEAN or str(head).isdigit()):
+            choose_head(layer, head)
+
+
+def _grid_clicked() -> None:
+    _choose((st.session_state.get("grid") or {}).get("click"))
+
+
+def _grid_selected() -> None:
+    points = ((st.session_state.get("grid") or {}).get("selection") or {}).get("points") or []
+    if points:
+        _choose(points[0].get("customdata"))
 
 
 def numbers_table(trace, t, lang, view=None) -> None:
@@ -336,7 +448,8 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
     url = plotly_js_url()
     keys = tuple(key for stage in shown.values() for key in stage.charts)
     view = trace_words(trace) if words else None
-    group = group_id(model.name, text, lang, fs, keys, words)
+    where = where_of(trace) if is_multi_head(trace) else None
+    group = group_id(model.name, text, lang, fs, keys, words, where)
     menus = {}
     if not large:
         st.markdown(f"#### {tr('output', lang)}\n### :gray-background[{md_literal(trace.prediction) or '∅'}]")
@@ -348,16 +461,19 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
                       css="step-numbers" + (" step-large" if large else ""))
         for key in stage.charts:
             fig = FIGURES[key](trace, start, lang, fs, view)
+            clicked = {"on_click": _grid_clicked} if key == "grid" else {}
             if url:
-                live_chart(fig, key, url, PLOTLY_CONFIG, group=group, start=start)
+                live_chart(fig, key, url, PLOTLY_CONFIG, group=group, start=start, **clicked)
+            elif clicked:  # drawn by the server: its own selection events
+                chart(fig, key, on_select=_grid_selected, selection_mode="points")
             else:
                 chart(fig, key)
             if not large:  # (on a projector the export menus only take the room of the figures)
                 menus[key] = st.container()
     table = st.container() if trace.alignment is not None and not large else None
-    step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None, words)
+    step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None, words, where)
     if url:  # the other steps, after everything the first paint needs
-        step_payload("payload", group, payload(model.name, text, lang, fs, keys, words))
+        step_payload("payload", group, payload(model.name, text, lang, fs, keys, words, where))
 
 
 lang = sidebar()
@@ -367,7 +483,7 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         model, text = model_and_input(lang)
         words = word_mode(lang, is_subword(model))
         st.caption(tr("keys_hint", lang))
-        trace = trace_or_stop(model, text, lang)
+        trace = head_view(trace_or_stop(model, text, lang), lang)
     with top:
         cols = st.columns([7, 1.3], vertical_alignment="center")
         player = cols[0].container()
@@ -382,6 +498,6 @@ else:
     st.title(tr("page_step", lang))
     model, text = model_and_input(lang)
     words = word_mode(lang, is_subword(model))
-    trace = trace_or_stop(model, text, lang)
+    trace = head_view(trace_or_stop(model, text, lang), lang)
     step_page(model, text, trace, lang, stages(trace), st.container(), words)
     st.fragment(show_card)(model, lang)  # opening the card reruns only the card

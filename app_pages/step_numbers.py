@@ -12,6 +12,7 @@ import html
 
 import numpy as np
 
+from attention_core.heads import keys_of, query_of, values_of
 from attention_core.trace import Trace
 
 
@@ -40,7 +41,11 @@ def scores(trace: Trace, t: int) -> str:
     step = trace.steps[t - 1]
     i = int(np.argmax(step.e))
     worked = ""
-    if trace.score in ("dot", "scaled_dot") and trace.decoder == "luong":
+    q, K = query_of(trace, t), keys_of(trace)
+    if q is not None and K is not None:  # a Transformer's head: its query against the keys
+        terms = " + ".join(f"({a:.2f})({b:.2f})" for a, b in zip(q[:2], K[i][:2]))
+        worked = f" = {sym('q', 't')}·{sym('k', i + 1)} / √{sym('d', 'k')} = (1/√{len(q)}) [{terms} + …]"
+    elif trace.score in ("dot", "scaled_dot") and trace.decoder == "luong":
         h = trace.encoder_states[i]
         terms = " + ".join(f"({a:.2f})({b:.2f})" for a, b in zip(step.s[:2], h[:2]))
         scale = f"(1/√{sym('n')}) " if trace.score == "scaled_dot" else ""
@@ -62,7 +67,8 @@ def alpha(trace: Trace, t: int) -> str:
 def context(trace: Trace, t: int) -> str:
     step = trace.steps[t - 1]
     top = np.argsort(-step.alpha)[:2]
-    terms = " + ".join(f"{step.alpha[i]:.3f} {sym('h', int(i) + 1)}" for i in top)
+    name = "v" if trace.architecture == "transformer" and values_of(trace) is not None else "h"
+    terms = " + ".join(f"{step.alpha[i]:.3f} {sym(name, int(i) + 1)}" for i in top)
     return f"{sym('a', 't')} = {terms} + … = {vector(step.a)}"
 
 

@@ -137,6 +137,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "short_stage2": {"en": "2 · Distribution αₜ", "ko": "2 · 분포 αₜ"},
     "short_stage3": {"en": "3 · Context aₜ", "ko": "3 · 컨텍스트 aₜ"},
     "short_stage4": {"en": "4 · Output ŷₜ", "ko": "4 · 출력 ŷₜ"},
+    "short_heads": {"en": "Every head", "ko": "모든 헤드"},
+    "short_self": {"en": "Self-attention", "ko": "셀프 어텐션"},
     "stage1": {"en": "1. Attention Score", "ko": "1. 어텐션 스코어 (Attention Score)"},
     "stage2": {"en": "2. Attention Distribution", "ko": "2. 어텐션 분포 (Attention Distribution)"},
     "stage3": {"en": "3. Attention Value (context vector)", "ko": "3. 어텐션 값 (Attention Value, 컨텍스트 벡터)"},
@@ -176,6 +178,59 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "{layer}층에서 헤드 {h}개의 값 aₜ⁽ʲ⁾를 이어 붙여 [aₜ⁽¹⁾; …; aₜ⁽ʰ⁾] W_O로 투영합니다. 디코더 맨 위 층의 출력은 "
               "마지막 LayerNorm(s̃ₜ)을 지나 선형층 하나와 어휘 전체에 대한 소프트맥스를 거쳐 다음 토큰이 됩니다.",
     },
+    "stage1_link": {
+        "en": "The article's dot product sₜ·hᵢ, scaled by √d_k and taken between projections: head {head} of layer "
+              "{layer} compares its query qₜ (from the decoder's stream xₜ at this step) with each key kᵢ (from the "
+              "encoder's output hᵢ); every head learns its own W_Q and W_K.",
+        "ko": "글의 내적 sₜ·hᵢ를 √d_k로 나누고, 투영한 벡터끼리 계산한 것입니다: {layer}층 {head}번 헤드는 이번 단계 "
+              "디코더 흐름 xₜ에서 나온 쿼리 qₜ를 인코더 출력 hᵢ에서 나온 키 kᵢ와 하나하나 비교합니다. 헤드마다 W_Q와 W_K를 "
+              "따로 배웁니다.",
+    },
+    "stage3_link": {
+        "en": "As in the article, a weighted sum with the weights αₜ — of the head's values vᵢ (d_k numbers each), "
+              "not of hᵢ itself.",
+        "ko": "글과 같이 가중치 αₜ로 더한 가중합입니다. 다만 hᵢ 자체가 아니라 이 헤드의 값 vᵢ(각각 d_k개의 수)를 "
+              "더합니다.",
+    },
+    "no_values": {"en": "{model} does not expose its values vᵢ: this stage has nothing real to draw.",
+                  "ko": "{model} 모델은 값 vᵢ를 내보내지 않아 이 단계에서 그릴 실제 값이 없습니다."},
+    "alpha_only": {"en": "{model} gives the attention α only, not the scores eₜ or the values: this stage has nothing "
+                         "real to show.",
+                   "ko": "{model} 모델은 어텐션 α만 주고 스코어 eₜ와 값은 주지 않습니다. 이 단계에서 보여 줄 실제 값이 "
+                         "없습니다."},
+    "heads_stage": {"en": "Every head at once", "ko": "모든 헤드를 한눈에"},
+    "heads_text": {
+        "en": "The grid holds the cross-attention αₜ of every head of the {L} layers at this step (a row each; mean: the "
+              "layer's mean). Click a row to make it the head the stages above show. Below, the heads of the chosen "
+              "layer as lines from the token being produced to the source: one colour per head, the thicker, the "
+              "more attention; click a head in the legend to turn it on or off.",
+        "ko": "격자는 이번 단계에서 {L}개 층의 모든 헤드가 보내는 교차 어텐션 αₜ입니다(헤드마다 한 행, 평균: 층의 평균). "
+              "행을 누르면 위 단계들이 그 헤드를 보여 줍니다. 아래는 고른 층의 헤드들을 만들고 있는 토큰에서 원문으로 "
+              "이어지는 선으로 그린 것입니다. 헤드마다 색이 다르고, 선이 굵을수록 어텐션이 큽니다. 범례의 헤드를 누르면 "
+              "켜고 끌 수 있습니다.",
+    },
+    "grid_title": {"en": "Cross-attention of every layer and head at step {t}", "ko": "{t}단계, 모든 층과 헤드의 교차 어텐션"},
+    "grid_row": {"en": "L{layer} · head {head}", "ko": "{layer}층 · 헤드 {head}"},
+    "grid_row_mean": {"en": "L{layer} · mean", "ko": "{layer}층 · 평균"},
+    "heads_view_title": {"en": "The heads of layer {layer} at step {t}", "ko": "{t}단계, {layer}층의 헤드들"},
+    "self_stage": {"en": "Self-attention", "ko": "셀프 어텐션"},
+    "self_text": {
+        "en": "Before the decoder looks at the source, each layer lets every position look at the others of its own "
+              "side. The encoder's positions see the whole input; the decoder's position t sees positions 1 to t "
+              "only (grey: masked, the future it may not see). Rows below the current step are not computed yet.",
+        "ko": "디코더가 원문을 보기 전에, 각 층은 같은 쪽의 위치들이 서로를 보게 합니다. 인코더의 위치는 입력 전체를 "
+              "보고, 디코더의 위치 t는 1부터 t까지만 봅니다(회색: 마스크, 볼 수 없는 미래). 현재 단계 아래의 행은 아직 "
+              "계산되지 않았습니다.",
+    },
+    "self_encoder_title": {"en": "Encoder self-attention, layer {layer}, {head}",
+                           "ko": "인코더 셀프 어텐션, {layer}층, {head}"},
+    "self_decoder_title": {"en": "Decoder self-attention (masked), layer {layer}, {head}, up to step {t}",
+                           "ko": "디코더 셀프 어텐션(마스크), {layer}층, {head}, {t}단계까지"},
+    "masked": {"en": "masked: a later position", "ko": "마스크: 뒤의 위치"},
+    "no_encoder_self": {"en": "{model} does not expose its encoder's self-attention.",
+                        "ko": "{model} 모델은 인코더의 셀프 어텐션을 내보내지 않습니다."},
+    "no_decoder_self": {"en": "{model} does not expose its decoder's self-attention.",
+                        "ko": "{model} 모델은 디코더의 셀프 어텐션을 내보내지 않습니다."},
     "query_luong": {"en": "Query: sₜ, the decoder state after this step's RNN update (Luong).",
                     "ko": "쿼리: 이번 단계의 RNN 갱신 뒤의 디코더 상태 sₜ (Luong 방식)."},
     "query_bahdanau": {"en": "Query: sₜ₋₁, the decoder state before this step (Bahdanau); aₜ then feeds the RNN.",

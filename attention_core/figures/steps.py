@@ -165,13 +165,16 @@ def alpha_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 360, 
 
 
 def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | None = None,
-                   title: str | None = None, a_label: str = "a_t", names: list[str] | None = None) -> go.Figure:
+                   title: str | None = None, a_label: str = "a_t", names: list[str] | None = None,
+                   values: np.ndarray | None = None, value_name: str = "h") -> go.Figure:
     """a_t = Σ_i α_t^i h_i: the rows α_t^i h_i (one per source token) above their sum a_t. `names`: what
-    to call each token (pieces in word view: words.piece_labels); one h_i per piece, so one row per piece."""
+    to call each token (pieces in word view: words.piece_labels); one h_i per piece, so one row per piece.
+    `values`: what is weighed instead of H (a Transformer head's v_i^j, N × d_k), called `value_name`."""
     step = _step(trace, t)
     if step.alpha is None:
         raise ValueError("a model without attention has no context vector a_t")
-    H, alpha, src = trace.encoder_states, step.alpha, names or trace.source_tokens
+    H = trace.encoder_states if values is None else values
+    alpha, src = step.alpha, names or trace.source_tokens
     weighted = alpha[:, None] * H  # (N, n)
     bound = float(max(np.abs(weighted).max(), np.abs(step.a).max(), 1e-9))
     N, n = H.shape
@@ -183,7 +186,8 @@ def context_figure(trace: Trace, t: int, *, font_size: int = 14, height: int | N
     rows = dict(
         type="heatmap", z=weighted, x=dims, y=names, **shared,
         customdata=compact(H),
-        hovertemplate="%{y}, d = %{x}<br>h = %{customdata:.4f}<br>α·h = %{z:.4f}<extra></extra>",
+        hovertemplate=f"%{{y}}, d = %{{x}}<br>{value_name} = %{{customdata:.4f}}<br>α·{value_name} = %{{z:.4f}}"
+                      "<extra></extra>",
         colorbar=dict(thickness=10, len=0.8, y=0.55),
     )
     total = dict(type="heatmap", z=compact(step.a[None, :]), x=dims, y=[0], **shared, showscale=False,
