@@ -9,6 +9,8 @@ from app_pages.common import (
     classroom,
     current_step,
     go_to,
+    head_name,
+    head_view,
     is_subword,
     model_and_input,
     show,
@@ -19,13 +21,17 @@ from app_pages.common import (
 )
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
+from attention_core.heads import is_multi_head
 from attention_core.words import first_step, group_of, piece_labels, trace_words
 
 lang = sidebar()
 st.title(tr("page_alignment", lang))
 model, text = model_and_input(lang, attention_only=True)
 words = word_mode(lang, is_subword(model))
-trace = trace_or_stop(model, text, lang)
+trace = head_view(trace_or_stop(model, text, lang), lang)  # a multi-head model: the chosen layer and head
+where = {} if not is_multi_head(trace) else {key: str(value) for key, value in trace.alignment_from.items()}
+title = tr("alignment_of_head", lang, layer=where["layer"],
+           head=head_name(where["head"], lang, trace.heads)) if where else None
 view = trace_words(trace) if words else None  # rows: target words, columns: source words, values Ā
 st.caption(tr("alignment_caption_words" if words else "alignment_caption", lang))
 if model.config.tokenizer in ("word", "subword"):
@@ -34,14 +40,15 @@ show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.sour
 step = current_step()
 row_of = (lambda t: group_of(view.target_groups, t - 1) + 1) if view else (lambda t: t)  # a step's row
 fig = alignment_heatmap(trace, step=row_of(step) if step and 1 <= step <= len(trace.steps) else None,
-                        show_values=show_values, clickable=True, font_size=22 if classroom() else 14, view=view)
+                        show_values=show_values, clickable=True, font_size=22 if classroom() else 14, view=view,
+                        title=title)
 event = show(fig, "alignment", lang, name=f"alignment-{model.name}{'-words' if words else ''}", print_scale=True,
              on_select="rerun", selection_mode="points")
 points = event.selection.points if event and event.selection else []
 if points:
     row = int(points[0]["y"])  # in word view a target word: its first piece's step
     st.session_state[STEP] = first_step(view, row) if view else row + 1
-    go_to(STEP_PAGE, step=str(st.session_state[STEP]))
+    go_to(STEP_PAGE, step=str(st.session_state[STEP]), **where)  # (the head: the session's, held by the URL too)
 # The same jump without a mouse: pick a row, press the button.
 names = piece_labels(trace.target_tokens) if words else trace.target_tokens
 left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -49,5 +56,5 @@ row = left.selectbox(tr("step", lang), range(1, len(trace.steps) + 1), key="alig
                      format_func=lambda t: f"{t}: {names[t - 1]}")
 if right.button(tr("open_step", lang, t=row), key="open_row"):
     st.session_state[STEP] = row
-    go_to(STEP_PAGE, step=str(row))
+    go_to(STEP_PAGE, step=str(row), **where)
 show_card(model, lang)

@@ -276,6 +276,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "query_word": {"en": "query", "ko": "쿼리"},
     "fixed_word": {"en": "c (fixed)", "ko": "c (고정)"},
     # --- alignment page
+    "alignment_of_head": {"en": "Cross-attention of layer {layer}, {head}", "ko": "{layer}층, {head}의 교차 어텐션"},
     "show_values": {"en": "Show values in cells", "ko": "칸에 값 표시"},
     "alignment_caption": {
         "en": "Row t is αₜ: where the decoder looked while emitting target token t. Click a cell to open that step.",
