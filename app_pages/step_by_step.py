@@ -122,6 +122,10 @@ def output_figure(trace, t, lang, fs, view=None):  # the decoder chooses pieces
                        piece_names=view is not None)
 
 
+# On a projector (1280 × 720) what the controls and the stage's caption leave a figure.
+PROJECTOR_HEIGHT = 430
+
+
 def where_of(trace) -> tuple[int, int | str]:
     return trace.alignment_from["layer"], trace.alignment_from["head"]
 
@@ -131,7 +135,8 @@ def grid_figure(trace, t, lang, fs, view=None):
     def row_name(ell, j):
         return tr("grid_row_mean" if j == MEAN else "grid_row", lang, layer=ell, head=j)
     return head_grid(trace, t, chosen=where_of(trace), row_name=row_name, font_size=fs,
-                     title=tr("grid_title", lang, t=t), groups=view.source_groups if view else None)
+                     title=tr("grid_title", lang, t=t), groups=view.source_groups if view else None,
+                     max_height=PROJECTOR_HEIGHT if fs > 14 else None)
 
 
 def heads_figure(trace, t, lang, fs, view=None):
@@ -140,14 +145,16 @@ def heads_figure(trace, t, lang, fs, view=None):
     return head_lines(trace, t, layer=layer, shown=None if head == MEAN else [head], font_size=fs,
                       head_label=lambda j: head_name(j, lang, trace.heads), groups=view.source_groups if view else None,
                       target_names=piece_labels(trace.target_tokens) if view else None,
-                      title=tr("heads_view_title", lang, layer=layer, t=t))
+                      title=tr("heads_view_title", lang, layer=layer, t=t),
+                      max_height=PROJECTOR_HEIGHT if fs > 14 else None)
 
 
 def self_figure(trace, t, lang, fs, view=None):  # positions are pieces: the decoder reads pieces
     layer, head = where_of(trace)
     return decoder_self_attention(trace, t, layer=layer, head=head, font_size=fs, masked_label=tr("masked", lang),
                                   title=tr("self_decoder_title", lang, layer=layer,
-                                           head=head_name(head, lang, trace.heads), t=t))
+                                           head=head_name(head, lang, trace.heads), t=t),
+                                  max_height=PROJECTOR_HEIGHT if fs > 14 else None)
 
 
 FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figure, "alpha": alpha_figure,
@@ -172,7 +179,8 @@ def head_diagram(trace, lang, view=None):
 
 def head_scores(trace, lang, view=None):
     heading(tr("stage1", lang))
-    st.caption(tr("stage1_text", lang))
+    if trace.architecture != "transformer":  # (a head's own text below says it in the Transformer's terms)
+        st.caption(tr("stage1_text", lang))
     if view:
         st.caption(tr("scores_pieces", lang))
     if trace.architecture == "transformer":  # one head j of layer ℓ: the article's dot product, scaled and projected
@@ -200,7 +208,8 @@ def head_alpha(trace, lang, view=None):
 
 def head_context(trace, lang, view=None):
     heading(tr("stage3", lang))
-    st.caption(tr("stage3_text", lang))
+    if trace.architecture != "transformer":
+        st.caption(tr("stage3_text", lang))
     if view:
         st.caption(tr("context_pieces", lang))
     if trace.architecture == "transformer":
@@ -228,14 +237,18 @@ def head_mean_of_heads(trace, lang, view=None):
 
 def head_heads(trace, lang, view=None):
     heading(tr("heads_stage", lang))
-    st.caption(tr("heads_text", lang, L=trace.layers, h=trace.heads))
+    st.caption(tr("heads_text_short" if classroom() else "heads_text", lang, L=trace.layers, h=trace.heads))
+
+
+def head_lines_stage(trace, lang, view=None):  # (classroom mode: the head view is a stage of its own)
+    st.caption(tr("lines_text_short", lang))
 
 
 def head_self(trace, lang, view=None):
     """The encoder's self-attention (the same at every step) above the decoder's, which grows with t."""
     fs = 20 if classroom() else 14
     heading(tr("self_stage", lang))
-    st.caption(tr("self_text", lang))
+    st.caption(tr("self_text_short" if classroom() else "self_text", lang))
     layer, head = where_of(trace)
     if trace.encoder_self_attention is None:
         st.info(tr("no_encoder_self", lang, model=trace.model))
@@ -285,8 +298,12 @@ def stages(trace) -> dict[str, Stage]:
                 "stage1": Stage(head_fixed_context, None),
                 "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
     heads = {}
-    if is_multi_head(trace):
+    if is_multi_head(trace) and classroom():  # one figure at a time on a projector
+        heads["heads"] = Stage(head_heads, None, ("grid",))
+        heads["lines"] = Stage(head_lines_stage, None, ("heads",))
+    elif is_multi_head(trace):
         heads["heads"] = Stage(head_heads, None, ("grid", "heads"))
+    if is_multi_head(trace):
         heads["self"] = Stage(head_self, None, ("self",) if trace.steps[0].self_attn is not None else ())
     if trace.steps[0].e is None:  # α without its scores and context: a layer's mean over heads
         return {"diagram": Stage(head_diagram, None, ("diagram",)),

@@ -139,6 +139,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "short_stage4": {"en": "4 · Output ŷₜ", "ko": "4 · 출력 ŷₜ"},
     "short_heads": {"en": "Every head", "ko": "모든 헤드"},
     "short_self": {"en": "Self-attention", "ko": "셀프 어텐션"},
+    "short_lines": {"en": "Head view", "ko": "헤드 보기"},
     "stage1": {"en": "1. Attention Score", "ko": "1. 어텐션 스코어 (Attention Score)"},
     "stage2": {"en": "2. Attention Distribution", "ko": "2. 어텐션 분포 (Attention Distribution)"},
     "stage3": {"en": "3. Attention Value (context vector)", "ko": "3. 어텐션 값 (Attention Value, 컨텍스트 벡터)"},
@@ -209,6 +210,15 @@ TEXTS: dict[str, dict[str, str]] = {
               "이어지는 선으로 그린 것입니다. 헤드마다 색이 다르고, 선이 굵을수록 어텐션이 큽니다. 범례의 헤드를 누르면 "
               "켜고 끌 수 있습니다.",
     },
+    "heads_text_short": {"en": "αₜ of every head of the {L} layers (mean: the layer's mean). Click a row to choose "
+                                 "the head the stages show.",
+                         "ko": "{L}개 층 모든 헤드의 αₜ(평균: 층의 평균). 행을 누르면 단계들이 그 헤드를 보여 줍니다."},
+    "lines_text_short": {"en": "The chosen layer's heads: one colour each, the thicker, the more attention. Click a "
+                               "head in the legend to turn it on or off.",
+                         "ko": "고른 층의 헤드들: 헤드마다 한 색, 굵을수록 어텐션이 큽니다. 범례의 헤드를 누르면 켜고 "
+                               "끕니다."},
+    "self_text_short": {"en": "Position t of the decoder sees positions 1 to t only (grey: masked, the future).",
+                        "ko": "디코더의 위치 t는 1부터 t까지만 봅니다(회색: 마스크, 미래)."},
     "grid_title": {"en": "Cross-attention of every layer and head at step {t}", "ko": "{t}단계, 모든 층과 헤드의 교차 어텐션"},
     "grid_row": {"en": "L{layer} · head {head}", "ko": "{layer}층 · 헤드 {head}"},
     "grid_row_mean": {"en": "L{layer} · mean", "ko": "{layer}층 · 평균"},

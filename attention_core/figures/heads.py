@@ -61,10 +61,11 @@ def cross_at(trace: Trace, t: int, layer: int, head: int | str) -> np.ndarray:
 
 def head_grid(trace: Trace, t: int, *, chosen: tuple[int, int | str] | None = None,
               row_name: Callable[[int, int | str], str] | None = None, title: str | None = None,
-              font_size: int = 14, groups: list | None = None) -> go.Figure:
+              font_size: int = 14, groups: list | None = None, max_height: int | None = None) -> go.Figure:
     """Every layer's and head's cross-attention of step t, one row each (layer by layer, its mean first), over
     the source; row `chosen` outlined. Each row carries customdata [layer, head] on invisible markers (heatmaps
-    report no clicks): a click names the head. `groups`: a word view's source groups (α summed per word)."""
+    report no clicks): a click names the head. `groups`: a word view's source groups (α summed per word).
+    `max_height`: the most the figure may take (a projector's screen): its rows get what is left."""
     rows = head_rows(trace)
     Z = np.stack([grouped(cross_at(trace, t, ell, j), groups) for ell, j in rows])  # (rows, N)
     src = _source(trace, groups)
@@ -93,7 +94,7 @@ def head_grid(trace: Trace, t: int, *, chosen: tuple[int, int | str] | None = No
     left, right = text_width(names, font_size) + 12, colourbar_room(font_size) + font_size
     angle = tick_angle(labels, font_size)
     top = tick_band(labels, font_size, angle=angle) + (2 * font_size + 10 if title else 0)
-    cell = max(20, int(1.6 * font_size) + 4)
+    cell = _fit(max(20, int(1.6 * font_size) + 4), R, 80 + top, max_height)
     return figure(data, layout(
         title=title, height=int(80 + top + cell * R), font_size=font_size, shapes=shapes,
         clickmode="event", dragmode=False, margin=margins(font_size, top=top, left=left, right=right),
@@ -105,11 +106,13 @@ def head_grid(trace: Trace, t: int, *, chosen: tuple[int, int | str] | None = No
 
 def head_lines(trace: Trace, t: int, *, layer: int, shown: list[int] | None = None,
                head_label: Callable[[int], str] | None = None, title: str | None = None, font_size: int = 14,
-               groups: list | None = None, target_names: list[str] | None = None) -> go.Figure:
+               groups: list | None = None, target_names: list[str] | None = None,
+               max_height: int | None = None) -> go.Figure:
     """bertviz's head view at step t: the target tokens (left; y_t, the step's, in red) and the source tokens
     (right), a line from y_t to each source token per head of layer `layer`, one colour per head, its width and
     opacity α_t^{j,i}. The legend turns heads on and off; `shown` (1-based) are on at first (default all).
-    Each head's lines sit a little apart so that heads on the same token stay visible."""
+    Each head's lines sit a little apart so that heads on the same token stay visible. `max_height`: as the
+    grid's (the tokens' font shrinks with their rows, to 10 px)."""
     h = trace.heads
     src = _source(trace, groups)
     tgt = target_names or list(trace.target_tokens)
@@ -143,15 +146,26 @@ def head_lines(trace: Trace, t: int, *, layer: int, shown: list[int] | None = No
                                                           (MUTED if k > t - 1 else "#262730") for k in range(T)])))
     data.append(dict(text, x=[1.02] * N, y=y_src.tolist(), textposition="middle right",
                      text=[label(tok) for tok in src], textfont=dict(size=font_size, color="#262730")))
-    side = text_width([label(tok) for tok in src + tgt], font_size) + 16
+    pitch = _fit(font_size + 10, span, 90 + 2 * font_size, max_height)
+    token_size = max(10, min(font_size, pitch - 4))
+    for part in data[-2:]:
+        part["textfont"]["size"] = token_size
+    side = text_width([label(tok) for tok in src + tgt], token_size) + 16
     return figure(data, layout(
-        title=title, height=int(90 + (font_size + 10) * span), font_size=font_size, showlegend=h > 1,
+        title=title, height=int(90 + 2 * font_size + pitch * span), font_size=font_size, showlegend=h > 1,
         legend=dict(orientation="h", x=0, y=-0.02, yanchor="top", itemclick="toggle", itemdoubleclick="toggleothers",
                     font=dict(size=font_size)),
         margin=margins(font_size, title=bool(title), left=side, right=side, bottom=2 * font_size + 10),
         xaxis=dict(visible=False, range=[-0.02, 1.02], fixedrange=True),
         yaxis=dict(visible=False, range=[span - 0.5, -0.5], fixedrange=True),
     ))
+
+
+def _fit(cell: float, rows: int, other: float, max_height: int | None) -> float:
+    """A row's height: `cell`, or less (down to 12 px) when `rows` of it and `other` would pass `max_height`."""
+    if max_height is None:
+        return cell
+    return max(12.0, min(cell, (max_height - other) / max(rows, 1)))
 
 
 def _self_matrix(rows: list[np.ndarray], size: int) -> list[list[float | None]]:
@@ -161,7 +175,8 @@ def _self_matrix(rows: list[np.ndarray], size: int) -> list[list[float | None]]:
 
 
 def decoder_self_attention(trace: Trace, t: int, *, layer: int, head: int | str, title: str | None = None,
-                           font_size: int = 14, masked_label: str = "masked") -> go.Figure:
+                           font_size: int = 14, masked_label: str = "masked",
+                           max_height: int | None = None) -> go.Figure:
     """The decoder's masked self-attention up to step t: row s (s ≤ t) is where position s looked (the step
     s row of its block, s numbers: positions 1..s), columns the decoder's inputs <s>, y_1, …, y_{T-1}. The
     cells a position may not see (column > row) are grey; rows after t are not computed yet and stay blank."""
@@ -183,7 +198,7 @@ def decoder_self_attention(trace: Trace, t: int, *, layer: int, head: int | str,
     left, right = text_width(labels, font_size) + 12, colourbar_room(font_size) + font_size
     angle = tick_angle(labels, font_size, 420)
     top = tick_band(labels, font_size, angle=angle) + (2 * font_size + 10 if title else 0)
-    cell = max(18, int(1.5 * font_size) + 2)
+    cell = _fit(max(18, int(1.5 * font_size) + 2), T, 70 + top, max_height)
     shapes = [dict(type="rect", x0=-0.5, x1=T - 0.5, y0=t - 1.5, y1=t - 0.5, line=dict(color=HIGHLIGHT, width=3))]
     return figure(data, layout(
         title=title, height=int(70 + top + cell * T), font_size=font_size, shapes=shapes,
