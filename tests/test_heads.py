@@ -109,3 +109,25 @@ def test_a_gru_trace_has_one_head_and_no_grid():
     trace = load_pretrained("dates-scaled_dot").trace(TEXT)
     assert not is_multi_head(trace) and head_choices(trace) == [(1, 1)]
     assert at_head(trace, 1, 1) is trace and values_of(trace) is trace.encoder_states
+
+
+def test_every_heads_builder_passes_plotly_validation_with_hostile_tokens(trace):
+    """Built without Plotly's checks (for speed), each figure must pass them unchanged, `<b>` tokens included."""
+    import dataclasses
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    hostile = dataclasses.replace(trace, source_tokens=["<b>x</b>", "&amp;"] + trace.source_tokens[2:],
+                                  target_tokens=["<i>"] + trace.target_tokens[1:])
+    figures = [head_grid(hostile, 2, chosen=(1, MEAN), title="<b>t</b>", max_height=400),
+               head_lines(hostile, 2, layer=1, shown=[2], max_height=400),
+               decoder_self_attention(hostile, 3, layer=2, head=MEAN, max_height=400),
+               encoder_self_attention(hostile, layer=1, head=2, title="x")]
+    for fig in figures:
+        checked = go.Figure(fig.to_dict())  # validates every property
+        assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(checked, validate=False))
+    ticks = figures[0].layout.xaxis.ticktext
+    assert ticks[0] == "&lt;b&gt;x&lt;/b&gt;" and ticks[1] == "&amp;amp;"
+    assert figures[0].layout.height <= 400 and figures[2].layout.height <= 400

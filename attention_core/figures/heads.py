@@ -70,7 +70,7 @@ def head_grid(trace: Trace, t: int, *, chosen: tuple[int, int | str] | None = No
     Z = np.stack([grouped(cross_at(trace, t, ell, j), groups) for ell, j in rows])  # (rows, N)
     src = _source(trace, groups)
     N, R = len(src), len(rows)
-    name = row_name or (lambda ell, j: f"{ell}·{'ᾱ' if j == MEAN else j}")
+    name = row_name or (lambda ell, j: f"{ell}·{j}")
     names = [name(ell, j) for ell, j in rows]
     keys = [[ell, str(j)] for ell, j in rows]
     # The hover is the markers' (a trace that skips hover reports no clicks either).
