@@ -9,8 +9,8 @@ import os
 import platform
 
 from .data.dates import FIELDS, TARGET_FIELDS, find_spans
-from .evaluate import ONE_HOT_ALPHA, field_looks, head_share
-from .examples import CROSSING_EXAMPLES, DATE_EXAMPLES
+from .evaluate import ONE_HOT_ALPHA, crossing_heads, field_looks, head_share
+from .examples import CROSSING_EXAMPLES, CROSSING_PAIRS, DATE_EXAMPLES
 from .translator import Translator
 
 _DECODER_TEXT = {
@@ -108,7 +108,8 @@ def date_examples(translator: Translator) -> list[str]:
 
 
 def crossing_examples(translator: Translator) -> list[str]:
-    """Adjective–noun phrases: which source word each target word attends to most."""
+    """Adjective–noun phrases: which source word each target word attends to most; then, over every pair of
+    examples.CROSSING_PAIRS, which heads cross (evaluate.crossing_heads)."""
     rows = []
     for text in CROSSING_EXAMPLES:
         trace = translator.trace(text)
@@ -117,7 +118,26 @@ def crossing_examples(translator: Translator) -> list[str]:
             pairs = [f"{tok} ← {trace.source_tokens[int(a.argmax())]} ({a.max():.2f})"
                      for tok, a in zip(trace.target_tokens, trace.alignment) if tok != "</s>"]
             rows.append("  - α argmax: " + "; ".join(pairs))
+    if translator.config.has_attention:
+        rows += ["", *crossing_table(translator)]
     return rows
+
+
+def crossing_table(translator: Translator) -> list[str]:
+    """Per layer and head (a GRU: its one attention), the adjective–noun pairs it crosses on, of those translated."""
+    cfg = translator.config
+    measured = crossing_heads({text: translator.trace(text) for text in CROSSING_PAIRS}, CROSSING_PAIRS)
+    n, crossed = measured["pairs"], measured["crossed"]
+    intro = (f"Over the {n} adjective–noun pairs of {len(CROSSING_PAIRS)} sentences whose Spanish words the "
+             "translation has (`examples.CROSSING_PAIRS`): pairs on which the attention crosses — the Spanish "
+             "noun's largest α (over words) on the English noun and the adjective's on the adjective.")
+    if cfg.architecture != "transformer":
+        return [intro, "", f"Crossed: {crossed.get('1:1', 0)}/{n}."]
+    head = [f"head {j}" for j in range(1, cfg.heads + 1)] + ["mean of heads"]
+    rows = [f"| layer {ell} | " + " | ".join(f"{crossed.get(f'{ell}:{j}', 0)}/{n}"
+                                             for j in [*range(1, cfg.heads + 1), "mean"]) + " |"
+            for ell in range(1, cfg.layers + 1)]
+    return [intro, "", "| | " + " | ".join(head) + " |", "|---" * (cfg.heads + 2) + "|", *rows]
 
 
 def failure_rows(metrics: dict) -> list[str]:

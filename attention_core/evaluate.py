@@ -112,6 +112,36 @@ def field_attention_heads(traces: list[Trace], examples: list) -> dict:
             "mean": [_share_inside([a[ell].mean(axis=0) for a in every], chosen) for ell in range(L)]}
 
 
+def crossing_heads(traces: dict[str, Trace], pairs: dict[str, list[tuple[str, str, str, str]]]) -> dict:
+    """Which cross-attention views cross on adjective–noun pairs (examples.CROSSING_PAIRS): over words (words.py),
+    a view crosses on a pair when the Spanish noun's largest Ā is on the English noun and the Spanish adjective's
+    on the English adjective. {"pairs": pairs whose Spanish words the translation has, "crossed": {"ℓ:j": pairs
+    crossed by head j of layer ℓ ("ℓ:mean": the layer's mean; a GRU: "1:1")}}."""
+    from .heads import at_head, head_choices  # (heads imports trace only; here to keep this module's imports few)
+    from .words import trace_words
+
+    produced, crossed = 0, {}
+    for text, trace in traces.items():
+        if trace.alignment is None:
+            continue
+        views = {where: trace_words(at_head(trace, *where)) for where in head_choices(trace)}
+        first = next(iter(views.values()))
+        for adj, noun, adj_es, noun_es in pairs.get(text, []):
+            at = {name: next((k for k, w in enumerate(words) if w.lower() in forms.split("|")), None)
+                  for name, words, forms in (("adj", first.source_words, adj), ("noun", first.source_words, noun),
+                                             ("adj_es", first.target_words, adj_es),
+                                             ("noun_es", first.target_words, noun_es))}
+            if None in at.values():
+                continue
+            produced += 1
+            for (layer, head), view in views.items():
+                A = view.alignment
+                hit = A[at["noun_es"]].argmax() == at["noun"] and A[at["adj_es"]].argmax() == at["adj"]
+                key = f"{layer}:{head}"
+                crossed[key] = crossed.get(key, 0) + int(hit)
+    return {"pairs": produced, "crossed": crossed}
+
+
 def unknown_shares(traces: list[Trace]) -> dict:
     """The share of inputs with a source token outside the vocabulary, and of translations with <unk> in them."""
     n = max(len(traces), 1)

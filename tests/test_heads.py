@@ -131,3 +131,26 @@ def test_every_heads_builder_passes_plotly_validation_with_hostile_tokens(trace)
     ticks = figures[0].layout.xaxis.ticktext
     assert ticks[0] == "&lt;b&gt;x&lt;/b&gt;" and ticks[1] == "&amp;amp;"
     assert figures[0].layout.height <= 400 and figures[2].layout.height <= 400
+
+
+def test_a_head_crosses_on_an_adjective_noun_pair_only_when_both_words_look_back_crosswise():
+    """evaluate.crossing_heads over words: "coche rojo" ← "red car" crosses when coche looks at car and rojo at red;
+    the same translation with its α rows for the two words swapped (each looking straight across) does not."""
+    import dataclasses
+
+    from attention_core.evaluate import crossing_heads
+    from attention_core.examples import CROSSING_PAIRS
+
+    text = "she bought the red car"
+    trace = load_pretrained("en-es-scaled_dot").trace(text)
+    pairs = {text: CROSSING_PAIRS[text]}
+    assert trace.prediction == "compró el coche rojo"
+    assert crossing_heads({text: trace}, pairs) == {"pairs": 1, "crossed": {"1:1": 1}}
+    coche, rojo = trace.target_tokens.index("coche"), trace.target_tokens.index("rojo")
+    steps = list(trace.steps)
+    steps[coche] = dataclasses.replace(steps[coche], alpha=trace.steps[rojo].alpha)
+    steps[rojo] = dataclasses.replace(steps[rojo], alpha=trace.steps[coche].alpha)
+    straight = dataclasses.replace(trace, steps=steps)
+    assert crossing_heads({text: straight}, pairs) == {"pairs": 1, "crossed": {"1:1": 0}}
+    # a translation without the pair's Spanish words does not count
+    assert crossing_heads({text: trace}, {text: [("red", "car", "roja", "auto")]}) == {"pairs": 0, "crossed": {}}
