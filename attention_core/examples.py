@@ -22,10 +22,10 @@ CROSSING_EXAMPLES = ["she bought the red car", "the old man sat on a wooden chai
 # Spanish noun's largest α is on the English noun and the Spanish adjective's on the English adjective (over
 # words: words.py's word view); a pair counts only when the translation has both Spanish words.
 CROSSING_PAIRS = {
-    "she bought the red car": [("red", "car", "rojo", "coche")],
-    "the old man sat on a wooden chair": [("old", "man", "viejo", "hombre"), ("wooden", "chair", "madera", "silla")],
+    "she bought the red car": [("red", "car", "rojo|roja", "coche")],
+    "the old man sat on a wooden chair": [("old", "man", "viejo|vieja", "hombre"), ("wooden", "chair", "madera", "silla")],
     "we saw a big white house": [("white", "house", "blanca|blanco", "casa")],
-    "the black dog ran in the green park": [("black", "dog", "negro", "perro"), ("green", "park", "verde", "parque")],
+    "the black dog ran in the green park": [("black", "dog", "negro|negra", "perro"), ("green", "park", "verde", "parque")],
     "he wore a long blue coat": [("long", "coat", "largo|larga", "abrigo|capa"), ("blue", "coat", "azul", "abrigo|capa")],
     "they live in a small old town": [("small", "town", "pequeña|pequeño", "ciudad|pueblo"),
                                       ("old", "town", "vieja|viejo", "ciudad|pueblo")],

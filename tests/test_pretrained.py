@@ -17,7 +17,7 @@ from attention_core.examples import DATE_EXAMPLES, PROBES
 
 DATES = ["dates-dot", "dates-scaled_dot", "dates-general", "dates-concat", "dates-location", "dates-bahdanau",
          "dates-noattn", "dates-transformer"]
-EN_ES = ["en-es-dot", "en-es-scaled_dot", "en-es-bahdanau", "en-es-noattn"]
+EN_ES = ["en-es-dot", "en-es-scaled_dot", "en-es-bahdanau", "en-es-noattn", "en-es-transformer"]
 pytestmark = pytest.mark.timeout(900)
 
 
@@ -80,9 +80,11 @@ def test_dates_transformer_field_attention_floors(date_sample):
     assert metrics["field_attention"] >= 0.89  # the alignment view is the model's alignment_from
 
 
-@pytest.mark.parametrize("name, test, definitions", [("en-es-dot", 26, 20), ("en-es-scaled_dot", 26, 18.5)])
+@pytest.mark.parametrize("name, test, definitions", [("en-es-dot", 26, 20), ("en-es-scaled_dot", 26, 18.5),
+                                                     ("en-es-transformer", 34, 22.5)])
 def test_en_es_bleu_floors(name, test, definitions):
-    """A little under the measured figures (subword models, 2026-12-02: 27.9 / 21.1 and 28.1 / 19.8)."""
+    """A little under the measured figures (subword models, 2026-12-02: 27.9 / 21.1, 28.1 / 19.8, and the
+    Transformer's 35.9 / 24.1)."""
     splits = load_task("en-es")
     model = load_pretrained(name)
     assert evaluate(model, splits["test"], task="en-es")["bleu"] >= test
@@ -97,6 +99,16 @@ def test_attention_beats_no_attention_on_long_sentences():
     with_attention = evaluate(load_pretrained("en-es-dot"), long, task="en-es")["bleu"]
     without = evaluate(load_pretrained("en-es-noattn"), long, task="en-es")["bleu"]
     assert with_attention > without
+
+
+def test_a_transformer_head_crosses_on_adjective_noun_pairs():
+    """The card's table (evaluate.crossing_heads): some head of en-es-transformer crosses on every pair translated."""
+    from attention_core.evaluate import crossing_heads
+    from attention_core.examples import CROSSING_PAIRS
+
+    model = load_pretrained("en-es-transformer")
+    measured = crossing_heads({text: model.trace(text) for text in CROSSING_PAIRS}, CROSSING_PAIRS)
+    assert measured["pairs"] >= 7 and max(measured["crossed"].values()) == measured["pairs"]
 
 
 @pytest.mark.parametrize("text, adjective, noun", [("she bought the red car", "red", "car"),
