@@ -1,4 +1,5 @@
-"""Beam search: the whole search tree, the ranked hypotheses, and the attention of any of them."""
+"""Beam search: the whole search tree, the ranked hypotheses, and the attention of any of them (a multi-head model's
+from the head the shared pickers chose: common.head_view)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import streamlit as st
 from app_pages.common import (
     classroom,
     export_context,
+    head_view,
     is_subword,
     model_and_input,
     show,
     sidebar,
     trace_or_stop,
+    view_title,
     word_mode,
 )
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import beam_tree
+from attention_core.heads import at_head, is_multi_head
 from attention_core.limits import MAX_BEAM
 from attention_core.words import trace_words
 
@@ -60,10 +64,14 @@ st.dataframe(pd.DataFrame({
     tr("col_logp", lang): [round(h.log_prob, 4) for h in hypotheses],
     tr("col_norm", lang): [round(h.log_prob / len(h.steps), 4) for h in hypotheses],
 }), hide_index=True, width="stretch")
-pick = st.selectbox(tr("hypothesis", lang), range(1, len(hypotheses) + 1), key=PICK,
-                    format_func=lambda r: f"{r}: {hypotheses[r - 1].prediction}")
-chosen = hypotheses[pick - 1]
+multi = is_multi_head(best)
+pick_column, *head_columns = st.columns([2, 1, 1]) if multi else [st.container()]  # the head pickers beside it
+pick = pick_column.selectbox(tr("hypothesis", lang), range(1, len(hypotheses) + 1), key=PICK,
+                             format_func=lambda r: f"{r}: {hypotheses[r - 1].prediction}")
+where = head_view(best, lang, columns=head_columns or None).alignment_from  # a GRU: its one head
+chosen = at_head(hypotheses[pick - 1], where["layer"], where["head"])
 if chosen.alignment is not None:
-    show(alignment_heatmap(chosen, font_size=fs, title=f"{pick}: {chosen.prediction}",
+    title = f"{pick}: {chosen.prediction}" + (f" · {view_title(chosen, lang)}" if multi else "")
+    show(alignment_heatmap(chosen, font_size=fs, title=title,
                            view=trace_words(chosen) if words else None), "beam_alignment", lang,
          name=f"beam-alignment-{pick}", print_scale=True, context=export_context(lang, more=f"k = {width}"))

@@ -373,6 +373,12 @@ def head_name(head, lang_: str, h: int) -> str:
     return t("head_mean", lang_, h=h) if head == MEAN else t("head_n", lang_, head=head, h=h)
 
 
+def view_title(trace: Trace, lang_: str) -> str:
+    """The view a multi-head trace is seen from, for a figure's title: "layer 1, mean of the 4 heads"."""
+    where = trace.alignment_from
+    return t("view_title", lang_, layer=where["layer"], head=head_name(where["head"], lang_, trace.heads))
+
+
 def choose_head(layer: int, head) -> None:
     """Make (layer, head) the session's view (a click on the grid or the matrix); the pickers follow."""
     st.session_state[LAYER], st.session_state[HEAD] = str(layer), str(head)

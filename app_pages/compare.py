@@ -1,4 +1,9 @@
-"""Compare: one input through several models side by side, and attention against no attention by length."""
+"""Compare: one input through several models side by side, and attention against no attention by length.
+
+Each model's row of the table holds its card's figures (metrics.json): the test figures and how much of a
+distribution its α_t is (attention_spread: the share of one-hot steps, max_i α_t^i > 0.99, and the mean entropy
+H(α_t) = −Σ_i α_t^i ln α_t^i), with field attention for the dates task; every matrix is on one colour scale, 0 to 1,
+so that unscaled dot attention's saturation shows beside scaled dot's spread."""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ from app_pages.common import (
     classroom,
     export_context,
     get_trace,
+    head_view,
     is_subword,
     show,
     sidebar,
     usable_models,
+    view_title,
     word_mode,
 )
 from app_pages.texts import t as tr
@@ -24,6 +31,7 @@ from attention_core.examples import examples_for
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import length_curves
 from attention_core.headline import headline
+from attention_core.heads import is_multi_head
 from attention_core.words import trace_words
 
 TASK, CHOSEN = "cmp_task", "cmp_models"
@@ -32,6 +40,25 @@ TASK, CHOSEN = "cmp_task", "cmp_models"
 def metric_word(key: str, value: str) -> str:
     """A figure of the metrics column (attention_core.headline) in the page's language."""
     return tr(f"metric_{key}", lang, value=value)
+
+
+# The card's attention figures (metrics.json), column key and number format: attention_spread's share of one-hot
+# steps and mean entropy (nats), and field attention (dates only).
+SPREAD = {"col_one_hot": "percent", "col_mean_entropy": "%.2f", "col_field": "percent"}
+
+
+def spread_columns(metrics: dict, task: str) -> dict:
+    """The card's attention figures of one model (None where it has none: no attention, or no fields)."""
+    spread = metrics.get("attention_spread") or {}
+    values = {"col_one_hot": spread.get("one_hot_share"), "col_mean_entropy": spread.get("entropy")}
+    if task == "dates":
+        values["col_field"] = metrics.get("field_attention")
+    return {tr(key, lang): value for key, value in values.items()}
+
+
+def spread_config() -> dict:
+    return {tr(key, lang): st.column_config.NumberColumn(format=form, help=tr(f"{key}_help", lang))
+            for key, form in SPREAD.items()}
 
 
 def current_task(models: dict, tasks: list[str]) -> str:
@@ -48,16 +75,18 @@ st.title(tr("page_compare", lang))
 st.caption(tr("compare_intro", lang))
 models = usable_models()
 tasks = sorted({m.config.task for m in models.values()})
-left, right = st.columns([1, 3])
+# The task beside the input, with room for both tasks' names on one line at 1280 px with the sidebar open (in
+# Korean too); the models below them on a row of their own, where eight fit.
+left, right = st.columns([2, 3])
 task = left.segmented_control(tr("task", lang), tasks, format_func=lambda k: tr(f"task_{k}", lang), key=TASK,
                               default=current_task(models, tasks), required=True)
 names = [n for n, m in models.items() if m.config.task == task]
-chosen = right.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
+chosen = st.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
 examples = examples_for(task)
 current = st.session_state.get(TEXT) or st.query_params.get(TEXT) or examples[0]  # the input of the other pages
 takes = current and models[names[0]].check(current) is None and models[names[0]].fits(current)
 # No max_chars (a longer paste would be cut silently): each model refuses it with its own limit, below.
-text = st.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}")
+text = right.text_input(tr("input", lang), value=current if takes else examples[0], key=f"cmp_text_{task}")
 st.info(tr("luong_vs_bahdanau", lang))
 words = word_mode(lang, any(is_subword(models[name]) for name in chosen))  # (shown for a subword model only)
 
@@ -68,19 +97,28 @@ for name in chosen:
     except InputError as error:
         st.warning(f"{name}: {error}")
 if traces:
+    # field attention has its own column: left out of the test figures' words (headline), not said twice
     st.dataframe(pd.DataFrame([{
         tr("col_model", lang): name, tr("col_decoder", lang): models[name].config.decoder,
         tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
-        tr("col_metric", lang): headline(models[name].metrics, word=metric_word),
-    } for name, trace in traces.items()]), hide_index=True, width="stretch")
-    st.caption(tr("metrics_table", lang))
+        tr("col_metric", lang): headline({k: v for k, v in models[name].metrics.items() if k != "field_attention"},
+                                         word=metric_word),
+        **spread_columns(models[name].metrics, task),
+    } for name, trace in traces.items()]), hide_index=True, width="stretch", column_config=spread_config())
+    defaults = "; ".join(f"{name}: {view_title(trace, lang)}" for name, trace in traces.items() if is_multi_head(trace))
+    st.caption(tr("metrics_table", lang) + (". " + tr("spread_table", lang, views=defaults) if defaults else ""))
     columns = st.columns(2)
+    pickers = True  # the shared layer and head pickers, for the first multi-head model (one set per page)
     for k, (name, trace) in enumerate(traces.items()):
         with columns[k % 2]:
             if trace.alignment is None:
                 st.markdown(f"**{name}** — {tr('no_attention_short', lang)}")
                 continue
             title = f"{name} · {tr('query_word', lang)} {trace.steps[0].query}"
+            if is_multi_head(trace):  # the view drawn, named: at first the model's default (its card's figures)
+                trace = head_view(trace, lang) if pickers else trace
+                pickers = False
+                title = f"{name} · {view_title(trace, lang)}"
             view = trace_words(trace) if words and is_subword(models[name]) else None
             fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs, show_values=False, view=view)
             show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True,

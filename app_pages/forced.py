@@ -1,4 +1,5 @@
-"""Forced decoding: the model reads a target the user types and says how likely each token is."""
+"""Forced decoding: the model reads a target the user types and says how likely each token is; its attention while
+it reads (a multi-head model's from the head the shared pickers chose: common.head_view)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,21 @@ from app_pages.common import (
     classroom,
     export_context,
     get_trace,
+    head_view,
     is_subword,
     md_literal,
     model_and_input,
     show,
     sidebar,
     trace_or_stop,
+    view_title,
     word_mode,
 )
 from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import forced_probabilities
+from attention_core.heads import is_multi_head
 from attention_core.words import piece_label, trace_words
 
 TARGET, THRESHOLD = "forced_target", "forced_threshold"
@@ -69,5 +73,8 @@ show(fig, "forced_probs", lang, name=f"forced-{model.name}", context=context)
 if words:
     st.caption(tr("forced_pieces", lang))
 if forced.alignment is not None:
-    show(alignment_heatmap(forced, font_size=fs, view=trace_words(forced) if words else None), "forced_alignment",
+    multi = is_multi_head(forced)
+    forced = head_view(forced, lang)  # (a GRU's trace as it is)
+    show(alignment_heatmap(forced, font_size=fs, view=trace_words(forced) if words else None,
+                           title=view_title(forced, lang) if multi else None), "forced_alignment",
          lang, name=f"forced-alignment-{model.name}", print_scale=True, context=context)

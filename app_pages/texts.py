@@ -311,11 +311,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "w번째 행은 출력 단어 w가 입력 단어들에 준 어텐션(Ā)입니다. 칸을 누르면 그 단어의 첫 조각 단계가 열립니다.",
     },
     # --- compare
+    "col_one_hot": {"en": "one-hot steps", "ko": "원-핫 단계"},
+    "col_one_hot_help": {"en": "Share of the test steps whose largest αₜⁱ is above 0.99: all attention on one token.",
+                         "ko": "테스트의 모든 단계 중 가장 큰 αₜⁱ가 0.99를 넘는 단계의 비율: 어텐션이 토큰 하나에 다 "
+                               "쏠린 경우입니다."},
+    "col_mean_entropy": {"en": "entropy H(α)", "ko": "엔트로피 H(α)"},
+    "col_mean_entropy_help": {
+        "en": "Mean over the test steps of H(αₜ) = −Σᵢ αₜⁱ ln αₜⁱ, in nats: 0 when one-hot; e^H is about how many "
+              "tokens a step attends to.",
+        "ko": "테스트의 모든 단계에 대한 H(αₜ) = −Σᵢ αₜⁱ ln αₜⁱ의 평균(단위 nat): 원-핫이면 0이고, e^H는 한 단계가 "
+              "대략 몇 개의 토큰을 보는지입니다.",
+    },
+    "col_field": {"en": "field attention", "ko": "필드 어텐션"},
+    "col_field_help": {"en": "Share of the output digits whose largest α falls inside the field (year, month, day) "
+                             "they are written from.",
+                       "ko": "출력 숫자 중 가장 큰 α가 그 숫자가 나온 입력 필드(연, 월, 일) 안에 있는 비율입니다."},
+    "spread_table": {"en": "The attention columns of a multi-head model are over its default view: {views}.",
+                     "ko": "헤드가 여러 개인 모델의 어텐션 열은 그 모델의 기본 보기에 대한 값입니다: {views}."},
     "compare_intro": {
         "en": "One input through several models at once: the five score functions, Luong (query sₜ) against Bahdanau "
-              "(query sₜ₋₁), and no attention. Every matrix uses the same colour scale, 0 to 1.",
+              "(query sₜ₋₁), no attention, and a Transformer (scaled dot, several heads in each layer). Every matrix "
+              "uses the same colour scale, 0 to 1.",
         "ko": "하나의 입력을 여러 모델에 한꺼번에 넣어 봅니다: 다섯 가지 스코어 함수, Luong(쿼리 sₜ)과 Bahdanau(쿼리 "
-              "sₜ₋₁), 그리고 어텐션 없음. 모든 행렬은 같은 색 척도(0~1)를 씁니다.",
+              "sₜ₋₁), 어텐션 없음, 그리고 Transformer(스케일드 내적, 층마다 헤드 여러 개). 모든 행렬은 같은 색 척도(0~1)를 "
+              "씁니다.",
     },
     "task": {"en": "Task", "ko": "과제"},
     "task_dates": {"en": "Dates → ISO 8601", "ko": "날짜 → ISO 8601"},
@@ -350,6 +369,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_metric": {"en": "test figures", "ko": "테스트 결과"},
     "no_attention_short": {"en": "no attention: no matrix", "ko": "어텐션 없음: 행렬 없음"},
     # --- beam / forced / what-if
+    "view_title": {"en": "layer {layer}, {head}", "ko": "{layer}층, {head}"},
+    "edit_scope": {"en": "Change αₜ of", "ko": "αₜ를 바꿀 곳"},
+    "edit_scope_head": {"en": "this head ({head})", "ko": "이 헤드({head})"},
+    "edit_scope_layer": {"en": "every head of layer {layer}", "ko": "{layer}층의 모든 헤드"},
+    "edited_head": {"en": "head {head} of layer {layer} (the layer's other heads keep the model's own αₜ)",
+                    "ko": "{layer}층의 {head}번 헤드(그 층의 다른 헤드는 모델이 계산한 αₜ 그대로)"},
+    "edited_layer": {"en": "all {h} heads of layer {layer}", "ko": "{layer}층의 헤드 {h}개 모두"},
+    "whatif_edited": {"en": "Edited: {edited}. Shown: {shown}.", "ko": "바꾼 곳: {edited}. 보이는 것: {shown}."},
+    "vectors_compare_s": {"en": "s̃ₜ before and after", "ko": "바꾸기 전과 뒤의 s̃ₜ"},
+    "whatif_mean": {
+        "en": "The view is the mean over the {h} heads of layer {layer}: the mean ᾱₜ is no head's, so every head of "
+              "the layer is edited, and it has no context aₜ of its own (each head has its own): the strip below "
+              "shows s̃ₜ only. Choose one head to see its aₜ.",
+        "ko": "지금 보기는 {layer}층 헤드 {h}개의 평균입니다: 평균 ᾱₜ는 어느 한 헤드의 것이 아니므로 층의 모든 헤드를 "
+              "바꾸며, 평균에는 그 자신의 컨텍스트 aₜ가 없습니다(헤드마다 따로 있음). 그래서 아래 띠는 s̃ₜ만 보여 "
+              "줍니다. 헤드 하나를 고르면 그 aₜ가 보입니다.",
+    },
     "beam_width": {"en": "Beam width k", "ko": "빔 너비 k"},
     "beam_intro": {
         "en": "Beam search keeps the k best partial translations at every step. Every candidate is drawn: kept (blue), "
