@@ -151,7 +151,9 @@ def heads_figure(trace, t, lang, fs, view=None):
 
 def self_figure(trace, t, lang, fs, view=None):  # positions are pieces: the decoder reads pieces
     layer, head = where_of(trace)
+    names = piece_labels([step.input_token for step in trace.steps]) if view else None
     return decoder_self_attention(trace, t, layer=layer, head=head, font_size=fs, masked_label=tr("masked", lang),
+                                  names=names,
                                   title=tr("self_decoder_title", lang, layer=layer,
                                            head=head_name(head, lang, trace.heads), t=t),
                                   max_height=PROJECTOR_HEIGHT if fs > 14 else None)
@@ -254,6 +256,7 @@ def head_self(trace, lang, view=None):
         st.info(tr("no_encoder_self", lang, model=trace.model))
     elif not classroom():  # (on a projector the decoder's only: the stage fits the screen)
         show(encoder_self_attention(trace, layer=layer, head=head, font_size=fs,
+                                    names=piece_labels(trace.source_tokens) if view else None,
                                     title=tr("self_encoder_title", lang, layer=layer,
                                              head=head_name(head, lang, trace.heads))),
              "encoder_self", lang, name=f"encoder-self-attention-{layer}-{head}")

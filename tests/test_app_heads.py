@@ -8,6 +8,7 @@ import pytest
 from apptest_utils import app, chart, chart_at, chart_keys, texts
 
 from attention_core import load_pretrained
+from attention_core.figures import label
 from attention_core.heads import MEAN, at_head, values_of
 
 MODEL, TEXT = "dates-transformer", "2026년 11월 24일 화요일"
@@ -122,3 +123,27 @@ def test_the_alignment_page_draws_the_chosen_head(trace):
     assert not at.exception
     assert (picker(at, "Layer").value, picker(at, "Head").value) == ("2", "4")
     np.testing.assert_allclose(chart(at, "alignment")["data"][0]["z"], trace.cross_attention(2, 4), rtol=1e-6)
+
+
+def test_a_subword_transformer_shows_words_in_every_head_view_and_no_raw_markers():
+    """en-es-transformer in word view: the grid's columns are words (α summed over a word's pieces), and no
+    figure of the heads or the self-attention shows a raw "##"."""
+    from attention_core.words import trace_words
+
+    text = "the old man sat on a wooden chair"  # "wooden" is two pieces
+    trace = load_pretrained("en-es-transformer").trace(text)
+    at = app(model="en-es-transformer", text=text, layer="1", head="1")
+    at.run()
+    assert not at.exception
+    view = trace_words(trace)
+    assert "wooden" in view.source_words and len(view.source_words) < len(trace.source_tokens)
+    for t in (1, 3):
+        grid = chart_at(at, "grid", t)
+        alpha = trace.steps[t - 1].cross[0].alpha[0]
+        np.testing.assert_allclose(grid["data"][0]["z"][1], [alpha[m].sum() for _, m in view.source_groups],
+                                   rtol=1e-5)
+        assert list(grid["layout"]["xaxis"]["ticktext"]) == [label(w) for w in view.source_words]
+    figures = [chart_at(at, key, 3) for key in ("grid", "heads", "self")] + [chart(at, "encoder_self")]
+    shown = str([(f["layout"].get("xaxis", {}).get("ticktext"), f["layout"].get("yaxis", {}).get("ticktext"),
+                  [d.get("text") for d in f["data"]]) for f in figures])
+    assert "##" not in shown and "wooden" in shown

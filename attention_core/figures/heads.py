@@ -176,12 +176,13 @@ def _self_matrix(rows: list[np.ndarray], size: int) -> list[list[float | None]]:
 
 def decoder_self_attention(trace: Trace, t: int, *, layer: int, head: int | str, title: str | None = None,
                            font_size: int = 14, masked_label: str = "masked",
-                           max_height: int | None = None) -> go.Figure:
+                           max_height: int | None = None, names: list[str] | None = None) -> go.Figure:
     """The decoder's masked self-attention up to step t: row s (s ≤ t) is where position s looked (the step
     s row of its block, s numbers: positions 1..s), columns the decoder's inputs <s>, y_1, …, y_{T-1}. The
-    cells a position may not see (column > row) are grey; rows after t are not computed yet and stay blank."""
+    cells a position may not see (column > row) are grey; rows after t are not computed yet and stay blank.
+    `names`: what to call the inputs (pieces without their markers in a word view: words.piece_labels)."""
     T = len(trace.steps)
-    inputs = [step.input_token for step in trace.steps]
+    inputs = names or [step.input_token for step in trace.steps]
 
     def row(s):
         alpha = trace.steps[s - 1].self_attn[layer - 1].alpha
@@ -209,14 +210,14 @@ def decoder_self_attention(trace: Trace, t: int, *, layer: int, head: int | str,
 
 
 def encoder_self_attention(trace: Trace, *, layer: int, head: int | str, title: str | None = None,
-                           font_size: int = 14) -> go.Figure:
+                           font_size: int = 14, names: list[str] | None = None) -> go.Figure:
     """The encoder's self-attention of layer `layer`, head `head` ("mean": the layer's mean): row i is where
     source position i looked (it sums to 1), N × N."""
     if trace.encoder_self_attention is None:
         raise ValueError(f"{trace.model} does not expose its encoder's self-attention")
     block = trace.encoder_self_attention[layer - 1]
     Z = block.mean(axis=0) if head == MEAN else block[head - 1]
-    src = list(trace.source_tokens)
+    src = names or list(trace.source_tokens)
     N = len(src)
     labels = [label(tok) for tok in src]
     left, right = text_width(labels, font_size) + 12, colourbar_room(font_size) + font_size
