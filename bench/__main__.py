@@ -1,4 +1,4 @@
-"""python -m bench [core | app | load | cold | figures …]: run the benchmarks (by default core, app, load) and print
+"""python -m bench [core | app | load | cold | figures | heads …]: run the benchmarks (by default core, app, load) and print
 their figures with the machine they ran on; cold is app's cold start alone, figures what each step figure costs
 Plotly in the browser."""
 
@@ -11,12 +11,13 @@ import sys
 
 import torch
 
-from . import app, core, figures, load
+from . import app, core, figures, heads, load
 
 SUITES = {"core": core.run, "app": app.run, "load": load.run, "cold": app.run_cold,
-          "transformer": core.transformer_lines, "attribution": core.attribution_lines, "figures": figures.run}
+          "transformer": core.transformer_lines, "attribution": core.attribution_lines, "figures": figures.run,
+          "heads": heads.run}
 DEFAULT = ["core", "app", "load"]  # cold: app's cold start alone; transformer, attribution: parts of core;
-# figures: each step figure's cost in the browser alone
+# figures: each step figure's cost in the browser alone; heads: a Transformer's page with its grid in sight
 
 
 def machine() -> str:
