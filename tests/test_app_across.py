@@ -35,7 +35,8 @@ def test_compare_opens_on_the_task_of_the_current_model():
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception
     assert at.button_group(key="cmp_task").value == "en-es"
-    assert set(at.dataframe[0].value["model"]) == {"en-es-bahdanau", "en-es-dot", "en-es-noattn", "en-es-scaled_dot"}
+    assert set(at.dataframe[0].value["model"]) == {"en-es-bahdanau", "en-es-dot", "en-es-noattn", "en-es-scaled_dot",
+                                                   "en-es-transformer"}
     assert at.text_input(key="cmp_text_en-es").value == sentence  # the sentence, not the task's first example
 
 

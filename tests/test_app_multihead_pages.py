@@ -176,7 +176,8 @@ def test_each_page_on_a_subword_model(name):
     model = load_pretrained("en-es-scaled_dot")
     text = "my grandmother is knitting"  # "grand ##m ##other": words are not pieces here
     at = page(name, model="en-es-scaled_dot", text=text)
-    assert "layer" not in [w.key for w in at.selectbox]
+    if name != "compare":  # (Compare lists every model of the task: en-es-transformer brings its pickers)
+        assert "layer" not in [w.key for w in at.selectbox]
     if name == "whatif":
         assert {"wi_alpha", "wi_alignment"} <= set(chart_keys(at))
     elif name == "beam":
