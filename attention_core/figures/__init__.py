@@ -8,7 +8,9 @@ written as entities and the token shows literally.
 from .alignment import alignment_heatmap
 from .common import label
 from .diagram import encoder_decoder_diagram
+from .learning import snapshot_heatmap, training_curves
 from .steps import alpha_bars, context_figure, output_bars, score_bars, vector_strip
 
 __all__ = ["alignment_heatmap", "alpha_bars", "context_figure", "encoder_decoder_diagram", "label", "output_bars",
            "score_bars", "vector_strip"]
+__all__ += ["snapshot_heatmap", "training_curves"]
