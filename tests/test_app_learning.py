@@ -185,6 +185,7 @@ def test_parse_training_refuses_what_is_not_snapshots():
     good = training_of("dates-dot")
     assert len(parse_training(good).snapshots) == len(good["snapshots"])
     for bad in ({}, {**good, "probes": []}, {**good, "snapshots": [{**good["snapshots"][0], "alignments": [[[1]]]}]},
+                {**good, "snapshots": [{**good["snapshots"][0], "alignments": [[[0.5, 0.5], [1.0]]] + [None] * 4}]},
                 {**good, "snapshots": [{**good["snapshots"][0], "valid_loss": "low"}]}):
         with pytest.raises(ValueError):
             parse_training(bad)
