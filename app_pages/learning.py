@@ -88,14 +88,16 @@ def heatmap_height(entry, training, probe: int, fs: int, words: bool) -> int:
     """One height for every snapshot (the page must not jump while it plays): the tallest matrix's, capped."""
     rows = max((len(a) for s in training.snapshots if (a := s.alignments[probe]) is not None), default=1)
     cell = max(22, 2 * fs + 6)
-    return int(min(100 + cell * rows + 40, 400 if fs > 14 else 500))
+    return int(min(100 + cell * rows + 40, 370 if fs > 14 else 500))
 
 
 def alignment_figure(entry, training, probe: int, k: int, lang: str, fs: int, words: bool):
     found = alignment_at(entry, training, probe, k, words)
     A, src, tgt, _ = found
+    # width: the left column's, of a page 1400 px wide with the sidebar (or 1280 without it, on a projector)
     return snapshot_heatmap(A, src, tgt, font_size=fs, height=heatmap_height(entry, training, probe, fs, words),
-                            show_values=A.shape[1] <= 12 and A.shape[0] <= 14 and fs <= 14)
+                            show_values=A.shape[1] <= 12 and A.shape[0] <= 14 and fs <= 14,
+                            width=520 if fs > 14 else 420)
 
 
 def curves_figure(training, k: int, lang: str, fs: int, height: int):
@@ -108,10 +110,10 @@ def curves_figure(training, k: int, lang: str, fs: int, height: int):
                            [x.valid_metric for x in s], current=k, names=names,
                            field_attention=[x.field_attention for x in s] if any(
                                x.field_attention is not None for x in s) else None,
-                           font_size=fs, height=height, hover=hover)
+                           font_size=fs, height=height, hover=hover, width=600 if fs > 14 else 470)
 
 
-def snapshot_lines(training, lang: str, rows_known: list[bool]) -> list[str]:
+def snapshot_lines(training, lang: str, rows_known: list[bool], large: bool = False) -> list[str]:
     """Per snapshot, as HTML (every value escaped): which moment it is, its numbers, and when its alignment's
     rows are numbered (`rows_known` False), why."""
     K, metric, unknown = len(training.snapshots), _metric_name(training, lang), tr("not_known", lang)
@@ -128,9 +130,10 @@ def snapshot_lines(training, lang: str, rows_known: list[bool]) -> list[str]:
         scores = tr("snapshot_scores", lang, train=number(s.train_loss), valid=number(s.valid_loss),
                     metric=metric, score=number(s.valid_metric))
         rows = s.alignments[0] is not None and not rows_known[k - 1]
-        lines.append(html.escape(line) + (f" · <b>{html.escape(which)}</b>" if which else "")
-                     + "<br>" + html.escape(scores)
-                     + ("<br>" + html.escape(tr("rows_numbered", lang, T=len(s.alignments[0]))) if rows else ""))
+        text = (html.escape(line) + (f" · <b>{html.escape(which)}</b>" if which else "") + "<br>"
+                + html.escape(scores)
+                + ("<br>" + html.escape(tr("rows_numbered", lang, T=len(s.alignments[0]))) if rows else ""))
+        lines.append(f'<div style="font-size:1.1rem">{text}</div>' if large else text)  # (a projector's size)
     return lines
 
 
@@ -144,7 +147,7 @@ def prediction_lines(training, probe: int, lang: str, large: bool) -> list[str]:
     for s in training.snapshots:
         text = s.predictions[probe]
         size = (2.4 if large else 2.0) if len(text) <= 30 else (1.5 if large else 1.3) if len(text) <= 80 else 1.0
-        lines.append(f'<div style="height:{6.4 if large else 5.6}rem;overflow-y:auto">{head}'
+        lines.append(f'<div style="height:{4.2 if large else 3.6}rem;overflow-y:auto">{head}'
                      f'<span style="font-size:{size}rem;font-weight:600;font-family:monospace;background:#f0f2f6;'
                      f'padding:0.1rem 0.5rem;border-radius:0.4rem;overflow-wrap:anywhere;line-height:1.6">'
                      f'{html.escape(text) or "∅"}</span></div>')
@@ -280,11 +283,17 @@ rows_known = [attention and alignment_at(entry, training, probe, k, words)[3] fo
 menus = {}
 with top:
     player = st.container()
-    step_text("learning_prediction", group, prediction_lines(training, probe, lang, large), start, live=True)
-    step_text("learning_snapshot", group, snapshot_lines(training, lang, rows_known), start, css="step-caption")
+    # On a projector the prediction and the snapshot's numbers share a row: the figures need the height.
+    said, numbers = st.columns([1, 1], vertical_alignment="center") if large else (st.container(), st.container())
+    with said:
+        step_text("learning_prediction", group, prediction_lines(training, probe, lang, large), start, live=True)
+    with numbers:
+        step_text("learning_snapshot", group, snapshot_lines(training, lang, rows_known, large), start,
+                  css="step-caption")
     left, right = st.columns([1, 1.15] if attention else [1, 2])
     with left:
-        st.markdown(f"**{tr('learning_alignment', lang)}**")
+        if not large:
+            st.markdown(f"**{tr('learning_alignment', lang)}**")
         if attention:
             fig = make["learning_alignment"](start)
             live_chart(fig, "learning_alignment", url, PLOTLY_CONFIG, group=group, start=start) if url else \
@@ -294,7 +303,8 @@ with top:
         else:
             st.info(tr("learning_no_attention", lang, model=entry.name))
     with right:
-        st.markdown(f"**{tr('learning_curves', lang)}**")
+        if not large:
+            st.markdown(f"**{tr('learning_curves', lang)}**")
         fig = make["learning_curves"](start)
         live_chart(fig, "learning_curves", url, PLOTLY_CONFIG, group=group, start=start) if url else \
             chart(fig, "learning_curves")

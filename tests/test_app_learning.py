@@ -131,7 +131,8 @@ def test_rows_that_cannot_be_told_from_the_text_are_numbered():
     at = opened("en-es-scaled_dot", 1, 2)
     fig = chart(at, "learning_alignment")
     assert list(fig["layout"]["yaxis"]["ticktext"]) == [str(r) for r in range(1, len(matrix) + 1)]
-    assert html.escape(t("rows_numbered", "en", T=len(matrix))) in live_parts(at, "text")["learning_snapshot"]["steps"][0]
+    line = live_parts(at, "text")["learning_snapshot"]["steps"][0]
+    assert html.escape(t("rows_numbered", "en", T=len(matrix))) in line
 
 
 @pytest.mark.parametrize("model", ["dates-noattn", "en-es-noattn"])

@@ -9,19 +9,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .alignment import alignment_heatmap
-from .common import HIGHLIGHT, figure, label, layout, margins, number_room
+from .common import HIGHLIGHT, figure, label, layout, margins, number_room, text_width
 
 TRAIN, VALID, METRIC, FIELD = "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"
 
 
 def snapshot_heatmap(matrix, source_labels: list[str], target_labels: list[str], *, title: str | None = None,
-                     font_size: int = 14, height: int | None = None, show_values: bool = False) -> go.Figure:
+                     font_size: int = 14, height: int | None = None, show_values: bool = False,
+                     width: float | None = None) -> go.Figure:
     """A[t, i] = α_t^i of a probe at one snapshot: alignment_heatmap's figure (the one look of an alignment),
-    drawn from the file's matrix and labels instead of a trace (it reads only these of one)."""
+    drawn from the file's matrix and labels instead of a trace (it reads only these of one). `width`: the
+    figure's width on the page, to which the column labels are fitted (tilted when they would overlap)."""
     A = np.asarray(matrix, dtype=np.float64)
     stand_in = SimpleNamespace(model="", source_tokens=list(source_labels), target_tokens=list(target_labels))
     fig = alignment_heatmap(stand_in, matrix=A, source_tokens=list(source_labels), title=title,
-                            font_size=font_size, height=height, show_values=show_values)
+                            font_size=font_size, height=height, show_values=show_values, width=width)
     fig.layout.margin.l += font_size  # the live chart's look pads the tick labels off the axis (live_chart.LOOK)
     return fig
 
@@ -39,13 +41,14 @@ def _series(values) -> list:
 
 def training_curves(steps: list[int], train_loss: list, valid_loss: list, metric: list, *, current: int,
                     names: dict[str, str], field_attention: list | None = None, font_size: int = 14,
-                    height: int = 460, hover: list[str] | None = None) -> go.Figure:
+                    height: int = 460, hover: list[str] | None = None, width: float = 480) -> go.Figure:
     """Top: the training loss (mean cross-entropy of the batches since the last snapshot) and the validation
     loss, on a log scale; bottom: the validation metric and, for dates, the field attention (the share of
     digit steps whose largest α is in their field), both as the file has them. x is the snapshot's number
     (1…K, its optimizer step as tick text): the snapshots are dense early in training, where attention forms,
     so a step axis would crowd them into its first percent. Snapshot `current` (1-based) is marked.
-    `names`: the series' and axes' names (train, valid, metric, field, loss_axis, metric_axis, x_axis)."""
+    `names`: the series' and axes' names (train, valid, metric, field, loss_axis, metric_axis, x_axis).
+    `width`: the figure's width on the page, to which the legend's rows above the plot are fitted."""
     K = len(steps)
     x = list(range(1, K + 1))
     hover = hover or [f"{names['x_axis']} {s:,}" for s in steps]
@@ -74,10 +77,18 @@ def training_curves(steps: list[int], train_loss: list, valid_loss: list, metric
     top = [v for v in _series(metric) + _series(field_attention or []) if v is not None]
     metric_axis = dict(domain=[0.0, 0.42], title=dict(text=label(names["metric_axis"], 60)), gridcolor="#eeeeee",
                        range=[0, max(1.0, max(top, default=1.0)) * 1.05], anchor="x")
+    left = number_room(font_size) + 10
+    # Each legend entry: its name, its line sample and the gap to the next (~40 px), in rows across the plot.
+    entries = [text_width([names[key]], font_size) + 40 + font_size for key, *_ in series]
+    rows, used = 1, 0.0
+    for w in entries:
+        if used and used + w > width - left - 20:
+            rows, used = rows + 1, 0.0
+        used += w
     return figure(data, layout(
         height=height, font_size=font_size, shapes=[line], showlegend=True, hovermode="closest",
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=font_size)),
-        margin=margins(font_size, left=number_room(font_size) + 10, top=2.6 * font_size + 10,
+        margin=margins(font_size, left=left, top=rows * 1.6 * font_size + 14,
                        bottom=3.2 * font_size + 10, right=10),
         xaxis=dict(range=[0.5, K + 0.5], tickmode="array", tickvals=tickvals, ticktext=ticktext,
                    title=dict(text=label(names["x_axis"], 80)), showgrid=False, zeroline=False,
