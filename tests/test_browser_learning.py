@@ -61,7 +61,8 @@ def test_korean_labels(server, page):
     wait_idle(page)
     page.get_by_role("heading", name=t("page_learning", "ko")).wait_for(timeout=30_000)
     player = page.locator(".st-key-learning_player")
-    assert t("snapshot", "ko") in player.inner_text() and t("play", "ko") in player.inner_text()
+    assert player.locator(".step-player-label").inner_text() == t("snapshot", "ko")  # the slider's label
+    assert page.get_by_test_id("step-play").inner_text() == t("play", "ko")
     assert t("prediction_then", "ko") in prediction_shown(page)
     assert "Play" not in player.inner_text()
     assert "Snapshot" not in page.locator(".st-key-learning_snapshot").inner_text()
