@@ -203,3 +203,21 @@ def test_korean_and_classroom():
     fig = chart(at, "learning_curves")
     assert fig["layout"]["font"]["size"] == 20  # the projector's size
     assert fig["data"][0]["name"] == label(t("curve_train", "ko"))
+
+
+def test_without_static_serving_the_server_draws_each_snapshot():
+    from streamlit import config
+
+    config.set_option("server.enableStaticServing", False)
+    try:
+        at = opened("dates-dot", 7)
+        at.session_state["snapshot"] = 11  # a report from the browser's player
+        at.run()
+    finally:
+        config.set_option("server.enableStaticServing", True)
+    assert not at.exception and not live_parts(at, "chart") and not live_parts(at, "payload")
+    assert live_parts(at, "player")["learning_player"]["server"] is True
+    data = training_of("dates-dot")
+    np.testing.assert_array_equal(np.asarray(chart(at, "learning_alignment")["data"][0]["z"]),
+                                  np.asarray(data["snapshots"][10]["alignments"][0]))
+    check_curves(chart(at, "learning_curves"), data, 11)
