@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -51,7 +52,7 @@ CHARTS = ("learning_alignment", "learning_curves")
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_training(folder: str, stamp: tuple):
     """training.json of a model folder, read once per version of the file (`stamp`)."""
-    return read_training(catalog.Path(folder))
+    return read_training(Path(folder))
 
 
 def file_stamp(folder) -> tuple:
@@ -281,6 +282,16 @@ make = {"learning_alignment": lambda k: alignment_figure(entry, training, probe,
 # Per snapshot: whether its rows are the prediction's tokens (see attention_core/learning.py)
 rows_known = [attention and alignment_at(entry, training, probe, k, words)[3] for k in range(1, K + 1)]
 menus = {}
+
+
+def draw(fig, key: str) -> None:
+    """Snapshot `start`'s figure: a live chart the payload steps, or (no plotly.js served) the server's chart."""
+    if url:
+        live_chart(fig, key, url, PLOTLY_CONFIG, group=group, start=start)
+    else:
+        chart(fig, key)
+
+
 with top:
     player = st.container()
     # On a projector the prediction and the snapshot's numbers share a row: the figures need the height.
@@ -296,8 +307,7 @@ with top:
             st.markdown(f"**{tr('learning_alignment', lang)}**")
         if attention:
             fig = make["learning_alignment"](start)
-            live_chart(fig, "learning_alignment", url, PLOTLY_CONFIG, group=group, start=start) if url else \
-                chart(fig, "learning_alignment")
+            draw(fig, "learning_alignment")
             if not large:
                 menus["learning_alignment"] = st.container()
         else:
@@ -306,8 +316,7 @@ with top:
         if not large:
             st.markdown(f"**{tr('learning_curves', lang)}**")
         fig = make["learning_curves"](start)
-        live_chart(fig, "learning_curves", url, PLOTLY_CONFIG, group=group, start=start) if url else \
-            chart(fig, "learning_curves")
+        draw(fig, "learning_curves")
         if not large:
             menus["learning_curves"] = st.container()
 if not large:
