@@ -393,7 +393,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "curve_field": {"en": "field attention", "ko": "필드 어텐션"},
     "metric_exact match": {"en": "exact match", "ko": "정확히 일치"},
     "metric_BLEU": {"en": "BLEU", "ko": "BLEU"},
-    "axis_loss": {"en": "cross-entropy (log)", "ko": "교차 엔트로피 (로그)"},
+    "axis_loss": {"en": "loss (log)", "ko": "손실 (로그)"},
     "axis_score": {"en": "score", "ko": "점수"},
     "axis_snapshot": {"en": "optimizer step (one point per snapshot)", "ko": "최적화 단계 (스냅숏마다 점 하나)"},
     "curves_caption": {

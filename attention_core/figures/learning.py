@@ -25,6 +25,12 @@ def snapshot_heatmap(matrix, source_labels: list[str], target_labels: list[str],
     fig = alignment_heatmap(stand_in, matrix=A, source_tokens=list(source_labels), title=title,
                             font_size=font_size, height=height, show_values=show_values, width=width)
     fig.layout.margin.l += font_size  # the live chart's look pads the tick labels off the axis (live_chart.LOOK)
+    rows = len(target_labels)
+    room = (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b) / max(rows, 1)
+    if room < 1.3 * font_size:  # rows thinner than their labels (an untrained model's 64 steps): every n-th row named
+        every = int(np.ceil(1.3 * font_size / room))
+        fig.layout.yaxis.tickvals = list(range(0, rows, every))
+        fig.layout.yaxis.ticktext = list(fig.layout.yaxis.ticktext)[::every]
     return fig
 
 
@@ -70,12 +76,14 @@ def training_curves(steps: list[int], train_loss: list, valid_loss: list, metric
     line = dict(type="line", xref="x", yref="paper", x0=current, x1=current, y0=0, y1=1,
                 line=dict(color=HIGHLIGHT, width=2, dash="dot"))
     positive = [v for v in _series(train_loss) + _series(valid_loss) if v is not None and v > 0]
-    loss_axis = dict(type="log", domain=[0.56, 1.0], title=dict(text=label(names["loss_axis"], 60)),
+    small = dict(size=max(12, font_size - 4))  # the axis titles: each must fit its panel's height
+    loss_axis = dict(type="log", domain=[0.56, 1.0], title=dict(text=label(names["loss_axis"], 60), font=small),
                      gridcolor="#eeeeee", exponentformat="power", showexponent="all")
     if positive:  # a fixed range: the axis must not move while the marker does
         loss_axis["range"] = [np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15]
     top = [v for v in _series(metric) + _series(field_attention or []) if v is not None]
-    metric_axis = dict(domain=[0.0, 0.42], title=dict(text=label(names["metric_axis"], 60)), gridcolor="#eeeeee",
+    metric_axis = dict(domain=[0.0, 0.42], title=dict(text=label(names["metric_axis"], 60), font=small),
+                       gridcolor="#eeeeee",
                        range=[0, max(1.0, max(top, default=1.0)) * 1.05], anchor="x")
     left = number_room(font_size) + 10
     # Each legend entry: its name, its line sample and the gap to the next (~40 px), in rows across the plot.
