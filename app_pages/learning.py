@@ -247,7 +247,7 @@ def controls(lang: str, entries: dict):
     with right:
         probe = st.selectbox(tr("probe", lang), probes, key=PROBE, format_func=lambda i: training.probes[i],
                              help=tr("probe_help", lang), on_change=_new_probe)
-    words = word_mode(lang, is_subword(entry))
+    words = word_mode(lang, is_subword(entry) and entry.config.has_attention)  # (no matrix: nothing to switch)
     return entry, training, stamp, probe, words
 
 

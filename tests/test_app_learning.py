@@ -130,7 +130,8 @@ def test_rows_that_cannot_be_told_from_the_text_are_numbered():
     assert target_labels(entry.target_tokenizer, prediction, len(matrix)) is None
     at = opened("en-es-scaled_dot", 1, 2)
     fig = chart(at, "learning_alignment")
-    assert list(fig["layout"]["yaxis"]["ticktext"]) == [str(r) for r in range(1, len(matrix) + 1)]
+    ticks = fig["layout"]["yaxis"]  # (64 thin rows: every n-th one named)
+    assert list(ticks["ticktext"]) == [str(r + 1) for r in ticks["tickvals"]] and len(ticks["tickvals"]) > 1
     line = live_parts(at, "text")["learning_snapshot"]["steps"][0]
     assert html.escape(t("rows_numbered", "en", T=len(matrix))) in line
 
@@ -147,13 +148,13 @@ def test_a_model_without_attention_says_so_and_keeps_its_curves(model):
 
 def test_the_shipped_snapshot_without_counters_says_not_recorded():
     """dates-dot's last snapshot has examples_seen 0 and epoch 0 past step 0 (snapshots.Recorder.finish when no
-    snapshot was taken at the shipped step): shown as not recorded, never as "0 examples seen"."""
+    snapshot was taken at the shipped step): shown as not recorded, never as "examples seen: 0"."""
     data = training_of("dates-dot")
     assert data["snapshots"][-1]["examples_seen"] == 0 and data["snapshots"][-1]["step"] > 0
     K = len(data["snapshots"])
     at = opened("dates-dot", K)
     line = live_parts(at, "text")["learning_snapshot"]["steps"][K - 1]
-    assert t("not_known", "en") in line and "0 examples" not in line
+    assert t("not_known", "en") in line and "examples seen: 0" not in line and "epoch 0 " not in line
     assert t("snapshot_shipped", "en").split(":")[0] in line
 
 
