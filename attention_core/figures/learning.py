@@ -75,16 +75,6 @@ def training_curves(steps: list[int], train_loss: list, valid_loss: list, metric
     tickvals, ticktext = _ticks(steps)
     line = dict(type="line", xref="x", yref="paper", x0=current, x1=current, y0=0, y1=1,
                 line=dict(color=HIGHLIGHT, width=2, dash="dot"))
-    positive = [v for v in _series(train_loss) + _series(valid_loss) if v is not None and v > 0]
-    small = dict(size=max(12, font_size - 4))  # the axis titles: each must fit its panel's height
-    loss_axis = dict(type="log", domain=[0.56, 1.0], title=dict(text=label(names["loss_axis"], 60), font=small),
-                     gridcolor="#eeeeee", exponentformat="power", showexponent="all")
-    if positive:  # a fixed range: the axis must not move while the marker does
-        loss_axis["range"] = [np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15]
-    top = [v for v in _series(metric) + _series(field_attention or []) if v is not None]
-    metric_axis = dict(domain=[0.0, 0.42], title=dict(text=label(names["metric_axis"], 60), font=small),
-                       gridcolor="#eeeeee",
-                       range=[0, max(1.0, max(top, default=1.0)) * 1.05], anchor="x")
     left = number_room(font_size) + 10
     # Each legend entry: its name, its line sample and the gap to the next (~40 px), in rows across the plot.
     entries = [text_width([names[key]], font_size) + 40 + font_size for key, *_ in series]
@@ -93,6 +83,20 @@ def training_curves(steps: list[int], train_loss: list, valid_loss: list, metric
         if used and used + w > width - left - 20:
             rows, used = rows + 1, 0.0
         used += w
+    positive = [v for v in _series(train_loss) + _series(valid_loss) if v is not None and v > 0]
+    small = dict(size=max(12, font_size - 4))  # the axis titles: each must fit its panel's height
+    loss_axis = dict(type="log", domain=[0.56, 1.0], title=dict(text=label(names["loss_axis"], 60), font=small),
+                     gridcolor="#eeeeee", exponentformat="power", showexponent="all")
+    if positive:  # a fixed range: the axis must not move while the marker does
+        low, high = np.log10(min(positive)) - 0.15, np.log10(max(positive)) + 0.15
+        loss_axis["range"] = [low, high]
+        if high - low > 1.5:  # a tick per n decades, n such that the labels (~2 em apart) fit the upper panel
+            panel = 0.44 * (height - (rows * 1.6 * font_size + 14) - (3.2 * font_size + 20))
+            loss_axis["dtick"] = max(1, int(np.ceil((high - low) / max(panel / (2.2 * font_size), 1))))
+    top = [v for v in _series(metric) + _series(field_attention or []) if v is not None]
+    metric_axis = dict(domain=[0.0, 0.42], title=dict(text=label(names["metric_axis"], 60), font=small),
+                       gridcolor="#eeeeee",
+                       range=[0, max(1.0, max(top, default=1.0)) * 1.05], anchor="x")
     return figure(data, layout(
         height=height, font_size=font_size, shapes=[line], showlegend=True, hovermode="closest",
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=font_size)),
