@@ -43,7 +43,8 @@ ALIGNMENT_PAGE = "app_pages/alignment.py"
 # navigation from it and classroom mode its own links, so both list the same pages.
 PAGES = {
     "section_explore": [(STEP_PAGE, "page_step", ""), (ALIGNMENT_PAGE, "page_alignment", "alignment"),
-                        ("app_pages/compare.py", "page_compare", "compare")],
+                        ("app_pages/compare.py", "page_compare", "compare"),
+                        ("app_pages/learning.py", "page_learning", "learning")],
     "section_decode": [("app_pages/beam.py", "page_beam", "beam"), ("app_pages/forced.py", "page_forced", "forced"),
                        ("app_pages/whatif.py", "page_whatif", "whatif")],
     "section_more": [("app_pages/upload.py", "page_upload", "upload"),

@@ -274,7 +274,7 @@ function makePlayer(parentElement, data, component) {
     slider.value = String(t);
     slider.style.setProperty("--fill", `${(100 * (t - 1)) / Math.max(current.T - 1, 1)}%`);
     slider.setAttribute("aria-valuetext", labels.of.replace("{t}", t).replace("{T}", current.T));
-    value.textContent = `t = ${t} / ${current.T}`;
+    value.textContent = `${labels.value ?? "t = "}${t} / ${current.T}`; // (the learning view: no "t")
     const focused = document.activeElement;
     prev.disabled = t <= 1;
     next.disabled = t >= current.T;

@@ -16,6 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "page_forced": {"en": "Forced decoding", "ko": "강제 디코딩"},
     "page_whatif": {"en": "What if?", "ko": "만약에?"},
     "page_upload": {"en": "Upload a file", "ko": "파일 올리기"},
+    "page_learning": {"en": "Attention as it is learned", "ko": "학습되는 어텐션"},
     "section_explore": {"en": "Explore", "ko": "살펴보기"},
     "section_decode": {"en": "Decoding", "ko": "디코딩"},
     "section_more": {"en": "Data and practice", "ko": "데이터와 연습"},
@@ -461,6 +462,82 @@ TEXTS: dict[str, dict[str, str]] = {
     "alpha_compare": {"en": "αₜ before and after", "ko": "바꾸기 전과 뒤의 αₜ"},
     "output_compare": {"en": "Output distribution before and after", "ko": "바꾸기 전과 뒤의 출력 분포"},
     "vectors_compare": {"en": "aₜ and s̃ₜ before and after", "ko": "바꾸기 전과 뒤의 aₜ와 s̃ₜ"},
+    # --- learning view
+    "learning_intro": {
+        "en": "While the model trained, it was stopped now and then and its weights of that moment decoded a few fixed "
+              "inputs, the probes. Move the slider or press play: the alignment and the prediction at each "
+              "snapshot, and where the losses and the validation score were then. Every number is from the model's "
+              "training.json.",
+        "ko": "모델을 학습시키는 동안 가끔 멈추고, 그 순간의 가중치로 고정된 몇 개의 입력(프로브)을 디코딩했습니다. 슬라이더를 "
+              "움직이거나 재생을 누르면 스냅숏마다의 정렬과 예측, 그리고 그때의 손실과 검증 점수를 볼 수 있습니다. 모든 숫자는 "
+              "모델의 training.json에서 온 값입니다.",
+    },
+    "probe": {"en": "Probe input", "ko": "프로브 입력"},
+    "probe_help": {"en": "The inputs decoded at every snapshot (the same ones each time).",
+                   "ko": "모든 스냅숏에서 디코딩한 입력입니다(매번 같은 입력)."},
+    "snapshot": {"en": "Snapshot", "ko": "스냅숏"},
+    "snapshot_aria": {"en": "Snapshot {t} of {T}", "ko": "스냅숏 {T}개 중 {t}번째"},
+    "snapshot_speed": {"en": "Seconds per snapshot", "ko": "재생 속도 (초/스냅숏)"},
+    "prediction_then": {"en": "Prediction", "ko": "예측"},
+    "snapshot_line": {"en": "Snapshot {k} of {K} · optimizer step {step} · epoch {epoch} · examples seen: {examples}",
+                      "ko": "스냅숏 {K}개 중 {k}번째 · 최적화 단계 {step} · 에포크 {epoch} · 본 예제 수: {examples}"},
+    "snapshot_first": {"en": "the initial (random) weights, before any training",
+                       "ko": "학습 전의 초기(무작위) 가중치"},
+    "snapshot_shipped": {"en": "the shipped weights: the model the other pages use",
+                         "ko": "배포된 가중치: 다른 페이지가 쓰는 모델"},
+    "snapshot_scores": {"en": "training loss {train} · validation loss {valid} · {metric} {score}",
+                        "ko": "학습 손실 {train} · 검증 손실 {valid} · {metric} {score}"},
+    "not_known": {"en": "not recorded", "ko": "기록 없음"},
+    "learning_alignment": {"en": "Alignment at this snapshot", "ko": "이 스냅숏의 정렬"},
+    "learning_curves": {"en": "Over training", "ko": "학습 과정"},
+    "curve_train": {"en": "training loss", "ko": "학습 손실"},
+    "curve_valid": {"en": "validation loss", "ko": "검증 손실"},
+    "curve_field": {"en": "field attention", "ko": "필드 어텐션"},
+    "metric_exact match": {"en": "exact match", "ko": "정확히 일치"},
+    "metric_BLEU": {"en": "BLEU", "ko": "BLEU"},
+    "axis_loss": {"en": "loss (log)", "ko": "손실 (로그)"},
+    "axis_score": {"en": "score", "ko": "점수"},
+    "axis_snapshot": {"en": "optimizer step (one point per snapshot)", "ko": "최적화 단계 (스냅숏마다 점 하나)"},
+    "curves_caption": {
+        "en": "Training loss: mean cross-entropy of the batches since the previous snapshot (none before training "
+              "starts). Validation loss and {metric}: on the same {n} validation examples at every snapshot. One "
+              "point per snapshot, evenly spaced: the snapshots are dense early in training, where attention forms.",
+        "ko": "학습 손실: 이전 스냅숏 이후 배치들의 평균 교차 엔트로피(학습 시작 전에는 없음). 검증 손실과 {metric}: 모든 "
+              "스냅숏에서 같은 검증 예제 {n}개로 잰 값. 점은 스냅숏마다 하나씩 같은 간격으로 찍었습니다. 스냅숏은 어텐션이 "
+              "생기는 학습 초반에 촘촘합니다.",
+    },
+    "field_caption": {
+        "en": "Field attention: the share of digit steps whose largest α falls in the source field the digit comes "
+              "from (year, month or day).",
+        "ko": "필드 어텐션: 숫자를 쓰는 단계 중 가장 큰 α가 그 숫자가 온 입력 필드(연, 월, 일)에 있는 비율.",
+    },
+    "learning_where": {"en": "Alignment and field attention of this Transformer: {layer}, {head}.",
+                       "ko": "이 트랜스포머의 정렬과 필드 어텐션: {layer}, {head}."},
+    "rows_numbered": {
+        "en": "The file keeps this prediction's text, not its pieces, and splitting the text again does not give the "
+              "matrix's {T} rows: the rows are numbered.",
+        "ko": "파일에는 이 예측의 조각이 아니라 글자만 있고, 다시 나누어도 행렬의 {T}개 행이 나오지 않아 행에 번호를 붙였습니다.",
+    },
+    "learning_labels": {
+        "en": "Columns: the probe as the model's source tokenizer splits it. Rows: the prediction split again by its "
+              "target tokenizer (the file keeps the text); at the last snapshot these are exactly the trace's tokens.",
+        "ko": "열: 모델의 입력 토크나이저로 나눈 프로브. 행: 출력 토크나이저로 다시 나눈 예측(파일에는 글자만 있음). 마지막 "
+              "스냅숏에서는 트레이스의 토큰과 정확히 같습니다.",
+    },
+    "learning_no_attention": {
+        "en": "{model} has no attention: it reads the whole input as one fixed vector, so there is no alignment to "
+              "watch form. Its prediction and curves are still shown.",
+        "ko": "{model} 모델에는 어텐션이 없습니다. 입력 전체를 고정된 벡터 하나로 읽으므로 생겨나는 정렬이 없습니다. 예측과 "
+              "곡선은 그대로 보여 줍니다.",
+    },
+    "learning_none": {
+        "en": "{model} has no training snapshots (no training.json in its folder), so there is nothing to play. "
+              "Models trained by this project's `train` command record them.",
+        "ko": "{model} 모델에는 학습 스냅숏이 없습니다(폴더에 training.json이 없음). 그래서 재생할 것이 없습니다. 이 "
+              "프로젝트의 `train` 명령으로 학습시킨 모델은 스냅숏을 기록합니다.",
+    },
+    "learning_broken": {"en": "The training snapshots of {model} cannot be read: {error}",
+                        "ko": "{model} 모델의 학습 스냅숏을 읽을 수 없습니다: {error}"},
     # --- upload
     "upload_intro": {
         "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; with a `target` "
