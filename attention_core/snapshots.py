@@ -74,7 +74,8 @@ class Recorder:
         """training.json's content: the snapshots up to optimizer step `last_step` (the end of the best epoch),
         whose weights the shipped model has, replaced by one taken now (the weights as shipped)."""
         kept = [s for s in self.taken if s["step"] < last_step]
-        shipped = self.taken[-1] if self.taken and self.taken[-1]["step"] == last_step else None
+        # the snapshot at the end of the best epoch: not the last one taken when training went on after it
+        shipped = next((s for s in self.taken if s["step"] == last_step), None)
         self.take(step=last_step, examples_seen=shipped["examples_seen"] if shipped else 0,
                   epoch=shipped["epoch"] if shipped else 0.0, train_loss=shipped["train_loss"] if shipped else None)
         kept.append(self.taken.pop())

@@ -145,6 +145,9 @@ def test_training_snapshots_run_to_the_shipped_model(name):
     assert len(snapshots) >= 20 and snapshots[0]["step"] == 0
     assert content["probes"] == PROBES[model.config.task]
     last = snapshots[-1]
+    training = model.metrics["training"]  # the end of the best epoch, also when training went on after it
+    assert last["epoch"] == training["best_epoch"]
+    assert last["examples_seen"] == training["best_epoch"] * training["train_examples"]
     for text, matrix, prediction in zip(content["probes"], last["alignments"], last["predictions"]):
         trace = model.trace(text)
         assert trace.prediction == prediction, (name, text)

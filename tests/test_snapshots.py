@@ -55,3 +55,23 @@ def test_the_last_snapshot_is_the_shipped_model(trained):
         trace = model.trace(text)
         assert trace.prediction == prediction
         assert np.allclose(trace.alignment, np.array(matrix), atol=10 ** -DECIMALS)
+
+
+def test_the_shipped_snapshot_keeps_its_epoch_when_training_went_on_after_the_best_epoch():
+    """Early stopping ships the best epoch's weights: its snapshot (not the last one taken) gives the step's epoch,
+    examples seen and training loss to the snapshot taken again from the shipped weights."""
+    from types import SimpleNamespace
+
+    from attention_core.snapshots import Recorder
+
+    recorder = object.__new__(Recorder)
+    recorder.task, recorder.probes, recorder.valid = "en-es", [], []
+    recorder.translator = SimpleNamespace(config=SimpleNamespace(alignment_from={"layer": 1, "head": 1}))
+    recorder.taken = [dict(step=k * 10, examples_seen=k * 640, epoch=float(k), train_loss=1.0 / (k + 1),
+                           valid_loss=2.0, valid_metric=0.1 * k, heads=None, traces=[]) for k in range(4)]
+    recorder.take = lambda **moment: recorder.taken.append(dict(moment, valid_loss=1.5, valid_metric=0.5,
+                                                                  heads=None, traces=[]))
+    snapshots = recorder.finish(last_step=20)["snapshots"]  # the best epoch was 2; training went on to 3
+    assert [s["step"] for s in snapshots] == [0, 10, 20]
+    assert snapshots[-1]["epoch"] == 2.0 and snapshots[-1]["examples_seen"] == 1280
+    assert snapshots[-1]["train_loss"] == pytest.approx(1 / 3) and snapshots[-1]["valid_metric"] == 0.5
