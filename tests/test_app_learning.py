@@ -146,15 +146,17 @@ def test_a_model_without_attention_says_so_and_keeps_its_curves(model):
         live_parts(at, "text")["learning_prediction"]["steps"][4]
 
 
-def test_the_shipped_snapshot_without_counters_says_not_recorded():
-    """dates-dot's last snapshot has examples_seen 0 and epoch 0 past step 0 (snapshots.Recorder.finish when no
-    snapshot was taken at the shipped step): shown as not recorded, never as "examples seen: 0"."""
+def test_the_shipped_snapshot_without_its_training_loss_says_not_recorded():
+    """dates-dot's last snapshot was taken again from the shipped weights; the training loss of its step was not
+    kept (training.json has null): shown as not recorded, never as a number; its epoch and examples seen shown."""
     data = training_of("dates-dot")
-    assert data["snapshots"][-1]["examples_seen"] == 0 and data["snapshots"][-1]["step"] > 0
+    last = data["snapshots"][-1]
+    assert last["train_loss"] is None and last["step"] > 0
     K = len(data["snapshots"])
     at = opened("dates-dot", K)
     line = live_parts(at, "text")["learning_snapshot"]["steps"][K - 1]
-    assert t("not_known", "en") in line and "examples seen: 0" not in line and "epoch 0 " not in line
+    assert f"training loss {t('not_known', 'en')}" in line
+    assert f"examples seen: {last['examples_seen']:,}" in line and f"epoch {last['epoch']:g}" in line
     assert t("snapshot_shipped", "en").split(":")[0] in line
 
 
