@@ -50,7 +50,7 @@ def test_every_head_equals_the_transformers_module(d_model, h, seed):
 
 
 def test_the_article_preset_with_one_head_is_the_articles_scaled_dot_product():
-    tokens, H, x, W = article_heads_preset()
+    _, H, x, W = article_heads_preset()
     worked = work_heads(x, H, W, 1)
     np.testing.assert_allclose(worked.e[0], H @ x / 2, rtol=1e-12)  # identity W: q·k/√4 = s_t·h_i/2
     np.testing.assert_allclose(worked.out, worked.joined)  # W_O = I
@@ -68,7 +68,7 @@ def test_editing_the_projections_is_the_same_computation():
 
 
 def test_the_written_out_lines_carry_the_numbers():
-    tokens, H, x, W = article_heads_preset()
+    _, H, x, W = article_heads_preset()
     worked = work_heads(x, H, W, 2)
     assert len(worked.head_lines) == 2
     for j, lines in enumerate(worked.head_lines, 1):
@@ -76,7 +76,7 @@ def test_the_written_out_lines_carry_the_numbers():
         for i in range(len(H)):
             assert f"e_t^{{{j},{i + 1}}}" in text and f"= {worked.e[j - 1, i]:.3f}" in text
             assert f"= {worked.alpha[j - 1, i]:.3f}" in text
-        assert rf"\sqrt{{2}}" in text  # d_k = 2
+        assert r"\sqrt{2}" in text  # d_k = 2
     assert worked.joined_lines[0].startswith("[a_t^{1}; a_t^{2}]")
 
 
