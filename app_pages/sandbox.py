@@ -108,7 +108,7 @@ def multi_head(lang: str, fs: int) -> None:
     st.caption(tr("heads_intro", lang))
     if H_DATA not in st.session_state:
         load_heads_preset()
-    c1, c2, c3, c4, c5 = st.columns([3, 1, 1, 1, 1], vertical_alignment="bottom")
+    c1, c2, c3, c4, c5 = st.columns([2.6, 1.4, 1, 1, 1], vertical_alignment="bottom")
     article = st.session_state.get(H_PRESET, H_PRESETS[0]) == "heads_preset_article"
     sizes = tr("heads_sizes_article", lang, N=article_heads_preset()[1].shape[0], n=article_heads_preset()[1].shape[1])
     c1.selectbox(tr("preset", lang), H_PRESETS, format_func=lambda p: tr(p, lang), key=H_PRESET,
@@ -161,12 +161,11 @@ def multi_head(lang: str, fs: int) -> None:
     else:
         q0, K0, V0 = project(x0, H0, W0)
         # one column per vector, its components in rows named by head: head j takes its d_k rows, as in the W's
-        a, b, c = st.columns([1, 2, 2])
+        a, b, c = st.columns([0.8, 2, 2])
         with a:
             st.markdown("**" + tr("heads_q", lang) + "**")
             q = matrix_editor(q0[:, None], by_head("q", d_model, h), ["qₜ"], f"sbh_q_{version}")
-        vectors = lambda symbol: [f"{symbol}{str(i + 1).translate(SUBSCRIPT)} · {token[:8]}"  # k₁ · I, …
-                                  for i, token in enumerate(tokens)]
+        vectors = lambda symbol: [f"{symbol}{str(i + 1).translate(SUBSCRIPT)}" for i in range(len(tokens))]
         with b:
             st.markdown("**" + tr("heads_k", lang) + "**")
             K = matrix_editor(K0.T, by_head("k", d_model, h), vectors("k"), f"sbh_K_{version}")
@@ -174,6 +173,7 @@ def multi_head(lang: str, fs: int) -> None:
             st.markdown("**" + tr("heads_v", lang) + "**")
             V = matrix_editor(V0.T, by_head("v", d_model, h), vectors("v"), f"sbh_V_{version}")
         names = tokens
+        st.caption("i: " + " · ".join(f"{i + 1} = {token}" for i, token in enumerate(tokens)))  # k_i, v_i of token i
         if q is None or K is None or V is None:
             st.warning(tr("bad_numbers", lang))
             st.stop()
@@ -191,14 +191,16 @@ def multi_head(lang: str, fs: int) -> None:
         head = sandbox_trace(names, result.v[j], result.q[j], result.e[j], result.alpha[j], result.a[j])
         columns = st.columns(3) if not classroom() else st.columns(2) + [st.container()]
         with columns[0]:
-            show(score_bars(head, 1, font_size=fs, title=tr("stage1", lang), tick_limit=NAME_LIMIT),
+            show(score_bars(head, 1, font_size=fs, title=tr("short_stage1", lang) + J, tick_limit=NAME_LIMIT),
                  f"sbh_scores_{j + 1}", lang, name=f"sandbox-head{j + 1}-scores", context=context)
         with columns[1]:
-            show(alpha_bars(head, 1, font_size=fs, title=tr("stage2", lang), sum_label=tr("sum_label", lang),
+            show(alpha_bars(head, 1, font_size=fs, title=tr("short_stage2", lang) + J, sum_label=tr("sum_label", lang),
                             tick_limit=NAME_LIMIT), f"sbh_alpha_{j + 1}", lang, name=f"sandbox-head{j + 1}-alpha",
                  context=context)
         with columns[2]:
-            show(context_figure(head, 1, font_size=fs, title=tr("stage3", lang), a_label=f"aₜ{J}"),
+            # rows of 1.8 font sizes: the default height packs the large classroom labels onto each other
+            show(context_figure(head, 1, font_size=fs, title=tr("short_stage3", lang) + J, a_label=f"aₜ{J}",
+                                height=int(140 + 1.8 * fs * (len(names) + 2))),
                  f"sbh_context_{j + 1}", lang, name=f"sandbox-head{j + 1}-context", context=context)
         with st.expander(tr("head_written", lang, j=j + 1), expanded=j == 0):
             for line in result.head_lines[j]:

@@ -111,7 +111,7 @@ def test_the_projected_q_k_v_typed_in():
     _, H, x, W = article_heads_preset()
     q, K, V = project(x, H, W)
     assert_heads_drawn(at, work_projected(q, K, V, 2))
-    edit(at, "sbh_K", 2, "k₂ · am", -1.5)  # component 2 of k_2: head 2's first
+    edit(at, "sbh_K", 2, "k₂", -1.5)  # component 2 of k_2: head 2's first
     K[1, 2] = -1.5
     worked = work_projected(q, K, V, 2)
     assert_heads_drawn(at, worked)
@@ -132,7 +132,7 @@ def test_a_bad_cell_gets_the_message(editor, column, value):
 def test_a_bad_cell_of_the_projected_values_gets_the_message():
     at = heads_page()
     at.segmented_control(key="sbh_edit").set_value("heads_edit_projected").run()
-    edit(at, "sbh_V", 1, "v₃ · a", None)
+    edit(at, "sbh_V", 1, "v₃", None)
     assert [w.value for w in at.warning] == [t("bad_numbers", "en")] and drawn_heads(at) == 0
 
 
