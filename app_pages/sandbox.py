@@ -134,8 +134,10 @@ def multi_head(lang: str, fs: int) -> None:
         edit = st.segmented_control(tr("heads_edit", lang), H_EDITS, default=H_EDITS[0], key=H_EDIT, required=True,
                                     format_func=lambda e: tr(e, lang))
     dims = [f"[{d}]" for d in range(d_model)]
+    # side by side while a matrix's columns fit half the page (d_model ≤ 6), one above the other beyond
+    side_by_side = d_model <= 6
     if edit == "heads_edit_weights":
-        a, b = st.columns([1, 2])
+        a, b = st.columns([1, 2]) if side_by_side else (st.container(), st.container())
         with a:
             st.markdown("**" + tr("heads_query", lang) + "**")
             x = numbers(st.data_editor(frame(x0[None, :], "x"), key=f"sbh_x_{version}", hide_index=True))
@@ -144,13 +146,13 @@ def multi_head(lang: str, fs: int) -> None:
             names, H = states_editor(tokens, H0, [f"h{d}" for d in dims], f"sbh_H_{version}", lang)
         st.markdown("**" + tr("heads_weights", lang) + "**")
         W = {}
-        columns = st.columns(2)
+        columns = st.columns(2) if side_by_side else [st.container()]
         # each W's rows are named by what they compute (head j's components), its columns by what they read
         for n, (name, rows, reads) in enumerate((("W_Q", by_head("q", d_model, h), "x"),
                                                  ("W_K", by_head("k", d_model, h), "h"),
                                                  ("W_V", by_head("v", d_model, h), "h"),
                                                  ("W_O", [f"o{d}" for d in dims], None))):
-            with columns[n % 2]:
+            with columns[n % len(columns)]:
                 st.markdown(f"{name[0]}<sub>{name[2]}</sub>", unsafe_allow_html=True)
                 reads = [f"{reads or 'a'}{d}" for d in dims]  # W_O reads a = [a¹; …; aʰ]
                 W[name] = matrix_editor(getattr(W0, name), rows, reads, f"sbh_{name}_{version}")
@@ -160,20 +162,23 @@ def multi_head(lang: str, fs: int) -> None:
         result = work_heads(x[0], H, Projections(**W), h)
     else:
         q0, K0, V0 = project(x0, H0, W0)
-        # one column per vector, its components in rows named by head: head j takes its d_k rows, as in the W's
-        a, b, c = st.columns([0.8, 2, 2])
+        # one column per vector (N + 1 columns), its components in rows named by head, as in the W's: q beside
+        # K, and V below K, so that the N columns get three quarters of the page
+        vectors = lambda symbol: [f"{symbol}{str(i + 1).translate(SUBSCRIPT)}" for i in range(len(tokens))]
+        names = tokens
+        a, b = st.columns([1, 3])
         with a:
             st.markdown("**" + tr("heads_q", lang) + "**")
             q = matrix_editor(q0[:, None], by_head("q", d_model, h), ["qₜ"], f"sbh_q_{version}")
-        vectors = lambda symbol: [f"{symbol}{str(i + 1).translate(SUBSCRIPT)}" for i in range(len(tokens))]
         with b:
             st.markdown("**" + tr("heads_k", lang) + "**")
             K = matrix_editor(K0.T, by_head("k", d_model, h), vectors("k"), f"sbh_K_{version}")
-        with c:
+        a, b = st.columns([1, 3])
+        with a:
+            st.caption("i: " + " · ".join(f"{i + 1} = {token}" for i, token in enumerate(tokens)))  # kᵢ, vᵢ of token i
+        with b:
             st.markdown("**" + tr("heads_v", lang) + "**")
             V = matrix_editor(V0.T, by_head("v", d_model, h), vectors("v"), f"sbh_V_{version}")
-        names = tokens
-        st.caption("i: " + " · ".join(f"{i + 1} = {token}" for i, token in enumerate(tokens)))  # k_i, v_i of token i
         if q is None or K is None or V is None:
             st.warning(tr("bad_numbers", lang))
             st.stop()

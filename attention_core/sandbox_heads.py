@@ -82,9 +82,23 @@ def sup(j: int | str) -> str:
     return f"^{{{j}}}"
 
 
-def _product_terms(row: np.ndarray, v: np.ndarray) -> str:
-    """row · v, term by term."""
-    return " + ".join(f"{_factor(w)} \\cdot {_factor(x)}" for w, x in zip(row, v))
+TERMS_PER_LINE = 4  # a longer sum is broken over lines: on one, 8 products ran past the page's width
+
+
+def _sum_line(left: str, row: np.ndarray, v: np.ndarray, value: float, scale: str = "") -> str:
+    """left = scale (row · v, term by term) = value: one line, or an aligned block of TERMS_PER_LINE terms a line."""
+    terms = [f"{_factor(w)} \\cdot {_factor(x)}" for w, x in zip(row, v)]
+    if len(terms) <= TERMS_PER_LINE:
+        return rf"{left} = {scale}\left({' + '.join(terms)}\right) = {_num(value)}"
+    chunks = [" + ".join(terms[k:k + TERMS_PER_LINE]) for k in range(0, len(terms), TERMS_PER_LINE)]
+    body = r" \\ &\qquad + ".join(chunks)
+    # the left side on a row of its own: the terms get the whole width
+    return rf"\begin{{aligned}} &{left} \\ &= {scale}\big( {body} \big) \\ &= {_num(value)} \end{{aligned}}"
+
+
+def _pair_line(k: str, v: str, d_k: int) -> str:
+    """k_i^j and v_i^j side by side, or one above the other when long."""
+    return rf"{k},\quad {v}" if d_k <= TERMS_PER_LINE else rf"\begin{{gathered}} {k} \\ {v} \end{{gathered}}"
 
 
 def work_projected(q: np.ndarray, K: np.ndarray, V: np.ndarray, h: int, W_O: np.ndarray | None = None,
@@ -105,11 +119,11 @@ def work_projected(q: np.ndarray, K: np.ndarray, V: np.ndarray, h: int, W_O: np.
         lines = list(query_lines[j]) if query_lines else []
         if not query_lines:  # given directly: say what this head's part of q, K, V is
             lines.append(rf"q_t{sup(J)} = {_vec(qh[j])}")
-            lines += [rf"k_{{{i + 1}}}{sup(J)} = {_vec(kh[j, i])},\quad v_{{{i + 1}}}{sup(J)} = {_vec(vh[j, i])}"
-                      for i in range(len(K))]
+            lines += [_pair_line(rf"k_{{{i + 1}}}{sup(J)} = {_vec(kh[j, i])}",
+                                 rf"v_{{{i + 1}}}{sup(J)} = {_vec(vh[j, i])}", d_k) for i in range(len(K))]
         for i in range(len(K)):
-            lines.append(rf"e_t^{{{J},{i + 1}}} = \tfrac{{1}}{{\sqrt{{{d_k}}}}}\left({_product_terms(qh[j], kh[j, i])}"
-                         rf"\right) = {_num(e[j, i])}")
+            lines.append(_sum_line(rf"e_t^{{{J},{i + 1}}}", qh[j], kh[j, i], e[j, i],
+                                   scale=rf"\tfrac{{1}}{{\sqrt{{{d_k}}}}}"))
         denominator = " + ".join(rf"e^{{{_num(x)}}}" for x in e[j])
         lines += [rf"\alpha_t^{{{J},{i + 1}}} = \frac{{e^{{{_num(e[j, i])}}}}}{{{denominator}}} = {_num(alpha[j, i])}"
                   for i in range(len(K))]
@@ -134,11 +148,11 @@ def work_heads(x: np.ndarray, H: np.ndarray, W: Projections, h: int) -> WorkedHe
     query_lines = []
     for j in range(h):
         J, rows = j + 1, range(j * d_k, (j + 1) * d_k)
-        lines = [rf"q_t{sup(J)}[{r - j * d_k}] = W_Q[{r}] \cdot x_t = {_product_terms(W.W_Q[r], x)} = {_num(q[r])}"
-                 for r in rows]
+        lines = [_sum_line(rf"q_t{sup(J)}[{r - j * d_k}] = W_Q[{r}] \cdot x_t", W.W_Q[r], x, q[r]) for r in rows]
         kh, vh = split(K, h)[j], split(V, h)[j]
-        lines += [rf"k_{{{i + 1}}}{sup(J)} = W_K{sup(J)} h_{{{i + 1}}} = {_vec(kh[i])},\quad "
-                  rf"v_{{{i + 1}}}{sup(J)} = W_V{sup(J)} h_{{{i + 1}}} = {_vec(vh[i])}" for i in range(len(H))]
+        lines += [_pair_line(rf"k_{{{i + 1}}}{sup(J)} = W_K{sup(J)} h_{{{i + 1}}} = {_vec(kh[i])}",
+                             rf"v_{{{i + 1}}}{sup(J)} = W_V{sup(J)} h_{{{i + 1}}} = {_vec(vh[i])}", d_k)
+                  for i in range(len(H))]
         query_lines.append(lines)
     return work_projected(q, K, V, h, W.W_O, query_lines)
 
@@ -155,6 +169,6 @@ def random_heads_preset(N: int, d_model: int, seed: int) -> tuple[list[str], np.
     """x_t, N states h_i and the four W drawn from the seed, rounded to two decimals (typed as easily as read);
     the W at scale 1/√d_model, so that q and k keep the size of x and h."""
     rng = np.random.default_rng(seed)
-    H, x = np.round(rng.normal(0, 1, (N, d_model)), 2), np.round(rng.normal(0, 1, d_model), 2)
-    W = [np.round(rng.normal(0, 1 / np.sqrt(d_model), (d_model, d_model)), 2) for _ in range(4)]
+    H, x = np.round(rng.normal(0, 1, (N, d_model)), 2) + 0.0, np.round(rng.normal(0, 1, d_model), 2) + 0.0
+    W = [np.round(rng.normal(0, 1 / np.sqrt(d_model), (d_model, d_model)), 2) + 0.0 for _ in range(4)]  # no -0.0
     return [f"x{i + 1}" for i in range(N)], H, x, Projections(*W)

@@ -86,3 +86,12 @@ def test_split_and_head_counts():
     np.testing.assert_array_equal(split(K, 2)[1], K[:, 2:])  # head 2: the last d_k columns
     with pytest.raises(ValueError):
         split(K, 3)
+
+
+def test_a_long_sum_is_written_over_lines_of_four_terms():
+    _, H, x, W = random_heads_preset(4, 8, 0)
+    worked = work_heads(x, H, W, 1)  # d_k = 8: eight products in each q_t[r] and each e_t^{1,i}
+    for line in (worked.head_lines[0][0], next(line for line in worked.head_lines[0] if "e_t^{1,1}" in line)):
+        rows = line.split(r"\\")
+        assert len(rows) == 4 and all(row.count(r"\cdot") <= 4 for row in rows)  # left, 4 terms, 4 terms, value
+        assert rows[-1].strip().startswith("&=")
