@@ -108,7 +108,7 @@ def multi_head(lang: str, fs: int) -> None:
     st.caption(tr("heads_intro", lang))
     if H_DATA not in st.session_state:
         load_heads_preset()
-    c1, c2, c3, c4, c5 = st.columns([2.6, 1.4, 1, 1, 1], vertical_alignment="bottom")
+    c1, c2, c3, c4, c5 = st.columns([2.3, 1.4, 1, 1, 1.3], vertical_alignment="bottom")
     article = st.session_state.get(H_PRESET, H_PRESETS[0]) == "heads_preset_article"
     sizes = tr("heads_sizes_article", lang, N=article_heads_preset()[1].shape[0], n=article_heads_preset()[1].shape[1])
     c1.selectbox(tr("preset", lang), H_PRESETS, format_func=lambda p: tr(p, lang), key=H_PRESET,
