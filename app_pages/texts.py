@@ -614,6 +614,68 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "글은 이 예를 숫자 없이 그림으로 보여 줍니다; 여기 숫자는 sₜ가 h₄와 가장 비슷하도록 고른 값입니다.",
     },
     "token_names": {"en": "Token names", "ko": "토큰 이름"},
+    # the sandbox's multi-head mode (DESIGN §5)
+    "sandbox_mode": {"en": "Attention", "ko": "어텐션"},
+    "mode_one": {"en": "One head (the article's)", "ko": "헤드 하나 (글의 어텐션)"},
+    "mode_heads": {"en": "Several heads (the Transformer's)", "ko": "여러 헤드 (트랜스포머의 어텐션)"},
+    "heads_intro": {
+        "en": "No model here: a query xₜ and a few encoder states hᵢ, projected by W_Q, W_K, W_V and split into h "
+              "heads of dₖ = d_model / h components. Every head attends on its own; then the heads are joined.",
+        "ko": "여기에는 모델이 없습니다: 쿼리 xₜ와 인코더 상태 hᵢ 몇 개를 W_Q, W_K, W_V로 사영하고, 성분 "
+              "dₖ = d_model / h개씩 h개의 헤드로 나눕니다. 헤드마다 따로 어텐션을 계산한 뒤 헤드들을 이어 붙입니다.",
+    },
+    "heads_preset_article": {"en": "The article's states, every W the identity",
+                             "ko": "글의 상태, 모든 W는 단위 행렬"},
+    "heads_preset_random": {"en": "Random", "ko": "무작위"},
+    "heads_sizes_article": {"en": "The article's example has {N} states of size {n}; pick Random to change them.",
+                            "ko": "글의 예는 크기 {n}인 상태 {N}개입니다. 바꾸려면 무작위를 고르세요."},
+    "d_model": {"en": "Size d_model", "ko": "크기 d_model"},
+    "heads_h": {"en": "Heads h", "ko": "헤드 개수 h"},
+    "heads_h_help": {"en": "h must divide d_model: each head gets dₖ = d_model / h of the components.",
+                     "ko": "h는 d_model의 약수여야 합니다: 헤드마다 성분 dₖ = d_model / h개를 받습니다."},
+    "heads_edit": {"en": "Edit", "ko": "고칠 것"},
+    "heads_edit_weights": {"en": "xₜ, hᵢ and the weights W", "ko": "xₜ, hᵢ와 가중치 W"},
+    "heads_edit_projected": {"en": "The projected q, k, v", "ko": "사영된 q, k, v"},
+    "heads_query": {"en": "Query input xₜ (the decoder's stream at t)", "ko": "쿼리 입력 xₜ (t에서 디코더의 흐름)"},
+    "heads_weights": {
+        "en": "Weights: row r of W_Q gives component r of qₜ = W_Q xₜ; head j takes its dₖ rows (named by head).",
+        "ko": "가중치: W_Q의 r번째 행이 qₜ = W_Q xₜ의 r번째 성분을 만듭니다; 헤드 j는 자기 dₖ개 행을 씁니다 "
+              "(행 이름에 헤드 번호).",
+    },
+    "heads_q": {"en": "Projected query qₜ (its parts by head)", "ko": "사영된 쿼리 qₜ (헤드별로 나뉜 부분)"},
+    "heads_k": {"en": "Keys kᵢ (one column each)", "ko": "키 kᵢ (한 열에 하나)"},
+    "heads_v": {"en": "Values vᵢ (one column each)", "ko": "값 vᵢ (한 열에 하나)"},
+    "heads_stages": {"en": "The stages, head by head, and the single head they grow from",
+                     "ko": "헤드마다의 단계와, 그 바탕이 된 헤드 하나의 단계"},
+    "link_query": {
+        "en": "**Query** qₜʲ = W_Qʲ xₜ, keys kᵢʲ = W_Kʲ hᵢ, values vᵢʲ = W_Vʲ hᵢ: the GRU asks with sₜ itself and "
+              "weighs the hᵢ themselves; each head asks and answers with its own projections.",
+        "ko": "**쿼리** qₜʲ = W_Qʲ xₜ, 키 kᵢʲ = W_Kʲ hᵢ, 값 vᵢʲ = W_Vʲ hᵢ: GRU는 sₜ 그대로 묻고 hᵢ 그대로 더하지만, "
+              "헤드마다 자기 사영으로 묻고 답합니다.",
+    },
+    "link_score": {
+        "en": "**1. Score** eₜʲ,ⁱ = qₜʲ · kᵢʲ / √dₖ: the article's dot product, scaled and projected.",
+        "ko": "**1. 스코어** eₜʲ,ⁱ = qₜʲ · kᵢʲ / √dₖ: 글의 내적을 사영한 벡터끼리 구하고 √dₖ로 나눈 것입니다.",
+    },
+    "link_alpha": {
+        "en": "**2. Distribution** αₜʲ = softmax(eₜʲ): the article's softmax, once per head.",
+        "ko": "**2. 분포** αₜʲ = softmax(eₜʲ): 글의 소프트맥스를 헤드마다 한 번씩.",
+    },
+    "link_value": {
+        "en": "**3. Value** aₜʲ = Σᵢ αₜʲ,ⁱ vᵢʲ: the article's weighted sum, of the values vᵢʲ instead of the hᵢ.",
+        "ko": "**3. 값** aₜʲ = Σᵢ αₜʲ,ⁱ vᵢʲ: 글의 가중합인데, hᵢ 대신 값 vᵢʲ를 더합니다.",
+    },
+    "link_joined": {
+        "en": "**4. Joined** oₜ = W_O [aₜ¹; …; aₜʰ]: one aₜ per head, joined and mixed by W_O (the GRU joins "
+              "[aₜ; sₜ] instead).",
+        "ko": "**4. 잇기** oₜ = W_O [aₜ¹; …; aₜʰ]: 헤드마다 하나인 aₜ를 이어 붙이고 W_O로 섞습니다 (GRU는 대신 "
+              "[aₜ; sₜ]를 잇습니다).",
+    },
+    "head_title": {"en": "Head {j} of {h} (dₖ = {d_k})", "ko": "헤드 {h}개 중 {j}번 (dₖ = {d_k})"},
+    "head_written": {"en": "Head {j}, written out", "ko": "헤드 {j}번의 계산 과정"},
+    "heads_joined": {"en": "The heads joined", "ko": "헤드 잇기"},
+    "heads_no_WO": {"en": "With q, k, v typed in there is no W_O: the heads are joined, not projected.",
+                    "ko": "q, k, v를 직접 넣으면 W_O가 없으므로 헤드를 이어 붙이기만 하고 사영하지 않습니다."},
 }
 
 

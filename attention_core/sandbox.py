@@ -68,8 +68,9 @@ def _num(x: float) -> str:
 
 
 def _factor(x: float) -> str:
-    """A number inside a product: negatives in parentheses."""
-    return f"({x:.3f})" if x < 0 else f"{x:.3f}"
+    """A number inside a product: negatives in parentheses (also -0.000, a small negative rounded)."""
+    text = f"{x:.3f}"
+    return f"({text})" if text.startswith("-") else text
 
 
 def _vec(v: np.ndarray) -> str:
