@@ -204,8 +204,8 @@ def multi_head(lang: str, fs: int) -> None:
                  context=context)
         with columns[2]:
             # rows of 1.8 font sizes: the default height packs the large classroom labels onto each other
-            show(context_figure(head, 1, font_size=fs, title=tr("short_stage3", lang) + J, a_label=f"aₜ{J}", value_name="v",
-                                height=int(140 + 1.8 * fs * (len(names) + 2))),
+            show(context_figure(head, 1, font_size=fs, title=tr("short_stage3", lang) + J, a_label=f"aₜ{J}",
+                                value_name="v", height=int(140 + 1.8 * fs * (len(names) + 2))),
                  f"sbh_context_{j + 1}", lang, name=f"sandbox-head{j + 1}-context", context=context)
         with st.expander(tr("head_written", lang, j=j + 1), expanded=j == 0):
             for line in result.head_lines[j]:

@@ -23,10 +23,13 @@ CROSSING_EXAMPLES = ["she bought the red car", "the old man sat on a wooden chai
 # words: words.py's word view); a pair counts only when the translation has both Spanish words.
 CROSSING_PAIRS = {
     "she bought the red car": [("red", "car", "rojo|roja", "coche")],
-    "the old man sat on a wooden chair": [("old", "man", "viejo|vieja", "hombre"), ("wooden", "chair", "madera", "silla")],
+    "the old man sat on a wooden chair": [("old", "man", "viejo|vieja", "hombre"),
+                                          ("wooden", "chair", "madera", "silla")],
     "we saw a big white house": [("white", "house", "blanca|blanco", "casa")],
-    "the black dog ran in the green park": [("black", "dog", "negro|negra", "perro"), ("green", "park", "verde", "parque")],
-    "he wore a long blue coat": [("long", "coat", "largo|larga", "abrigo|capa"), ("blue", "coat", "azul", "abrigo|capa")],
+    "the black dog ran in the green park": [("black", "dog", "negro|negra", "perro"),
+                                            ("green", "park", "verde", "parque")],
+    "he wore a long blue coat": [("long", "coat", "largo|larga", "abrigo|capa"),
+                                 ("blue", "coat", "azul", "abrigo|capa")],
     "they live in a small old town": [("small", "town", "pequeña|pequeño", "ciudad|pueblo"),
                                       ("old", "town", "vieja|viejo", "ciudad|pueblo")],
 }

@@ -1,5 +1,5 @@
-"""python -m bench [core | app | load | cold | figures | heads …]: run the benchmarks (by default core, app, load) and print
-their figures with the machine they ran on; cold is app's cold start alone, figures what each step figure costs
+"""python -m bench [core | app | load | cold | figures | heads …]: the benchmarks (by default core, app, load),
+printing their figures with the machine they ran on; cold is app's cold start alone, figures what each step figure costs
 Plotly in the browser."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from .app import IN_SIGHT, NEW_PLOT, _repaints
+from .app import IN_SIGHT, _repaints
 from .harness import app_server, chromium, median_ms, p95_ms, wait_idle
 
 TEXT = "2026년 11월 24일 화요일"
@@ -47,6 +47,6 @@ def run() -> list[str]:
                      f"{median_ms(seen):.0f} ms (p95 {p95_ms(seen):.0f}); Plotly.newPlot of them at the same moments "
                      f"{median_ms(new_plots):.0f} ms: {median_ms(seen) / median_ms(new_plots):.2f}× the drawing")
     gru, transformer = (median_ms(m[n][1]) for n in (GRU, TRANSFORMER))
-    lines.append(f"the Transformer's step with the grid in sight against the GRU page's, same run: {transformer:.0f} ms "
-                 f"vs {gru:.0f} ms, {transformer / gru:.2f}×")
+    lines.append(f"the Transformer's step with the grid in sight against the GRU page's, same run: "
+                 f"{transformer:.0f} ms vs {gru:.0f} ms, {transformer / gru:.2f}×")
     return lines

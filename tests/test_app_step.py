@@ -256,7 +256,8 @@ def test_a_transformer_steps_through_its_mean_over_heads_without_made_up_scores(
     assert not at.exception
     trace = load_pretrained("dates-transformer").trace(text)
     assert trace.alignment_from == {"layer": 1, "head": "mean"} and trace.steps[0].e is None
-    assert chart_keys(at) == ["diagram", "alpha", "vectors", "output", "grid", "heads", "encoder_self", "self"]  # no scores, no context
+    # no scores, no context chart
+    assert chart_keys(at) == ["diagram", "alpha", "vectors", "output", "grid", "heads", "encoder_self", "self"]
     np.testing.assert_allclose(chart_at(at, "alpha", 3)["data"][0]["y"], trace.steps[2].alpha, rtol=1e-6)
     np.testing.assert_allclose(trace.steps[2].alpha, trace.cross_attention(1, "mean")[2], rtol=1e-6)
     assert "mean over the 4 heads of layer 1" in texts(at)

@@ -15,10 +15,10 @@ import attention_core
 from app_pages.common import DEFAULT_MODEL, DEFAULT_TEXT
 from app_pages.live_chart import figure_json, figure_plain
 from app_pages.step_by_step import FIGURES
-
-GRU_CHARTS = ["diagram", "scores", "alpha", "context", "vectors", "output"]  # a GRU's step charts, in page order
 from attention_core import catalog, list_pretrained, load_pretrained
 from attention_core.examples import examples_for
+
+GRU_CHARTS = ["diagram", "scores", "alpha", "context", "vectors", "output"]  # a GRU's step charts, in page order
 
 pytestmark = pytest.mark.timeout(300)
 

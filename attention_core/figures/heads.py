@@ -89,7 +89,8 @@ def head_grid(trace: Trace, t: int, *, chosen: tuple[int, int | str] | None = No
                            line=dict(color="#444", width=2)))
     if chosen in rows:
         r = rows.index(chosen)
-        shapes.append(dict(type="rect", x0=-0.5, x1=N - 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color=HIGHLIGHT, width=3)))
+        shapes.append(dict(type="rect", x0=-0.5, x1=N - 0.5, y0=r - 0.5, y1=r + 0.5,
+                           line=dict(color=HIGHLIGHT, width=3)))
     labels = [label(tok) for tok in src]
     left, right = text_width(names, font_size) + 12, colourbar_room(font_size) + font_size
     angle = tick_angle(labels, font_size)
