@@ -8,6 +8,7 @@ import html
 import io
 import json
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def batch_record(trace: Trace, *, all_heads: bool = False) -> dict:
 
 def jsonl(records: list[dict]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records).encode("utf-8")
+
+
+KALEIDO_TRIES, KALEIDO_WAIT_S = 4, 1.0  # a figure asked for before kaleido's page is ready: tried again
 
 
 def _start_kaleido() -> None:
@@ -109,7 +113,15 @@ def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0, width: int | N
     height = height or int(fig.layout.height or 500)
     with _kaleido_lock, warnings.catch_warnings():  # the sync server takes one figure at a time
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+        for attempt in range(KALEIDO_TRIES):
+            try:
+                return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+            except Exception as error:  # kaleido raises its page's own errors as plain exceptions
+                # On a loaded machine kaleido's Chromium page can take the first figure before its script has
+                # loaded ("kaleido_scopes is not defined"): measured in CI. It loads; the figure is drawn then.
+                if "kaleido_scopes" not in str(error) or attempt == KALEIDO_TRIES - 1:
+                    raise
+                time.sleep(KALEIDO_WAIT_S * (attempt + 1))
 
 
 def figure_html(fig: go.Figure, title: str = "Attention Explorer figure", caption: str | None = None) -> bytes:

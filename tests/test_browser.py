@@ -37,12 +37,13 @@ def test_type_step_switch_language(server, page):
     page.locator(".st-key-text input").press("Enter")
     page.wait_for_function("document.querySelectorAll('.st-key-scores .js-plotly-plot')[0]"
                            ".data[0].x.length === 26", timeout=30_000)
-    before = chart_data(page, "alpha")
+    wait_idle(page)  # (the α chart may draw the new input a moment after the scores: waited for here)
     page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe = 'kept'")
     page.get_by_role("button", name=re.compile("Next")).click()
-    page.wait_for_function("(b) => JSON.stringify(Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
-                           "._fullData[0].y)) !== JSON.stringify(b)", arg=before, timeout=30_000)
     alpha = load_pretrained(DEFAULT_MODEL).trace("Tuesday, November 24, 2026").steps[1].alpha
+    page.wait_for_function("(e) => { const y = Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
+                           "._fullData[0].y); return y.length === e.length && y.every((v, i) => Math.abs(v - e[i]) "
+                           "< 1e-6); }", arg=alpha.tolist(), timeout=30_000)
     assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)  # step 2's α_t, drawn
     # ... into the same graph, updated in place (Plotly.react), not a new one drawn from scratch
     assert page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe") == "kept"

@@ -133,3 +133,34 @@ def test_readme_says_why_the_urls_in_the_exported_html_are_inert():
 
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert "URL strings" in readme and "never fetched" in readme and "test_browser_pages2.py" in readme
+
+
+def test_an_image_asked_for_before_kaleidos_page_is_ready_is_drawn_when_it_is(monkeypatch):
+    """kaleido's Chromium page may take the first figure before its script has loaded (seen in CI under load):
+    the export waits and tries again; any other error is raised at once."""
+    import plotly.graph_objects as go
+
+    from attention_core import export
+
+    calls = []
+
+    def to_image(fig, **options):
+        calls.append(options)
+        if len(calls) < 3:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return b"\x89PNG"
+
+    monkeypatch.setattr(export, "_start_kaleido", lambda: None)
+    monkeypatch.setattr(export.pio, "to_image", to_image)
+    monkeypatch.setattr(export, "KALEIDO_WAIT_S", 0.0)
+    assert export.figure_image(go.Figure(), "png") == b"\x89PNG" and len(calls) == 3
+
+    def broken(fig, **options):
+        calls.append(options)
+        raise RuntimeError("something else")
+
+    calls.clear()
+    monkeypatch.setattr(export.pio, "to_image", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        export.figure_image(go.Figure(), "png")
+    assert len(calls) == 1
