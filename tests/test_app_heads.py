@@ -60,7 +60,7 @@ def test_the_grid_and_the_head_view_are_every_heads_alpha_at_each_step(trace):
                                        rtol=1e-6)
         (outline,) = [s for s in grid["layout"]["shapes"] if s["type"] == "rect"]
         assert outline["y0"] == rows.index((2, 3)) - 0.5
-        lines = [d for d in chart_at(at, "heads", t)["data"] if d.get("mode") == "lines" and d["x"][0] is not None]
+        lines = [s for s in chart_at(at, "heads", t)["layout"]["shapes"] if s["type"] == "line"]
         widths = np.array([d["line"]["width"] for d in lines]).reshape(trace.heads, N)
         np.testing.assert_allclose(widths, 0.5 + 10 * trace.steps[t - 1].cross[1].alpha, rtol=1e-6)
         assert {d["visible"] for d in lines[2 * N: 3 * N]} == {True} and lines[0]["visible"] == "legendonly"

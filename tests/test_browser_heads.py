@@ -73,6 +73,17 @@ def test_step_a_transformer_with_the_grid_open_then_click_a_head(server, page):
     outline = page.evaluate("() => document.querySelector('.st-key-grid .js-plotly-plot').layout.shapes"
                             ".filter((s) => s.type === 'rect')[0].y0")
     assert outline == rows.index((2, 3)) - 0.5
+    # the head view shows head 3's lines; a click on head 1 in its legend turns head 1's on too
+    visible = ("() => document.querySelector('.st-key-heads .js-plotly-plot')._fullLayout.shapes"
+               ".filter((s) => s.type === 'line').map((s) => [s.legendgroup, s.visible])")
+    page.locator(".st-key-heads").scroll_into_view_if_needed()
+    wait_shown(page, 3)
+    assert {group: on for group, on in page.evaluate(visible)} == {"h1": "legendonly", "h2": "legendonly",
+                                                                    "h3": True, "h4": "legendonly"}
+    page.locator(".st-key-heads .legend .traces").first.click()
+    page.wait_for_function("() => document.querySelector('.st-key-heads .js-plotly-plot')._fullLayout.shapes"
+                           ".some((s) => s.legendgroup === 'h1' && s.visible === true)", timeout=10_000)
+    assert {on for group, on in page.evaluate(visible) if group == "h1"} == {True}  # every line of head 1
     no_errors(page)
 
 

@@ -71,16 +71,18 @@ def test_the_grid_holds_every_heads_alpha_and_names_each_row_by_layer_and_head(t
 def test_the_head_view_draws_each_heads_alpha_as_line_weight_and_turns_heads_on(trace):
     t = 3
     fig = head_lines(trace, t, layer=2, shown=[3]).to_dict()
-    lines = [d for d in fig["data"] if d.get("mode") == "lines" and d["x"] != (None,) and d["x"][0] is not None]
+    lines = [s for s in fig["layout"]["shapes"] if s["type"] == "line"]
     N, h = len(trace.source_tokens), trace.heads
     assert len(lines) == N * h
     alpha = trace.steps[t - 1].cross[1].alpha
     for k, line in enumerate(lines):
         j, i = divmod(k, N)
         assert line["line"]["width"] == pytest.approx(0.5 + 10 * alpha[j, i])
-        assert line["visible"] == (True if j + 1 == 3 else "legendonly")
+        assert line["visible"] == (True if j + 1 == 3 else "legendonly") and line["legendgroup"] == f"h{j + 1}"
     legend = [d for d in fig["data"] if d.get("showlegend")]
     assert [d["legendgroup"] for d in legend] == [f"h{j}" for j in range(1, h + 1)]
+    for j, entry in enumerate(legend):  # each head's hover gives its α at every source token
+        assert [float(x.rsplit("= ", 1)[1]) for x in entry["text"]] == pytest.approx(alpha[j].tolist(), abs=1e-4)
 
 
 def test_the_decoders_self_attention_sees_no_later_position(trace):

@@ -113,7 +113,11 @@ def head_lines(trace: Trace, t: int, *, layer: int, shown: list[int] | None = No
     (right), a line from y_t to each source token per head of layer `layer`, one colour per head, its width and
     opacity α_t^{j,i}. The legend turns heads on and off; `shown` (1-based) are on at first (default all).
     Each head's lines sit a little apart so that heads on the same token stay visible. `max_height`: as the
-    grid's (the tokens' font shrinks with their rows, to 10 px)."""
+    grid's (the tokens' font shrinks with their rows, to 10 px).
+
+    The lines are layout shapes in their head's legend group (the legend turns them on and off with it): one
+    scatter trace per line cost Plotly ~100 ms a step at 4 × 17 lines (python -m bench heads). Each head's trace
+    is its lines' ends at the source, whose hover gives α."""
     h = trace.heads
     src = _source(trace, groups)
     tgt = target_names or list(trace.target_tokens)
@@ -125,21 +129,23 @@ def head_lines(trace: Trace, t: int, *, layer: int, shown: list[int] | None = No
     y_src = np.linspace(0, span - 1, N) if N > 1 else np.zeros(1)
     y_tgt = np.linspace(0, span - 1, T) if T > 1 else np.zeros(1)
     gap = 0.6 / max(h, 1)
-    data = []
+    data, shapes = [], []
     for j in range(1, h + 1):
         colour = HEAD_COLOURS[(j - 1) % len(HEAD_COLOURS)]
         offset = (j - (h + 1) / 2) * gap
         on = True if j in shown else "legendonly"
-        # the legend's entry: a full-strength swatch (a line's own may be nearly transparent)
-        data.append(dict(type="scatter", mode="lines", x=[None], y=[None], line=dict(color=colour, width=4),
-                         legendgroup=f"h{j}", name=name(j), showlegend=True, visible=on, hoverinfo="skip"))
+        ends = [float(y + offset) for y in y_src]
+        data.append(dict(type="scatter", mode="markers", x=[1.0] * N, y=ends, legendgroup=f"h{j}", name=name(j),
+                         showlegend=True, visible=on, marker=dict(color=colour, size=7),
+                         text=[f"{label(name(j))}<br>{label(src[i])}: α = {float(alpha[j - 1, i]):.4f}"
+                               for i in range(N)],
+                         hovertemplate="%{text}<extra></extra>"))
         for i in range(N):
             a = float(alpha[j - 1, i])
-            data.append(dict(
-                type="scatter", mode="lines", x=[0.0, 1.0], y=[float(y_tgt[t - 1]), float(y_src[i] + offset)],
-                line=dict(color=colour, width=0.5 + 10 * a), opacity=0.04 + 0.96 * a,
-                legendgroup=f"h{j}", name=name(j), showlegend=False, visible=on,
-                hovertemplate=f"{label(name(j))}<br>{label(src[i])}: α = {a:.4f}<extra></extra>"))
+            shapes.append(dict(type="line", xref="x", yref="y", x0=0.0, x1=1.0, y0=float(y_tgt[t - 1]),
+                               y1=ends[i],
+                               line=dict(color=colour, width=0.5 + 10 * a), opacity=0.04 + 0.96 * a,
+                               legendgroup=f"h{j}", showlegend=False, visible=on, layer="below"))
     text = dict(type="scatter", mode="text", hoverinfo="skip", showlegend=False, cliponaxis=False)
     data.append(dict(text, x=[-0.02] * T, y=y_tgt.tolist(), textposition="middle left",
                      text=[f"<b>{label(tok)}</b>" if k == t - 1 else label(tok) for k, tok in enumerate(tgt)],
@@ -154,6 +160,7 @@ def head_lines(trace: Trace, t: int, *, layer: int, shown: list[int] | None = No
     side = text_width([label(tok) for tok in src + tgt], token_size) + 16
     return figure(data, layout(
         title=title, height=int(90 + 2 * font_size + pitch * span), font_size=font_size, showlegend=h > 1,
+        shapes=shapes,
         legend=dict(orientation="h", x=0, y=-0.02, yanchor="top", itemclick="toggle", itemdoubleclick="toggleothers",
                     font=dict(size=font_size)),
         margin=margins(font_size, title=bool(title), left=side, right=side, bottom=2 * font_size + 10),
