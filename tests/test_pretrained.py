@@ -80,11 +80,11 @@ def test_dates_transformer_field_attention_floors(date_sample):
     assert metrics["field_attention"] >= 0.89  # the alignment view is the model's alignment_from
 
 
-@pytest.mark.parametrize("name, test, definitions", [("en-es-dot", 26, 20), ("en-es-scaled_dot", 26, 18.5),
+@pytest.mark.parametrize("name, test, definitions", [("en-es-dot", 31, 23.5), ("en-es-scaled_dot", 33, 22.5),
                                                      ("en-es-transformer", 34, 22.5)])
 def test_en_es_bleu_floors(name, test, definitions):
-    """A little under the measured figures (subword models, 2026-12-02: 27.9 / 21.1, 28.1 / 19.8, and the
-    Transformer's 35.9 / 24.1)."""
+    """A little under the measured figures (test / definitions, 2026-12-02): en-es-dot 32.6 / 25.2, en-es-scaled_dot
+    34.9 / 24.2 (both 24 epochs), en-es-transformer 35.9 / 24.1."""
     splits = load_task("en-es")
     model = load_pretrained(name)
     assert evaluate(model, splits["test"], task="en-es")["bleu"] >= test
