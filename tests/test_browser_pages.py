@@ -9,6 +9,7 @@ import pytest
 from browser_utils import no_errors, screenshot
 
 from app_pages.texts import LANG_NAMES, t
+from attention_core import load_pretrained
 from bench.harness import IDLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -99,8 +100,9 @@ def test_a_cell_click_in_classroom_mode_opens_the_step_in_classroom_mode(server,
     cells = page.locator(".st-key-alignment .nsewdrag").first
     cells.scroll_into_view_if_needed()
     box = cells.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.42, box["y"] + box["height"] * 0.5)  # row 3 of 5
-    page.get_by_text("t = 3 / 5").wait_for(timeout=30_000)  # the step page's classroom view, at that step
+    T = len(load_pretrained("en-es-dot").trace("she bought the red car").steps)
+    page.mouse.click(box["x"] + box["width"] * 0.42, box["y"] + box["height"] * (2.5 / T))  # the middle of row 3
+    page.get_by_text(f"t = 3 / {T}").wait_for(timeout=30_000)  # the step page's classroom view, at that step
     page.wait_for_function(IDLE, timeout=60_000)
     playwright_api.expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
     playwright_api.expect(page.get_by_role("button", name=t("exit_classroom", lang))).to_be_visible()
