@@ -84,8 +84,9 @@ def scores_figure(trace, t, lang, fs, view=None):  # per piece in word view too:
 
 
 def alpha_figure(trace, t, lang, fs, view=None):
+    # (on a projector 340 px: with the stage's formula and numbers it ended 2 px under a 720-px screen)
     return alpha_bars(trace, t, font_size=fs, sum_label=tr("sum_label", lang),
-                      groups=view.source_groups if view else None)
+                      groups=view.source_groups if view else None, height=340 if fs > 14 else 360)
 
 
 # On a projector (classroom mode, fs > 14) a stage must fit 1280 × 720 below the controls: the tall figures
