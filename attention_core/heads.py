@@ -27,6 +27,11 @@ def head_choices(trace: Trace) -> list[tuple[int, int | str]]:
     return [(ell, head) for ell in range(1, trace.layers + 1) for head in (MEAN, *range(1, trace.heads + 1))]
 
 
+def of_head(per_head: np.ndarray, head: int | str) -> np.ndarray:
+    """One head's rows of a block's per-head array (h, ·): head j (1-based), or "mean" = (1/h) Σ_j."""
+    return per_head.mean(axis=0) if head == MEAN else per_head[head - 1]
+
+
 def is_multi_head(trace: Trace) -> bool:
     """A trace with more than one attention to choose from (layers × heads > 1)."""
     return trace.layers * trace.heads > 1 and bool(trace.steps) and trace.steps[0].cross is not None
@@ -44,7 +49,7 @@ def at_head(trace: Trace, layer: int, head: int | str) -> Trace:
     for step in trace.steps:
         block = step.cross[layer - 1]
         if head == MEAN:
-            view = dict(e=None, alpha=block.alpha.mean(axis=0), a=None)
+            view = dict(e=None, alpha=of_head(block.alpha, MEAN), a=None)
         else:
             view = {key: None if getattr(block, key) is None else getattr(block, key)[head - 1]
                     for key in ("e", "alpha", "a")}

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from ..heads import MEAN
+from ..heads import head_choices, of_head
 from ..trace import Trace
 from .common import (
     BLUES,
@@ -48,15 +48,15 @@ def _source(trace: Trace, groups: list | None) -> list[str]:
 
 
 def head_rows(trace: Trace) -> list[tuple[int, int | str]]:
-    """The grid's rows, top to bottom: per layer its mean (when it has several heads), then each head."""
-    heads = [MEAN, *range(1, trace.heads + 1)] if trace.heads > 1 else [1]
-    return [(ell, j) for ell in range(1, trace.layers + 1) for j in heads]
+    """The grid's rows, top to bottom: every view the trace offers (heads.head_choices: per layer its mean when it
+    has several heads, then each head)."""
+    return head_choices(trace)
 
 
 def cross_at(trace: Trace, t: int, layer: int, head: int | str) -> np.ndarray:
     """α_t of head `head` of layer `layer` (1-based; "mean": ᾱ_t), from the step's blocks."""
     alpha = trace.steps[t - 1].cross[layer - 1].alpha
-    return alpha.mean(axis=0) if head == MEAN else alpha[head - 1]
+    return of_head(alpha, head)
 
 
 def head_grid(trace: Trace, t: int, *, chosen: tuple[int, int | str] | None = None,
@@ -194,7 +194,7 @@ def decoder_self_attention(trace: Trace, t: int, *, layer: int, head: int | str,
 
     def row(s):
         alpha = trace.steps[s - 1].self_attn[layer - 1].alpha
-        return alpha.mean(axis=0) if head == MEAN else alpha[head - 1]
+        return of_head(alpha, head)
 
     Z = _self_matrix([row(s) for s in range(1, t + 1)], T)
     mask = [[1.0 if col > r else None for col in range(T)] for r in range(T)]
@@ -224,7 +224,7 @@ def encoder_self_attention(trace: Trace, *, layer: int, head: int | str, title: 
     if trace.encoder_self_attention is None:
         raise ValueError(f"{trace.model} does not expose its encoder's self-attention")
     block = trace.encoder_self_attention[layer - 1]
-    Z = block.mean(axis=0) if head == MEAN else block[head - 1]
+    Z = of_head(block, head)
     src = names or list(trace.source_tokens)
     N = len(src)
     labels = [label(tok) for tok in src]
