@@ -249,6 +249,19 @@ class Trace:
             return None
         return np.stack([step.alpha for step in self.steps])
 
+    @property
+    def attribution(self) -> np.ndarray | None:
+        """R[t, i] = step t's attribution to source token i (DESIGN §6): shape (T, N); None unless every step
+        has one (a trace computed without `attribution`)."""
+        if not self.steps or any(step.attribution is None for step in self.steps):
+            return None
+        return np.stack([step.attribution.values for step in self.steps])
+
+    @property
+    def attribution_method(self) -> str | None:
+        """The method every step's attribution was computed by ("integrated_gradients", "erasure"), or None."""
+        return None if self.attribution is None else self.steps[0].attribution.method
+
     def cross_attention(self, layer: int | None = None, head: int | str | None = None) -> np.ndarray | None:
         """A[t, i] of one layer's head (1-based; "mean": the layer's mean over heads), default alignment_from.
         Every layer and head at once with cross_attention(layer=0): shape (L, h, T, N). None without attention."""

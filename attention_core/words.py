@@ -53,6 +53,16 @@ def alpha_words(alpha: np.ndarray, source_groups: Groups, target_groups: Groups)
     return M.astype(alpha.dtype) @ alpha @ S.astype(alpha.dtype)
 
 
+def attribution_words(values: np.ndarray, source_groups: Groups, target_groups: Groups) -> np.ndarray:
+    """R̄[w, v] = Σ_{t ∈ t(w)} Σ_{i ∈ s(v)} R_t^i for R (T, N) -> (T_words, N_words). Sums both ways, unlike
+    Ā's mean over a word's target pieces: attribution adds up (completeness holds per step, so for a sum of
+    steps), and log ŷ(word) = Σ over its pieces' log ŷ_t[token_t]."""
+    values = np.asarray(values)
+    T, N = values.shape[-2:]
+    S, M = _membership(source_groups, N), _membership(target_groups, T).T
+    return M.astype(values.dtype) @ values @ S.astype(values.dtype)
+
+
 def _membership(groups: Groups, n: int) -> np.ndarray:
     """(n, len(groups)) 0/1: which group holds each of the n pieces; the groups must cover 0..n-1 once each."""
     indices = sorted(i for _, members in groups for i in members)

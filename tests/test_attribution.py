@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -47,11 +48,13 @@ def test_integrated_gradients_are_complete_on_every_step(name, text):
         assert a.method == "integrated_gradients" and a.values.shape == (len(ids),)
         assert a.logprob == pytest.approx(np.log(step.prob), abs=1e-4)  # the trace's own probability
         assert within_5_percent(a), (step.t, a.values.sum(), a.logprob - a.baseline_logprob)
-    # Captum's own convergence delta (Σ values − (f(x) − f(x'))) at the n_steps the trace settled on
-    found, delta = attribution.integrated_gradients(m, ids, trace, trace.steps[0].attribution.n_steps)
-    diffs = np.array([a.logprob - a.baseline_logprob for a in found])
-    assert (np.abs(delta.numpy()) <= 0.05 * np.maximum(np.abs(diffs), attribution.ABS_FLOOR)).all()
-    assert all(np.allclose(f.values, s.attribution.values, atol=1e-6) for f, s in zip(found, trace.steps))
+    # Captum's own convergence delta (Σ values − (f(x) − f(x'))) at the n_steps each step settled on
+    for n in {step.attribution.n_steps for step in trace.steps}:
+        steps = [t for t, step in enumerate(trace.steps) if step.attribution.n_steps == n]
+        found, delta = attribution.integrated_gradients(m, ids, trace, n, steps=steps)
+        diffs = np.array([a.logprob - a.baseline_logprob for a in found])
+        assert (np.abs(delta.numpy()) <= 0.05 * np.maximum(np.abs(diffs), attribution.ABS_FLOOR)).all()
+        assert all(np.allclose(f.values, trace.steps[t].attribution.values, atol=1e-6) for f, t in zip(found, steps))
 
 
 def test_the_baseline_is_a_grus_padding_embedding():
@@ -139,3 +142,55 @@ def test_cli_trace_attribution_json(tiny_model_dir):
         a = step["attribution"]
         assert a["method"] == "integrated_gradients" and len(a["values"]) == len(data["source_tokens"])
         assert a["n_steps"] >= attribution.N_STEPS and "zero" in a["baseline"]
+
+
+@pytest.mark.parametrize("method", ["integrated_gradients", "erasure"])
+def test_chunks_with_progress_give_the_same_attribution_as_one_call(method):
+    """The app computes a few steps at a time for its progress bar: the values must be those of one call."""
+    m = model("transformer")
+    text = "31-0a,4.b"
+    whole = m.trace(text, attribution=method)
+    reports = []
+    chunked = attribution.attribute(m, m.source_ids(text), m.trace(text), method, chunk=2,
+                                    progress=lambda done, total: reports.append((done, total)))
+    T = len(whole.steps)
+    assert reports == [(min(k + 2, T), T) for k in range(0, T, 2)]
+    assert np.allclose(chunked.attribution, whole.attribution, atol=1e-5)
+    assert chunked.attribution_method == method and whole.attribution.shape == (T, len(m.source_ids(text)))
+
+
+def test_only_the_steps_that_miss_completeness_go_again(monkeypatch):
+    """Each doubling of the points is spent on the steps still missing completeness, not on every step."""
+    m = model("luong-dot")
+    text = "31-0a,4.b"
+    trace, ids = m.trace(text), m.source_ids(text)
+    first, _ = attribution.integrated_gradients(m, ids, trace)
+    gaps = sorted(attribution.completeness_gap(a.values, a.logprob, a.baseline_logprob) for a in first)
+    tolerance = (gaps[len(gaps) // 2 - 1] + gaps[len(gaps) // 2]) / 2  # about half the steps miss it at first
+    asked = []
+    real = attribution.integrated_gradients
+
+    def spy(translator, ids, trace, n_steps=attribution.N_STEPS, method=attribution.METHOD, steps=None):
+        asked.append((n_steps, list(steps)))
+        return real(translator, ids, trace, n_steps, method, steps)
+
+    monkeypatch.setattr(attribution, "integrated_gradients", spy)
+    monkeypatch.setattr(attribution, "TOLERANCE", tolerance)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (a step may miss this tolerance even at the most points)
+        attribution.attribute(m, ids, trace)
+    missed = [t for t, a in enumerate(first) if attribution.completeness_gap(a.values, a.logprob,
+                                                                             a.baseline_logprob) > tolerance]
+    assert asked[0] == (attribution.N_STEPS, list(range(len(trace.steps))))
+    assert asked[1] == (2 * attribution.N_STEPS, missed) and 0 < len(missed) < len(trace.steps)
+    for t, step in enumerate(trace.steps):  # a step keeps the points of the last call that asked for it
+        assert step.attribution.n_steps == max(n for n, steps in asked if t in steps)
+
+
+def test_trace_attribution_matrix_is_none_unless_every_step_has_one():
+    m = model("bahdanau")
+    trace = m.trace("20-1a", attribution="erasure")
+    assert trace.attribution.shape == (len(trace.steps), len(trace.source_tokens))
+    assert trace.attribution_method == "erasure"
+    trace.steps[-1].attribution = None
+    assert trace.attribution is None and trace.attribution_method is None

@@ -33,7 +33,8 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
                       zmax: float | None = 1.0, title: str | None = None, font_size: int = 14,
                       height: int | None = None, matrix: np.ndarray | None = None,
                       source_tokens: list[str] | None = None, clickable: bool = False,
-                      width: float | None = None, view: WordView | None = None) -> go.Figure:
+                      width: float | None = None, view: WordView | None = None, zmin: float = 0.0,
+                      colorscale: list = BLUES, value_name: str = "α") -> go.Figure:
     """Heatmap of the alignment; row `step` (1-based) outlined. `matrix`/`source_tokens` override
     the trace's (e.g. word-level aggregation); the colour scale is [0, zmax] so figures compare.
     `clickable` lays an invisible marker on every cell: heatmaps report no clicks, markers do.
@@ -41,9 +42,12 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
     are fitted to its plot area, what the row labels and the colour bar leave (tilted when they would overlap
     level); without it they are level below 30 columns.
     `view`: a word view of the trace (attention_core.words): rows its target words, columns its source words,
-    values Ā (α summed over a word's source pieces, averaged over its target pieces); `step` is then a word row."""
+    values Ā (α summed over a word's source pieces, averaged over its target pieces); `step` is then a word row;
+    with `matrix`, that matrix in words (figures.attribution: R̄). `zmin`, `colorscale`, `value_name`: another
+    matrix on these axes (attribution: a diverging scale about 0, named R)."""
     if view is not None:
-        matrix, source_tokens, target_tokens = view.alignment, view.source_words, view.target_words
+        matrix = view.alignment if matrix is None else matrix
+        source_tokens, target_tokens = view.source_words, view.target_words
     else:
         target_tokens = None
     A = trace.alignment if matrix is None else matrix
@@ -53,10 +57,10 @@ def alignment_heatmap(trace: Trace, *, step: int | None = None, show_values: boo
     N, T = len(src), len(tgt)
     hover = [[[label(tgt[t]), label(src[i]), t + 1, i + 1] for i in range(N)] for t in range(T)]
     template = ("t = %{customdata[2]}: %{customdata[0]}<br>i = %{customdata[3]}: %{customdata[1]}"
-                "<br>α = %{z:.4f}<extra></extra>")
+                f"<br>{value_name} = %{{z:.4f}}<extra></extra>")
     data = [dict(
-        type="heatmap", z=A, x=list(range(N)), y=list(range(T)), customdata=hover, colorscale=BLUES,
-        zmin=0.0, zmax=zmax, colorbar=dict(title=dict(text="α"), thickness=12), hovertemplate=template,
+        type="heatmap", z=A, x=list(range(N)), y=list(range(T)), customdata=hover, colorscale=colorscale,
+        zmin=zmin, zmax=zmax, colorbar=dict(title=dict(text=value_name), thickness=12), hovertemplate=template,
         texttemplate="%{z:.2f}" if show_values else None, textfont=dict(size=cell_font(N, font_size)),
         xgap=1, ygap=1,
     )]
