@@ -13,6 +13,21 @@ from .heads import decoder_self_attention, encoder_self_attention, head_grid, he
 from .learning import snapshot_heatmap, training_curves
 from .steps import alpha_bars, context_figure, output_bars, score_bars, vector_strip
 
-__all__ = ["alignment_heatmap", "attribution_bars", "attribution_heatmap", "alpha_bars", "context_figure", "decoder_self_attention", "encoder_decoder_diagram",
-           "encoder_self_attention", "head_grid", "head_lines", "label", "output_bars", "score_bars",
-           "snapshot_heatmap", "training_curves", "vector_strip"]
+__all__ = [
+           "alignment_heatmap",
+           "alpha_bars",
+           "attribution_bars",
+           "attribution_heatmap",
+           "context_figure",
+           "decoder_self_attention",
+           "encoder_decoder_diagram",
+           "encoder_self_attention",
+           "head_grid",
+           "head_lines",
+           "label",
+           "output_bars",
+           "score_bars",
+           "snapshot_heatmap",
+           "training_curves",
+           "vector_strip",
+]

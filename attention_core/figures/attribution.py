@@ -13,8 +13,21 @@ import plotly.graph_objects as go
 from ..trace import Trace
 from ..words import Groups, WordView, attribution_words, sum_over
 from .alignment import alignment_heatmap
-from .common import ACCENT, DIVERGING, GRID, HIGHLIGHT, MUTED, figure, label, layout, margins, number_room, \
-    tick_angle, tick_band, token_axis
+from .common import (
+    ACCENT,
+    DIVERGING,
+    GRID,
+    HIGHLIGHT,
+    MUTED,
+    figure,
+    label,
+    layout,
+    margins,
+    number_room,
+    tick_angle,
+    tick_band,
+    token_axis,
+)
 from .steps import _step, _strip_domains, _token_bars, _value_range
 
 NEGATIVE = "#f28e2b"  # a token that pushed the emitted token down
