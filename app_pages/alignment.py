@@ -19,8 +19,9 @@ from app_pages.common import (
     trace_or_stop,
     word_mode,
 )
+from app_pages.attribution_view import SYMBOL, attribution_choice, with_attribution
 from app_pages.texts import t as tr
-from attention_core.figures import alignment_heatmap
+from attention_core.figures import alignment_heatmap, attribution_heatmap
 from attention_core.heads import is_multi_head
 from attention_core.words import first_step, group_of, piece_labels, trace_words
 
@@ -28,7 +29,9 @@ lang = sidebar()
 st.title(tr("page_alignment", lang))
 model, text = model_and_input(lang, attention_only=True)
 words = word_mode(lang, is_subword(model))
-trace = head_view(trace_or_stop(model, text, lang), lang)  # a multi-head model: the chosen layer and head
+method = attribution_choice(model, lang)
+# a multi-head model: the chosen layer and head (attribution is the step's, the same for every head)
+trace = head_view(with_attribution(model, text, trace_or_stop(model, text, lang), method, lang), lang)
 where = {} if not is_multi_head(trace) else {key: str(value) for key, value in trace.alignment_from.items()}
 title = tr("alignment_of_head", lang, layer=where["layer"],
            head=head_name(where["head"], lang, trace.heads)) if where else None
@@ -39,12 +42,28 @@ if model.config.tokenizer in ("word", "subword"):
 show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.source_tokens) <= 20)
 step = current_step()
 row_of = (lambda t: group_of(view.target_groups, t - 1) + 1) if view else (lambda t: t)  # a step's row
-fig = alignment_heatmap(trace, step=row_of(step) if step and 1 <= step <= len(trace.steps) else None,
-                        show_values=show_values, clickable=True, font_size=22 if classroom() else 14, view=view,
-                        title=title)
-event = show(fig, "alignment", lang, name=f"alignment-{model.name}{'-words' if words else ''}", print_scale=True,
-             on_select="rerun", selection_mode="points")
-points = event.selection.points if event and event.selection else []
+row = row_of(step) if step and 1 <= step <= len(trace.steps) else None
+fs = 22 if classroom() else 14
+suffix = "-words" if words else ""
+if trace.attribution is None:
+    places, width = [st.container()], None
+else:  # side by side on a screen, one above the other on a projector (each needs its columns' room)
+    st.caption(tr("attribution_matrix_caption", lang))
+    places, width = ([st.container(), st.container()], None) if classroom() else (st.columns(2), 560)
+with places[0]:
+    fig = alignment_heatmap(trace, step=row, show_values=show_values, clickable=True, font_size=fs, view=view,
+                            title=title if width is None else f"{tr('attention_matrix_title', lang)}"
+                                                              f"{' · ' + title if title else ''}", width=width)
+    events = [show(fig, "alignment", lang, name=f"alignment-{model.name}{suffix}", print_scale=True,
+                   on_select="rerun", selection_mode="points")]
+if trace.attribution is not None:
+    with places[-1]:
+        fig = attribution_heatmap(trace, step=row, show_values=show_values, clickable=True, font_size=fs, view=view,
+                                  value_name=SYMBOL, width=width,
+                                  title=tr("attribution_matrix_title", lang, method=tr(f"attr_{method}", lang)))
+        events.append(show(fig, "attribution_matrix", lang, name=f"attribution-{method}-{model.name}{suffix}",
+                           print_scale=True, on_select="rerun", selection_mode="points"))
+points = [p for event in events if event and event.selection for p in event.selection.points]
 if points:
     row = int(points[0]["y"])  # in word view a target word: its first piece's step
     st.session_state[STEP] = first_step(view, row) if view else row + 1

@@ -30,6 +30,8 @@ WORDS, PIECES = "words", "pieces"
 # A multi-head model's view: the layer and head ("mean": the layer's mean over heads) every page draws, as text
 # ("1", "mean") so that the URL holds them; a new model starts from its own default (alignment_from).
 LAYER, HEAD = "layer", "head"
+# What the step and alignment pages set beside α (app_pages/attribution_view.py): "off" or a method's name.
+ATTRIBUTION = "attribution"
 PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
 BROKEN = "_broken_models"  # {name: message} of the model folders that failed to load (check_models)
 # The first screen: attention that is right (every digit's largest α in its field) and visibly a distribution
@@ -84,7 +86,7 @@ def hold_session() -> str:
     # page change fell back to English, and every page change to the first model and an empty input.
     # A value set here is the session's own and carries over to the next page's widget.
     st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
-    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD):
+    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD, ATTRIBUTION):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     return st.session_state[LANG]

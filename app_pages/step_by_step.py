@@ -19,6 +19,7 @@ import pandas as pd  # imported in full before any figure: plotly's validators l
 import streamlit as st  # thread is still importing and fail (20 sessions at once on a cold server, tests/test_load.py)
 
 from app_pages import step_numbers
+from app_pages.attribution_view import SYMBOL, attributed, attribution_choice, with_attribution
 from app_pages.common import (
     SPEED,
     STAGE,
@@ -48,6 +49,7 @@ from app_pages.step_payload import compact_steps
 from app_pages.texts import t as tr
 from attention_core.figures import (
     alpha_bars,
+    attribution_bars,
     context_figure,
     decoder_self_attention,
     encoder_decoder_diagram,
@@ -62,7 +64,7 @@ from attention_core.figures.common import PLOTLY_CONFIG
 from attention_core.formulas import score_tex
 from attention_core.heads import MEAN, at_head, is_multi_head, values_of
 from attention_core.tokenizers import BOS, EOS, PAD
-from attention_core.words import group_of, piece_label, piece_labels, trace_words
+from attention_core.words import group_of, piece_label, piece_labels, sum_over, trace_words
 
 PLAYER = "player"  # the step player's key; its state holds the step the browser last reported
 SPEEDS = [0.5, 1.0, 1.5, 2.0, 3.0]  # seconds per step while playing
@@ -160,7 +162,14 @@ def self_figure(trace, t, lang, fs, view=None):  # positions are pieces: the dec
                                   max_height=PROJECTOR_HEIGHT if fs > 14 else None)
 
 
+def attribution_figure(trace, t, lang, fs, view=None):
+    """α_t above R_t on one token axis (in word view both summed over a word's pieces)."""
+    return attribution_bars(trace, t, font_size=fs, groups=view.source_groups if view else None, value_name=SYMBOL,
+                            height=PROJECTOR_HEIGHT - 40 if fs > 14 else 400)
+
+
 FIGURES: dict[str, Callable] = {"diagram": diagram_figure, "scores": scores_figure, "alpha": alpha_figure,
+                                "attribution_bars": attribution_figure,
                                 "context": context_chart, "vectors": vectors_figure, "output": output_figure,
                                 "grid": grid_figure, "heads": heads_figure, "self": self_figure}
 
@@ -225,6 +234,35 @@ def head_context(trace, lang, view=None):
         return
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} \alpha_t^i h_i "
              rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
+
+
+def head_attribution(trace, lang, view=None):
+    heading(tr("attribution_stage", lang))
+    if not classroom():
+        st.caption(tr("attribution_text", lang))
+    if view:
+        st.caption(tr("attribution_words", lang))
+    y = r"\log \hat{y}_t[y_t]"
+    if trace.attribution_method == "erasure":
+        st.latex(rf"R_t^i = {y} - \log \hat{{y}}_t^{{\setminus i}}[y_t]")
+        return
+    st.latex(rf"R_t^i = \sum_d (x_i - x'_i)_d \int_0^1 \frac{{\partial\, {y}(x' + \lambda (x - x'))}}"
+             rf"{{\partial x_{{i,d}}}}\, d\lambda, \quad x' = 0, \quad \sum_i R_t^i = {y} - \log \hat{{y}}'_t[y_t]")
+
+
+def attribution_readings(trace, lang, view=None) -> list[str]:
+    """Per step, one line: where α puts the most and where attribution does, agreeing or not (in words when
+    `view`): 'α puts 0.62 on "November", and attribution puts the most, +0.81, on it too'."""
+    names = view.source_words if view else trace.source_tokens
+    lines = []
+    for step in trace.steps:
+        alpha, values = step.alpha, step.attribution.values
+        if view:
+            alpha, values = sum_over(alpha, view.source_groups), sum_over(values, view.source_groups)
+        i, j = int(np.argmax(alpha)), int(np.argmax(np.abs(values)))
+        lines.append(step_numbers.caption(tr("attr_agree" if i == j else "attr_disagree", lang), dict(
+            alpha=f"{alpha[i]:.2f}", a_token=repr(names[i]), r=f"{values[j]:+.2f}", r_token=repr(names[j]))))
+    return lines
 
 
 def head_mean_of_heads(trace, lang, view=None):
@@ -292,6 +330,7 @@ class Stage(NamedTuple):
     head: Callable  # (trace, lang, view): what stays the same at every step
     numbers: Callable | None  # (trace, t) -> HTML: the line with step t's numbers under the formula
     charts: tuple[str, ...] = ()  # the keys of the stage's charts (FIGURES), in page order
+    readings: Callable | None = None  # (trace, lang, view) -> one line of words per step, under the charts
 
 
 def stages(trace) -> dict[str, Stage]:
@@ -302,6 +341,8 @@ def stages(trace) -> dict[str, Stage]:
                 "stage1": Stage(head_fixed_context, None),
                 "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
     heads = {}
+    attribution = {} if trace.attribution is None else {
+        "attribution": Stage(head_attribution, step_numbers.attribution, ("attribution_bars",), attribution_readings)}
     if is_multi_head(trace) and classroom():  # one figure at a time on a projector
         heads["heads"] = Stage(head_heads, None, ("grid",))
         heads["lines"] = Stage(head_lines_stage, None, ("heads",))
@@ -312,29 +353,30 @@ def stages(trace) -> dict[str, Stage]:
     if trace.steps[0].e is None:  # α without its scores and context: a layer's mean over heads
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_mean_of_heads, None),
-                "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)),
+                "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
                 "stage4": Stage(head_output, step_numbers.output, ("vectors", "output")), **heads}
     context = ("context",) if values_of(trace) is not None else ()  # (a model that does not expose its values)
     return {"diagram": Stage(head_diagram, None, ("diagram",)),
             "stage1": Stage(head_scores, step_numbers.scores, ("scores",)),
-            "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)),
+            "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
             "stage3": Stage(head_context, step_numbers.context, context),
             "stage4": Stage(head_output, step_numbers.output, ("vectors", "output")), **heads}
 
 
 # ---------------------------------------------------------------- what the browser gets once per input
 
-def viewed(model_name: str, text: str, where: tuple | None):
-    """The trace of `text`, seen from `where` (layer, head) of a multi-head model (None: as it is)."""
-    trace = get_trace(model_name, text)
+def viewed(model_name: str, text: str, where: tuple | None, attribution: str | None = None):
+    """The trace of `text`, seen from `where` (layer, head) of a multi-head model (None: as it is), with every
+    step's attribution by the method `attribution` (None: none)."""
+    trace = attributed(model_name, text, attribution) if attribution else get_trace(model_name, text)
     return at_head(trace, *where) if where else trace
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def payload(model_name: str, text: str, lang: str, fs: int, keys: tuple[str, ...], words: bool = False,
-            where: tuple | None = None) -> dict:
+            where: tuple | None = None, attribution: str | None = None) -> dict:
     """Every step's figure of the charts `keys`, compact (read-only: shared by the sessions that ask)."""
-    trace = viewed(model_name, text, where)
+    trace = viewed(model_name, text, where, attribution)
     view = trace_words(trace) if words else None
     steps = range(1, len(trace.steps) + 1)
     return {key: compact_steps([figure_plain(FIGURES[key](trace, t, lang, fs, view)) for t in steps]) for key in keys}
@@ -407,7 +449,8 @@ class Places(NamedTuple):
 
 @st.fragment
 def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, start: int, T: int, places: Places,
-                  server: bool, words: bool = False, where: tuple | None = None) -> None:
+                  server: bool, words: bool = False, where: tuple | None = None,
+                  attribution: str | None = None) -> None:
     """The player and what follows the reported step: the step in session state and the URL, the open export
     menu's files and the numbers table. A fragment: a report reruns this part only, and it sends no figure."""
     with places.player:
@@ -418,7 +461,7 @@ def step_fragment(model_name: str, text: str, lang: str, fs: int, group: str, st
     st.query_params[STEP] = str(t)
     if st.session_state.pop(_SERVER_STEP, False) and server:
         st.rerun()  # the server draws the step (no plotly.js to send it to the browser)
-    trace = viewed(model_name, text, where)
+    trace = viewed(model_name, text, where, attribution)
     view = trace_words(trace) if words else None
     for key, box in places.menus.items():
         with box, export_menu(key, lang) as menu:
@@ -457,6 +500,7 @@ def numbers_table(trace, t, lang, view=None) -> None:
         tr("col_position", lang): range(1, len(trace.source_tokens) + 1),
         tr("col_token", lang): piece_labels(trace.source_tokens) if view else trace.source_tokens, **words,
         tr("col_score", lang): step.e, tr("col_alpha", lang): step.alpha,
+        **({SYMBOL: step.attribution.values} if step.attribution is not None else {}),
     }), hide_index=True, width="stretch")
 
 
@@ -470,7 +514,8 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
     keys = tuple(key for stage in shown.values() for key in stage.charts)
     view = trace_words(trace) if words else None
     where = where_of(trace) if is_multi_head(trace) else None
-    group = group_id(model.name, text, lang, fs, keys, words, where)
+    method = trace.attribution_method
+    group = group_id(model.name, text, lang, fs, keys, words, where, method)
     menus = {}
     if not large:
         st.markdown(f"#### {tr('output', lang)}\n### :gray-background[{md_literal(trace.prediction) or '∅'}]")
@@ -491,10 +536,13 @@ def step_page(model, text: str, trace, lang: str, shown: dict[str, Stage], playe
                 chart(fig, key)
             if not large:  # (on a projector the export menus only take the room of the figures)
                 menus[key] = st.container()
+        if stage.readings is not None:
+            step_text(f"{name}_reading", group, stage.readings(trace, lang, view), start, css="step-caption")
     table = st.container() if trace.alignment is not None and not large else None
-    step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None, words, where)
+    step_fragment(model.name, text, lang, fs, group, start, T, Places(player, menus, table), url is None, words, where,
+                  method)
     if url:  # the other steps, after everything the first paint needs
-        step_payload("payload", group, payload(model.name, text, lang, fs, keys, words, where))
+        step_payload("payload", group, payload(model.name, text, lang, fs, keys, words, where, method))
 
 
 lang = sidebar()
@@ -504,7 +552,8 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         model, text = model_and_input(lang)
         words = word_mode(lang, is_subword(model))
         st.caption(tr("keys_hint", lang))
-        trace = head_view(trace_or_stop(model, text, lang), lang)
+        method = attribution_choice(model, lang)
+        trace = head_view(with_attribution(model, text, trace_or_stop(model, text, lang), method, lang), lang)
     with top:
         cols = st.columns([7, 1.3], vertical_alignment="center")
         player = cols[0].container()
@@ -519,6 +568,7 @@ else:
     st.title(tr("page_step", lang))
     model, text = model_and_input(lang)
     words = word_mode(lang, is_subword(model))
-    trace = head_view(trace_or_stop(model, text, lang), lang)
+    method = attribution_choice(model, lang)
+    trace = head_view(with_attribution(model, text, trace_or_stop(model, text, lang), method, lang), lang)
     step_page(model, text, trace, lang, stages(trace), st.container(), words)
     st.fragment(show_card)(model, lang)  # opening the card reruns only the card

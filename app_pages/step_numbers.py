@@ -80,3 +80,19 @@ def output(trace: Trace, t: int) -> str:
 def caption(template: str, values: dict[str, object]) -> str:
     """A caption from the texts table (trusted) with user text (tokens) filled in, every value escaped."""
     return html.escape(template, quote=False).format(**{k: html.escape(str(v)) for k, v in values.items()})
+
+
+def attribution(trace: Trace, t: int) -> str:
+    """Integrated gradients: completeness, Σ_i R_t^i beside log ŷ_t − log ŷ′_t (the baseline's) and its gap;
+    erasure: the largest |R_t^i| written out as the difference it is."""
+    a = trace.steps[t - 1].attribution
+    total = f"Σ<sub><i>i</i></sub> {sym('R', 't', 'i')} = {a.values.sum():.3f}"
+    y = f"[{sym('y', 't')}]"
+    if a.baseline_logprob is not None:
+        diff = a.logprob - a.baseline_logprob
+        gap = a.gap
+        return (f"{total}, &nbsp; log {sym('ŷ', 't')}{y} − log {sym('ŷ′', 't')}{y} = {a.logprob:.3f} − "
+                f"({a.baseline_logprob:.3f}) = {diff:.3f} &nbsp; (|gap| {gap:.1%}, {a.n_steps} points)")
+    i = int(np.argmax(np.abs(a.values)))
+    return (f"{sym('R', 't', i + 1)} = log {sym('ŷ', 't')}{y} − log {sym('ŷ', 't', f'∖{i + 1}')}{y} = "
+            f"{a.values[i]:.3f}, &nbsp; {total}")

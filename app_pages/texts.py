@@ -286,6 +286,57 @@ TEXTS: dict[str, dict[str, str]] = {
     "context_row": {"en": "aₜ", "ko": "aₜ"},
     "query_word": {"en": "query", "ko": "쿼리"},
     "fixed_word": {"en": "c (fixed)", "ko": "c (고정)"},
+    # --- attribution beside attention (the step and alignment pages)
+    "attribution": {"en": "Attribution beside α", "ko": "α 옆의 기여도(attribution)"},
+    "attribution_help": {
+        "en": "Attention says where a step looks, not what made its output (Jain & Wallace 2019). Attribution "
+              "measures the second: how much each source token moved log ŷₜ[yₜ], the output so far held fixed. "
+              "Integrated gradients (Sundararajan et al. 2017) follows the path from an all-zero input to the real "
+              "one; erasure leaves one token out at a time. Computed on request: it takes tens of traces' time.",
+        "ko": "어텐션은 한 단계가 어디를 보는지 알려줄 뿐, 무엇이 출력을 만들었는지는 알려주지 않습니다(Jain & Wallace "
+              "2019). 기여도(attribution)는 그것을 잽니다: 지금까지의 출력을 고정한 채 각 입력 토큰이 log ŷₜ[yₜ]를 얼마나 "
+              "움직였는가. 적분 그래디언트(Sundararajan et al. 2017)는 모두 0인 입력에서 실제 입력까지의 경로를 따라가고, "
+              "지우기(erasure)는 토큰을 하나씩 빼 봅니다. 요청할 때만 계산합니다: 추적 수십 번의 시간이 걸립니다.",
+    },
+    "attr_off": {"en": "Off", "ko": "끄기"},
+    "attr_integrated_gradients": {"en": "Integrated gradients", "ko": "적분 그래디언트"},
+    "attr_erasure": {"en": "Erasure", "ko": "지우기(erasure)"},
+    "attribution_working": {"en": "{method}: {done} of {T} steps computed…",
+                            "ko": "{method}: {T}단계 중 {done}단계 계산함…"},
+    "attribution_cancel": {"en": "Cancel", "ko": "취소"},
+    "attribution_unavailable": {
+        "en": "Attribution needs the model's gradients: {model} is not one of this app's trained models.",
+        "ko": "기여도는 모델의 그래디언트가 필요합니다: {model}은(는) 이 앱의 학습된 모델이 아닙니다.",
+    },
+    "attribution_failed": {"en": "Attribution could not be computed: {error}", "ko": "기여도를 계산하지 못했습니다: {error}"},
+    "attribution_stage": {"en": "Attention beside attribution", "ko": "어텐션과 기여도"},
+    "short_attribution": {"en": "α and attribution", "ko": "α와 기여도"},
+    "attribution_text": {
+        "en": "Above, αₜ: where step t looks. Below, Rₜ: how much each source token moved log ŷₜ[yₜ] "
+              "(blue up, orange down; the largest |Rₜⁱ| in red). Attention is not explanation by itself: where the "
+              "two part, the model read one token and used another.",
+        "ko": "위는 αₜ: t단계가 어디를 보는가. 아래는 Rₜ: 각 입력 토큰이 log ŷₜ[yₜ]를 얼마나 움직였는가(파란색은 올림, "
+              "주황색은 내림, |Rₜⁱ|가 가장 큰 것은 빨간색). 어텐션만으로는 설명이 되지 않습니다: 둘이 갈라지는 곳에서 "
+              "모델은 한 토큰을 보고 다른 토큰을 썼습니다.",
+    },
+    "attribution_words": {"en": "In words: α and R are summed over each word's pieces.",
+                          "ko": "단어 단위: α와 R을 단어의 조각마다 더했습니다."},
+    "attr_agree": {
+        "en": "α puts {alpha} on {a_token}, and attribution puts the most, {r}, on it too: here they agree.",
+        "ko": "α는 {a_token}에 {alpha}를 두고, 기여도도 가장 큰 {r}을(를) 거기에 둡니다: 여기서는 일치합니다.",
+    },
+    "attr_disagree": {
+        "en": "α puts {alpha} on {a_token}, but attribution puts the most, {r}, on {r_token}: here they disagree.",
+        "ko": "α는 {a_token}에 {alpha}를 두지만, 기여도는 가장 큰 {r}을(를) {r_token}에 둡니다: 여기서는 어긋납니다.",
+    },
+    "attribution_matrix_title": {"en": "Attribution R ({method})", "ko": "기여도 R ({method})"},
+    "attention_matrix_title": {"en": "Attention α", "ko": "어텐션 α"},
+    "attribution_matrix_caption": {
+        "en": "Left, row t is αₜ; right, row t is Rₜ, on the same axes: the attention matrix beside what each source "
+              "token did to each output token. Each has its own colour scale (R is signed: red pushed the token down).",
+        "ko": "왼쪽 t번째 행은 αₜ, 오른쪽 t번째 행은 Rₜ이며 축이 같습니다: 어텐션 행렬과, 각 입력 토큰이 각 출력 토큰에 "
+              "한 일을 나란히 봅니다. 색 척도는 따로입니다(R은 부호가 있습니다: 빨간색은 그 토큰을 끌어내렸습니다).",
+    },
     # --- alignment page
     "alignment_of_head": {"en": "Cross-attention of layer {layer}, {head}", "ko": "{layer}층, {head}의 교차 어텐션"},
     "show_values": {"en": "Show values in cells", "ko": "칸에 값 표시"},

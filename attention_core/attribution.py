@@ -29,13 +29,11 @@ import numpy as np
 import torch
 
 from .tokenizers import BOS_ID, UNK_ID, pad_ids
-from .trace import ATTRIBUTION_METHODS, Attribution, Trace
+from .trace import ABS_FLOOR, ATTRIBUTION_METHODS, TOLERANCE, Attribution, Trace, completeness_gap  # noqa: F401
 
 N_STEPS = 64  # the first try (see above)
 MAX_STEPS = 512
 METHOD = "riemann_trapezoid"
-TOLERANCE = 0.05  # |Σ values − (logprob − baseline_logprob)| ≤ 5% of |logprob − baseline_logprob| …
-ABS_FLOOR = 1e-3  # … or of this, where the difference is near 0
 IG_BASELINE = "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged"
 ERASURE_BASELINE = "source token i removed from the input (one token shorter; a one-token input becomes <unk>)"
 
@@ -43,12 +41,6 @@ ERASURE_BASELINE = "source token i removed from the input (one token shorter; a 
 def source_embedding(model: torch.nn.Module) -> torch.nn.Embedding:
     """The embedding the encoder reads the source through: GRU models and the Transformer."""
     return model.encoder.embedding if hasattr(model, "encoder") else model.source_embedding
-
-
-def completeness_gap(values: np.ndarray, logprob: float, baseline_logprob: float) -> float:
-    """|Σ values − (logprob − baseline_logprob)| relative to |logprob − baseline_logprob| (floored at ABS_FLOOR)."""
-    diff = logprob - baseline_logprob
-    return abs(float(np.sum(values)) - diff) / max(abs(diff), ABS_FLOOR)
 
 
 def teacher_inputs(translator, trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:

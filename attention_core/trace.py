@@ -59,6 +59,14 @@ class AttentionBlock:
 
 
 ATTRIBUTION_METHODS = ("integrated_gradients", "erasure")
+TOLERANCE = 0.05  # completeness: |Σ values − (logprob − baseline_logprob)| ≤ 5% of |logprob − baseline_logprob| …
+ABS_FLOOR = 1e-3  # … or of this, where the difference is near 0
+
+
+def completeness_gap(values: np.ndarray, logprob: float, baseline_logprob: float) -> float:
+    """|Σ values − (logprob − baseline_logprob)| relative to |logprob − baseline_logprob| (floored at ABS_FLOOR)."""
+    diff = logprob - baseline_logprob
+    return abs(float(np.sum(values)) - diff) / max(abs(diff), ABS_FLOOR)
 
 
 @dataclass(slots=True)
@@ -76,6 +84,12 @@ class Attribution:
     logprob: float  # log ŷ_t[token_t] for the real input, the target prefix held fixed
     baseline_logprob: float | None = None
     n_steps: int | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Integrated gradients' completeness gap (completeness_gap); None for erasure, which has no baseline."""
+        return None if self.baseline_logprob is None else completeness_gap(self.values, self.logprob,
+                                                                          self.baseline_logprob)
 
     def to_dict(self) -> dict:
         out: dict = {"method": self.method, "baseline": self.baseline}
