@@ -304,10 +304,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "attribution_working": {"en": "{method}: {done} of {T} steps computed…",
                             "ko": "{method}: {T}단계 중 {done}단계 계산함…"},
     "attribution_cancel": {"en": "Cancel", "ko": "취소"},
-    "attribution_unavailable": {
-        "en": "Attribution needs the model's gradients: {model} is not one of this app's trained models.",
-        "ko": "기여도는 모델의 그래디언트가 필요합니다: {model}은(는) 이 앱의 학습된 모델이 아닙니다.",
-    },
     "attribution_failed": {"en": "Attribution could not be computed: {error}", "ko": "기여도를 계산하지 못했습니다: {error}"},
     "attribution_stage": {"en": "Attention beside attribution", "ko": "어텐션과 기여도"},
     "short_attribution": {"en": "α and attribution", "ko": "α와 기여도"},
