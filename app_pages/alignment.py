@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.attribution_view import SYMBOL, attribution_choice, with_attribution
 from app_pages.common import (
     CELLS,
     STEP,
@@ -19,7 +20,6 @@ from app_pages.common import (
     trace_or_stop,
     word_mode,
 )
-from app_pages.attribution_view import SYMBOL, attribution_choice, with_attribution
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap, attribution_heatmap
 from attention_core.heads import is_multi_head

@@ -112,6 +112,7 @@ def test_a_subword_model_in_word_view_sums_attribution_over_pieces():
     assert not at.exception
     fig = chart_at(at, "attribution_bars", 1)
     alpha, values = [d for d in fig["data"] if d["type"] == "bar"]
+    np.testing.assert_allclose(alpha["y"], sum_over(trace.steps[0].alpha, view.source_groups), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(values["y"], sum_over(trace.steps[0].attribution.values, view.source_groups),
                                rtol=1e-5, atol=1e-6)
     at.switch_page("app_pages/alignment.py").run()
