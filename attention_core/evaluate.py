@@ -291,8 +291,6 @@ def attribution_agreement(translator: Translator, examples: list, *, task: str,
     import time
     import warnings
 
-    from .attribution import TOLERANCE, completeness_gap
-
     chosen = [ex for ex in examples if translator.check(ex.source) is None][:sample]
     traces, seconds = [], {"attribution": 0.0, "trace": 0.0}
     with warnings.catch_warnings():  # a step missing completeness is counted below, not warned of per trace
@@ -304,27 +302,34 @@ def attribution_agreement(translator: Translator, examples: list, *, task: str,
             translator.trace(ex.source)
             seconds["attribution"] += middle - start
             seconds["trace"] += time.perf_counter() - middle
-    magnitudes = [attribution_matrix(trace) for trace in traces]
     n = max(len(traces), 1)
-    out: dict = {"method": method, "examples": len(traces), "steps": sum(len(t.steps) for t in traces),
-                 "seconds_attribution": seconds["attribution"] / n, "seconds_trace": seconds["trace"] / n}
-    if method == "integrated_gradients":
-        gaps = [completeness_gap(s.attribution.values, s.attribution.logprob, s.attribution.baseline_logprob)
-                for t in traces for s in t.steps]
-        out["tolerance"] = TOLERANCE
-        out["completeness_within"] = float(np.mean([g <= TOLERANCE for g in gaps])) if gaps else 0.0
-        out["completeness_gap"] = max(gaps, default=0.0)
-    if translator.config.has_attention:
-        hits = [argmax_hits(t.alignment, R) for t, R in zip(traces, magnitudes)]
-        rhos = [rho for t, R in zip(traces, magnitudes) for alpha, r in zip(t.alignment, R)
+    return {"method": method, **agreement_figures(traces, chosen, task=task),
+            "seconds_attribution": seconds["attribution"] / n, "seconds_trace": seconds["trace"] / n}
+
+
+def agreement_figures(traces: list[Trace], examples: list, *, task: str) -> dict:
+    """attribution_agreement's figures of traces that carry their attribution (examples: their inputs, for the
+    field spans of dates); argmax agreement and ρ only where a trace has α."""
+    from .attribution import TOLERANCE, completeness_gap
+
+    magnitudes = [attribution_matrix(trace) for trace in traces]
+    out: dict = {"examples": len(traces), "steps": sum(len(t.steps) for t in traces)}
+    steps = [s.attribution for t in traces for s in t.steps]
+    if steps and all(a.baseline_logprob is not None for a in steps):  # integrated gradients: completeness
+        gaps = [completeness_gap(a.values, a.logprob, a.baseline_logprob) for a in steps]
+        out.update(tolerance=TOLERANCE, completeness_within=float(np.mean([g <= TOLERANCE for g in gaps])),
+                   completeness_gap=float(max(gaps)))
+    with_alpha = [(t, R) for t, R in zip(traces, magnitudes) if t.alignment is not None]
+    if with_alpha:
+        rhos = [rho for t, R in with_alpha for alpha, r in zip(t.alignment, R)
                 if (rho := spearman(alpha, r)) is not None]
-        out["argmax_agreement"] = float(np.concatenate(hits).mean()) if hits else 0.0
+        out["argmax_agreement"] = float(np.concatenate([argmax_hits(t.alignment, R) for t, R in with_alpha]).mean())
         out["rank_correlation"] = float(np.mean(rhos)) if rhos else None
         out["rank_steps"] = len(rhos)
-        if traces and traces[0].heads * traces[0].layers > 1:
-            out["heads"] = head_agreement([(t.cross_attention(0), R) for t, R in zip(traces, magnitudes)])
+        if with_alpha[0][0].layers * with_alpha[0][0].heads > 1:
+            out["heads"] = head_agreement([(t.cross_attention(0), R) for t, R in with_alpha])
     if task == "dates":
-        out["field_attribution"] = _share_inside(magnitudes, chosen)
-        if translator.config.has_attention:
-            out["field_attention"] = _share_inside([t.alignment for t in traces], chosen)
+        out["field_attribution"] = _share_inside(magnitudes, examples)
+        if with_alpha:
+            out["field_attention"] = _share_inside([t.alignment for t in traces], examples)
     return out
