@@ -132,3 +132,26 @@ def test_card_attribution_measures_and_rewrites_the_card(tmp_path, capsys):
     card = (folder / "card.md").read_text(encoding="utf-8")
     assert "## Attention beside attribution" in card and "no attention: no α" in card
     assert "card.md" in capsys.readouterr().out
+
+
+def test_compare_shows_the_cards_agreement_beside_the_spread_columns():
+    from apptest_utils import app
+
+    at = app(model="dates-dot", text="Tuesday, November 24, 2026")
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("model")
+    columns = ["α = attribution", "rank corr. ρ", "field attribution"]
+    assert list(table.columns[-6:]) == ["one-hot steps", "entropy H(α)", "field attention", *columns]
+    measured = 0
+    for name in table.index:
+        metrics = json.loads((ROOT / "pretrained" / name / "metrics.json").read_text(encoding="utf-8"))
+        agreement, row = metrics.get("attribution_agreement") or {}, table.loc[name]
+        for column, key in zip(columns, ("argmax_agreement", "rank_correlation", "field_attribution")):
+            if agreement.get(key) is None:  # not measured, or no α to agree with: nothing made up
+                assert np.isnan(row[column]), (name, column)
+            else:
+                assert row[column] == pytest.approx(agreement[key], abs=1e-12), (name, column)
+                measured += 1
+    assert measured  # the shipped dates models have been measured
+    assert np.isnan(table.loc["dates-noattn", "α = attribution"])
