@@ -12,7 +12,7 @@ from conftest import ROOT, random_transformer, random_translator
 
 from attention_core.card import agreement_reading, agreement_section, write_card
 from attention_core.data.dates import DateExample
-from attention_core.evaluate import agreement_figures, attribution_agreement, spearman
+from attention_core.evaluate import ATTRIBUTION_SAMPLE, agreement_figures, attribution_agreement, spearman
 from attention_core.trace import Attribution, StepTrace, Trace
 
 # Five steps over N = 3 tokens, with known answers: argmax α vs argmax |attribution|, and Spearman's ρ of α, |R|.
@@ -127,7 +127,8 @@ def test_card_attribution_measures_and_rewrites_the_card(tmp_path, capsys):
     after = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     agreement = after.pop("attribution_agreement")
     assert after == before  # the other figures kept
-    assert agreement["examples"] == 24 and "field_attribution" in agreement and "argmax_agreement" not in agreement
+    assert agreement["examples"] == ATTRIBUTION_SAMPLE  # the first K test dates
+    assert "field_attribution" in agreement and "argmax_agreement" not in agreement
     card = (folder / "card.md").read_text(encoding="utf-8")
     assert "## Attention beside attribution" in card and "no attention: no α" in card
     assert "card.md" in capsys.readouterr().out
