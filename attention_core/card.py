@@ -273,8 +273,9 @@ def agreement_section(translator: Translator, metrics: dict) -> str:
     method = agreement["method"].replace("_", " ")
     parts = ["## Attention beside attribution",
              f"Attribution by {method} (DESIGN §6) of log ŷ_t[token_t] to each source token, the trace's own tokens "
-             f"held fixed, beside the α_t of the alignment view; `python -m attention_core card --attribution` "
-             "measures it again.", "", "| figure | value |", "|---|---|", *rows, "",
+             "held fixed, beside the α_t of the alignment view; "
+             f"`python -m attention_core card --model {translator.name} --attribution` measures it again.", "",
+             "| figure | value |", "|---|---|", *rows, "",
              agreement_reading(agreement), ""]
     heads = agreement.get("heads")
     if heads and heads.get("layers"):
