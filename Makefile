@@ -34,8 +34,11 @@ test: $(VENV)/.dev-deps chromium lint
 bench: $(VENV)/.dev-deps chromium
 	$(PY) -m bench
 
+# Attention beside attribution is measured apart from training (minutes a model: integrated gradients on the first
+# test examples), one model at a time, after them all.
 models: $(VENV)/.deps
 	./scripts/train-all.sh
+	$(PY) -m attention_core card --model all --attribution
 	$(PY) -m attention_core.catalog
 
 # The traces shipped beside their models (the first page's default input: attention_core/catalog.py), anew.

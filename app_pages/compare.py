@@ -2,8 +2,10 @@
 
 Each model's row of the table holds its card's figures (metrics.json): the test figures and how much of a
 distribution its α_t is (attention_spread: the share of one-hot steps, max_i α_t^i > 0.99, and the mean entropy
-H(α_t) = −Σ_i α_t^i ln α_t^i), with field attention for the dates task; every matrix is on one colour scale, 0 to 1,
-so that unscaled dot attention's saturation shows beside scaled dot's spread."""
+H(α_t) = −Σ_i α_t^i ln α_t^i), with field attention for the dates task; then attention beside attribution
+(attribution_agreement: the share of steps with argmax α_t = argmax |attribution_t|, the mean Spearman ρ, and
+field attribution for dates); every matrix is on one colour scale, 0 to 1, so that unscaled dot attention's
+saturation shows beside scaled dot's spread."""
 
 from __future__ import annotations
 
@@ -43,8 +45,10 @@ def metric_word(key: str, value: str) -> str:
 
 
 # The card's attention figures (metrics.json), column key and number format: attention_spread's share of one-hot
-# steps and mean entropy (nats), and field attention (dates only).
+# steps and mean entropy (nats), and field attention (dates only); then attention beside attribution
+# (attribution_agreement): argmax agreement, mean Spearman ρ, and field attribution (dates only).
 SPREAD = {"col_one_hot": "percent", "col_mean_entropy": "%.2f", "col_field": "percent"}
+AGREEMENT = {"col_argmax_agree": "percent", "col_rank_corr": "%.2f", "col_field_attr": "percent"}
 
 
 def spread_columns(metrics: dict, task: str) -> dict:
@@ -56,9 +60,18 @@ def spread_columns(metrics: dict, task: str) -> dict:
     return {tr(key, lang): value for key, value in values.items()}
 
 
+def agreement_columns(metrics: dict, task: str) -> dict:
+    """The card's attention-beside-attribution figures of one model (None where not measured or undefined)."""
+    agreement = metrics.get("attribution_agreement") or {}
+    values = {"col_argmax_agree": agreement.get("argmax_agreement"), "col_rank_corr": agreement.get("rank_correlation")}
+    if task == "dates":
+        values["col_field_attr"] = agreement.get("field_attribution")
+    return {tr(key, lang): value for key, value in values.items()}
+
+
 def spread_config() -> dict:
     return {tr(key, lang): st.column_config.NumberColumn(format=form, help=tr(f"{key}_help", lang))
-            for key, form in SPREAD.items()}
+            for key, form in {**SPREAD, **AGREEMENT}.items()}
 
 
 def current_task(models: dict, tasks: list[str]) -> str:
@@ -103,7 +116,7 @@ if traces:
         tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
         tr("col_metric", lang): headline({k: v for k, v in models[name].metrics.items() if k != "field_attention"},
                                          word=metric_word),
-        **spread_columns(models[name].metrics, task),
+        **spread_columns(models[name].metrics, task), **agreement_columns(models[name].metrics, task),
     } for name, trace in traces.items()]), hide_index=True, width="stretch", column_config=spread_config())
     defaults = "; ".join(f"{name}: {view_title(trace, lang)}" for name, trace in traces.items() if is_multi_head(trace))
     st.caption(tr("metrics_table", lang) + (". " + tr("spread_table", lang, views=defaults) if defaults else ""))

@@ -374,6 +374,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_field_help": {"en": "Share of the output digits whose largest α falls inside the field (year, month, day) "
                              "they are written from.",
                        "ko": "출력 숫자 중 가장 큰 α가 그 숫자가 나온 입력 필드(연, 월, 일) 안에 있는 비율입니다."},
+    "col_argmax_agree": {"en": "α = attribution", "ko": "α = 기여도"},
+    "col_argmax_agree_help": {
+        "en": "Share of the steps of the first test examples whose largest αₜⁱ is on the same token as the largest "
+              "|attribution| (integrated gradients of log ŷₜ). Empty without attention.",
+        "ko": "첫 테스트 예제들의 단계 중 가장 큰 αₜⁱ가 가장 큰 |기여도|(log ŷₜ의 적분 그래디언트)와 같은 토큰에 있는 "
+              "비율입니다. 어텐션이 없으면 비어 있습니다.",
+    },
+    "col_rank_corr": {"en": "rank corr. ρ", "ko": "순위 상관 ρ"},
+    "col_rank_corr_help": {"en": "Mean over the steps of Spearman's ρ between αₜ and |attributionₜ|: 1 when they "
+                                 "order the source tokens alike.",
+                           "ko": "단계마다 αₜ와 |기여도ₜ| 사이의 스피어먼 ρ를 평균한 값: 두 값이 입력 토큰을 같은 "
+                                 "순서로 매기면 1입니다."},
+    "col_field_attr": {"en": "field attribution", "ko": "필드 기여도"},
+    "col_field_attr_help": {"en": "Share of the output digits whose largest |attribution| falls inside the field "
+                                  "(year, month, day) they are written from.",
+                            "ko": "출력 숫자 중 가장 큰 |기여도|가 그 숫자가 나온 입력 필드(연, 월, 일) 안에 있는 "
+                                  "비율입니다."},
     "spread_table": {"en": "The attention columns of a multi-head model are over its default view: {views}.",
                      "ko": "헤드가 여러 개인 모델의 어텐션 열은 그 모델의 기본 보기에 대한 값입니다: {views}."},
     "compare_intro": {

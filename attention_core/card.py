@@ -219,6 +219,75 @@ def head_table(translator: Translator, metrics: dict) -> str:
         "|---" * (cfg.heads + 2) + "|", *rows, "", ""])
 
 
+def _share_word(share: float) -> str:
+    return "most" if share >= 2 / 3 else "about half" if share >= 1 / 3 else "few"
+
+
+def agreement_reading(agreement: dict) -> str:
+    """One sentence read from the figures: whether α's argmax and attribution's agree, and for dates whether
+    attribution, like α, lands on the right field."""
+    field = agreement.get("field_attribution")
+    if agreement.get("argmax_agreement") is None:
+        where = ("" if field is None else f"; attribution alone puts its largest |value| in the right field for "
+                 f"{_pct(field)} of the output digits")
+        return f"Without attention there is no α to set beside attribution{where}."
+    share = agreement["argmax_agreement"]
+    sentence = (f"α's argmax and attribution's agree on {_share_word(share)} of the steps ({_pct(share)})")
+    rho = agreement.get("rank_correlation")
+    if rho is not None:
+        sentence += f", with a mean rank correlation of {rho:.2f}"
+    if field is not None and agreement.get("field_attention") is not None:
+        than = ("as often as" if abs(field - agreement["field_attention"]) < 0.005 else
+                "more often than" if field > agreement["field_attention"] else "less often than")
+        sentence += (f"; attribution's largest |value| is in the right field {than} α's argmax "
+                     f"({_pct(field)} against {_pct(agreement['field_attention'])} of the output digits)")
+    return sentence + "."
+
+
+def agreement_section(translator: Translator, metrics: dict) -> str:
+    """Attention beside attribution (evaluate.attribution_agreement): the figures, a Transformer's argmax
+    agreement per layer and head, and one sentence of reading. Empty when it has not been measured."""
+    agreement = metrics.get("attribution_agreement")
+    if not agreement:
+        return ""
+    rows = [f"| test examples (the first {agreement['examples']} the model reads) / steps | "
+            f"{agreement['examples']} / {agreement['steps']} |"]
+    if agreement.get("argmax_agreement") is not None:
+        rows.append(f"| argmax α_t = argmax \\|attribution_t\\| (share of steps) | "
+                    f"{_pct(agreement['argmax_agreement'])} |")
+        rho = agreement.get("rank_correlation")
+        rows.append(f"| mean Spearman ρ(α_t, \\|attribution_t\\|) over {agreement['rank_steps']} steps | "
+                    f"{'—' if rho is None else f'{rho:.3f}'} |")
+    else:
+        rows.append("| argmax agreement, rank correlation | — (no attention: no α) |")
+    if "field_attribution" in agreement:
+        rows.append(f"| field attribution (argmax \\|attribution\\| inside the field, all output digits) | "
+                    f"{_pct(agreement['field_attribution'])} |")
+    if agreement.get("field_attention") is not None:
+        rows.append(f"| field attention of the same examples | {_pct(agreement['field_attention'])} |")
+    if "completeness_within" in agreement:
+        rows.append(f"| steps within completeness ({agreement['tolerance']:.0%}) / worst gap | "
+                    f"{_pct(agreement['completeness_within'])} / {_pct(agreement['completeness_gap'])} |")
+    rows.append(f"| seconds per trace: with attribution / plain | {agreement['seconds_attribution']:.2f} / "
+                f"{agreement['seconds_trace']:.4f} |")
+    method = agreement["method"].replace("_", " ")
+    parts = ["## Attention beside attribution",
+             f"Attribution by {method} (DESIGN §6) of log ŷ_t[token_t] to each source token, the trace's own tokens "
+             "held fixed, beside the α_t of the alignment view; "
+             f"`python -m attention_core card --model {translator.name} --attribution` measures it again.", "",
+             "| figure | value |", "|---|---|", *rows, "",
+             agreement_reading(agreement), ""]
+    heads = agreement.get("heads")
+    if heads and heads.get("layers"):
+        h = len(heads["layers"][0])
+        parts += ["Argmax agreement per layer (rows) and head (columns, then the layer's mean over heads):", "",
+                  "| | " + " | ".join(f"head {j}" for j in range(1, h + 1)) + " | mean of heads |",
+                  "|---" * (h + 2) + "|",
+                  *[f"| layer {ell} | " + " | ".join(_pct(x) for x in [*shares, heads["mean"][ell - 1]]) + " |"
+                    for ell, shares in enumerate(heads["layers"], 1)], ""]
+    return "\n".join(parts) + "\n"
+
+
 def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
     cfg = translator.config
     training = metrics.get("training", {})
@@ -236,6 +305,7 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
     unit = "characters" if cfg.tokenizer == "char" else "words"
     data = _DATA_TEXT.get(cfg.task, cfg.task).format(tokens=_TOKENS_TEXT.get(cfg.tokenizer, ""))
     cpu = f" ({training['cpu_seconds'] / 60:.1f} min of CPU time)" if "cpu_seconds" in training else ""
+    agreement = agreement_section(translator, metrics)
     return f"""# {translator.name}
 
 {cfg.description or _DECODER_TEXT[cfg.decoder]}
@@ -258,7 +328,7 @@ def write_card(translator: Translator, metrics: dict, notes: str = "") -> str:
 |---|---|
 {chr(10).join(metric_rows(metrics))}
 
-{head_table(translator, metrics)}{learning_rows(metrics)}## By source length ({unit})
+{head_table(translator, metrics)}{agreement}{learning_rows(metrics)}## By source length ({unit})
 | length | examples | {'exact match' if metric == 'exact_match' else 'BLEU'} |
 |---|---|---|
 {length_rows}

@@ -145,7 +145,7 @@ def cmd_card(args) -> int:
 
     names = list_pretrained() if args.model == "all" else [args.model]
     for name in names:
-        folder = refresh(load_pretrained(name), remeasure=args.remeasure)
+        folder = refresh(load_pretrained(name), remeasure=args.remeasure, attribution=args.attribution)
         print(f"wrote {folder / 'card.md'}")
     return 0
 
@@ -204,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("card", help="rewrite a model's card.md (and pretrained/README.md) from its metrics")
     p.add_argument("--model", required=True, help="a model name or folder, or 'all'")
     p.add_argument("--remeasure", action="store_true", help="measure the test split again first")
+    p.add_argument("--attribution", action="store_true",
+                   help="measure attention beside attribution again first (the first test examples; minutes)")
     p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("train", help="train a model and write its folder")

@@ -32,6 +32,8 @@ training; en-es: 1,000 sentences, and 1,000 WordNet definitions as English unlik
 
 {spread}
 
+{agreement}
+
 {word_level}
 
 {study}
@@ -52,8 +54,8 @@ def write_index(root) -> None:
     study = FINDINGS.read_text(encoding="utf-8").format(rows=study_rows(root))
     spread = SPREAD.read_text(encoding="utf-8").format(rows=spread_rows(root)) if SPREAD.is_file() else ""
     word_level = WORD_LEVEL.read_text(encoding="utf-8").strip() if WORD_LEVEL.is_file() else ""
-    text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), spread=spread, word_level=word_level,
-                        study=study)
+    text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), spread=spread,
+                        agreement=agreement_table(root), word_level=word_level, study=study)
     (root / "README.md").write_text(text, encoding="utf-8")
 
 
@@ -70,6 +72,37 @@ def spread_rows(root) -> str:
         lines.append(f"| {folder.name} | {100 * spread['one_hot_share']:.1f}% | {spread['entropy']:.2f} | "
                      f"{math.exp(spread['entropy']):.2f} | {gap} | {field} |")
     return "\n".join(lines)
+
+
+def agreement_table(root) -> str:
+    """Attention beside attribution per model (metrics.json attribution_agreement; its card reads it)."""
+
+    def pct(value) -> str:
+        return "—" if value is None else f"{100 * value:.1f}%"
+
+    lines, tolerance = [], 0.05
+    for folder in sorted(p for p in root.iterdir() if (p / METRICS).is_file()):
+        a = json.loads((folder / METRICS).read_text(encoding="utf-8")).get("attribution_agreement")
+        if not a:
+            continue
+        tolerance = a.get("tolerance", tolerance)  # attribution.TOLERANCE, as measured
+        rho = "—" if a.get("rank_correlation") is None else f"{a['rank_correlation']:.2f}"
+        lines.append(f"| {folder.name} | {a['examples']} | {pct(a.get('argmax_agreement'))} | {rho} | "
+                     f"{pct(a.get('field_attribution'))} | {pct(a.get('field_attention'))} | "
+                     f"{pct(a.get('completeness_within'))} | {a['seconds_attribution']:.2f} s |")
+    if not lines:
+        return ""
+    return "\n".join([
+        "## Attention beside attribution",
+        "Integrated gradients of log ŷ_t[token_t] to each source token (DESIGN §6) beside α_t, on the first test "
+        "examples of each model (`python -m attention_core card --model NAME --attribution`): the share of steps "
+        "whose largest α and largest |attribution| are on the same token, the mean Spearman ρ between α_t and "
+        "|attribution_t|, for dates the share of output digits whose largest |attribution| (and α, on the same "
+        f"examples) is in the right field, the steps within {tolerance:.0%} of completeness, and the time of one "
+        "trace with attribution. A model without attention has no α: only its attribution figures.", "",
+        "| model | examples | argmax α = argmax \\|attribution\\| | ρ | field attribution | field attention | "
+        f"complete within {tolerance:.0%} | seconds a trace |",
+        "|---|---|---|---|---|---|---|---|", *lines])
 
 
 def curve_tables(root) -> str:

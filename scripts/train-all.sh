@@ -2,6 +2,8 @@
 # Rebuilds every shipped model in pretrained/ (make models). Each run is seeded and single-threaded,
 # two at a time, so the same command gives the same weights on any machine with two cores or more.
 # Usage: scripts/train-all.sh [dates|en-es|all] (default all)
+# Attention beside attribution (metrics.json "attribution_agreement") is not measured by training: afterwards,
+# one model at a time, `python -m attention_core card --model NAME --attribution` (make models does, for all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
