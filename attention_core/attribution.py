@@ -8,22 +8,28 @@ step t's log-probability depends on the source alone.
   embeddings and x' the baseline: every token's embedding replaced by the zero vector (a GRU's <pad>
   embedding; the Transformer's <pad> row is not kept at zero), lengths and positions unchanged.
   Completeness: Σ_i IG_i = logprob − baseline_logprob. The integral is Captum's trapezoid rule of N_STEPS
-  points (measured on dates-dot, a 20-character date: the worst step misses completeness by 1.9% at 64
-  points, Gauss–Legendre's by 4.5%, both by ~50% at 32: the path from the zero baseline crosses
-  saturations); where any step misses it by more than TOLERANCE, the trace is computed again with twice the
-  points (up to MAX_STEPS; a warning names any step still missing it), so n_steps differs between
-  steps. Only the steps that missed go again (on dates-dot's "Tuesday, November 3, 1987" one step of 11 needs
-  512 points: all 11 again at each doubling took 4.3 s, the one step 0.9 s). The steps go in one Captum call
-  (or in chunks, for a progress bar): row r of the batch attributes the r-th step asked for, and a GRU decoder runs
-  row r only to its own step (_gru_step_logprobs).
-  Speed (`python -m bench attribution`, torch on one thread, 2 cores shared with other work, 2026-12-02): a
-  20-character date, 11 steps, 64 points: dates-dot 273 → 154 ms against a 3.6–4.0 ms trace, 68× → 43× once
-  rows stop at their step; dates-transformer 477 ms / 11.9 ms = 40×, 327 ms / 7.3 ms = 45× (unchanged code: the
-  spread is the machine's). Where the time went (dates-dot, 704 rows = 11 steps × 64 points): the model's forward
-  and backward 146 of 174 ms, its encoder 44 of them, Captum's own work the rest. Measured and not taken: rows
-  grouped per step (one forward each) 1.6× slower; Gauss–Legendre at 32 points, 10% faster than the trapezoid at
-  64 with row stopping, but fewer steps complete at the first try (76% against 80%, 10 test dates).
-  Captum is kept: the cost is the model's, not Captum's.
+  points; where a step misses completeness by more than TOLERANCE, that step (only) is computed again with
+  twice the points (up to MAX_STEPS; a warning names any step still missing it), so n_steps differs between
+  steps (on dates-dot's "Tuesday, November 3, 1987" one step of 11 needs 512 points: all 11 again at each
+  doubling took 4.3 s, the one step 0.9 s). The first try is 32 points: on dates-dot's 20-character date the
+  worst step misses by ~50% at 32 points and 1.9% at 64 (the path from the zero baseline crosses saturations),
+  but 2 of its 11 steps need the second try, and on dates-transformer 1 of 11: 32 then 64 for the few cost less
+  than 64 for all (table below). The steps go in one Captum call (or in chunks, for a progress bar): row r of the
+  batch attributes the r-th step asked for, and a GRU decoder runs row r only to its own step
+  (_gru_step_logprobs).
+  Speed, a 20-character date of 11 steps against its plain trace (`python -m bench attribution`, torch on one
+  thread, 2 cores shared with other work, x86_64, 2026-12-02; the trace's own time varies 3.2–4.0 ms for
+  dates-dot and 6.6–11.9 ms for dates-transformer between runs, so each ratio is of one run, alternated):
+      first try, row stopping    dates-dot               dates-transformer
+      64 points, no              273 ms, 68×             477 ms, 40×
+      64 points, yes             135–154 ms, 42–43×      327–356 ms, 45–52× (it has no row stopping)
+      32 points, yes (kept)      141 ms, 40×             210 ms, 32×
+  Where the time went (dates-dot, 704 rows = 11 steps × 64 points): the model's forward and backward 146 of
+  174 ms, its encoder 44 of them, Captum's own work the rest: Captum is kept, the cost is the model's. Measured
+  and not taken: rows grouped per step (one forward each) 1.6× slower; Gauss–Legendre at 32 points with row
+  stopping, 130 ms on dates-dot against the trapezoid's 147 ms at 64 (one run; not set against the trapezoid at
+  32), completes more steps at the first try (76% of 10 test dates' steps, the trapezoid 55% at 32 and 80% at
+  64) but gave the same worst step after the retries: the trapezoid is kept (the smaller change).
 - erasure (model-agnostic, no gradients): values[i] = logprob − log ŷ_t[token_t] with token i left out of the
   input (removed, the input one token shorter; a one-token input becomes <unk>). All N leave-one-out inputs go
   in one batch.
@@ -41,7 +47,7 @@ from .model import Memory, Seq2Seq
 from .tokenizers import BOS_ID, UNK_ID, pad_ids
 from .trace import ABS_FLOOR, ATTRIBUTION_METHODS, TOLERANCE, Attribution, Trace, completeness_gap  # noqa: F401
 
-N_STEPS = 64  # the first try (see above)
+N_STEPS = 32  # the first try (see above)
 MAX_STEPS = 512
 METHOD = "riemann_trapezoid"
 IG_BASELINE = "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged"
