@@ -605,10 +605,13 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- upload
     "upload_intro": {
         "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; with a `target` "
-              "column each given target is also scored by forced decoding, beside the model's own output. Up to "
-              "{lines:,} lines and {mb} MB; UTF-8 or UTF-16.",
+              "column each given target is also scored by forced decoding, beside the model's own output. A .jsonl "
+              "file of `translate` results is read too, and the attribution its lines carry (`translate "
+              "--attribution`) can be shown in the gallery. Up to {lines:,} lines and {mb} MB; UTF-8 or UTF-16.",
         "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 모델 "
-              "자신의 출력 옆에 주어진 목표를 강제 디코딩한 확률도 보여 줍니다. 최대 {lines:,}줄, {mb} MB; UTF-8 또는 UTF-16.",
+              "자신의 출력 옆에 주어진 목표를 강제 디코딩한 확률도 보여 줍니다. `translate` 결과의 .jsonl 파일도 읽으며, 그 줄에 "
+              "담긴 기여도(`translate --attribution`)를 갤러리에서 볼 수 있습니다. 최대 {lines:,}줄, {mb} MB; UTF-8 또는 "
+              "UTF-16.",
     },
     "file": {"en": "File", "ko": "파일"},
     "upload_button": {"en": "Upload", "ko": "파일 올리기"},
@@ -640,6 +643,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "open_selected": {"en": "Open the selected row in Step by step", "ko": "선택한 행을 단계별 보기에서 열기"},
     "gallery": {"en": "Alignment matrices of the table's first {n} rows (by {order})",
                 "ko": "표의 처음 {n}행({order} 순)의 정렬 행렬"},
+    "gallery_attribution": {"en": "attribution", "ko": "기여도"},
+    "gallery_attribution_help": {
+        "en": "The file's attribution of this line (R[t, i]: how much source token i moved output token t, {method}) "
+              "on the alignment matrix's axes; red pushed the output down, blue up.",
+        "ko": "파일에 담긴 이 줄의 기여도(R[t, i]: 입력 토큰 i가 출력 토큰 t를 얼마나 움직였는지, {method})를 정렬 행렬과 "
+              "같은 축에 보여 줍니다. 빨강은 출력을 낮춘 쪽, 파랑은 높인 쪽입니다.",
+    },
+    "gallery_attribution_other": {
+        "en": "The file's attribution of this line is of another output (another model's?): not shown.",
+        "ko": "파일에 담긴 이 줄의 기여도는 다른 출력(다른 모델의 것?)에 대한 것이라 보여 주지 않습니다.",
+    },
+    "bad_attributions": {
+        "en": "The attribution of {n} line(s) cannot be read and is left out (the lines are shown); line {line}: "
+              "{error}",
+        "ko": "{n}줄의 기여도를 읽을 수 없어 빼었습니다(줄은 보여 줍니다). {line}번째 줄: {error}",
+    },
     "download_jsonl": {"en": "All results (JSON Lines)", "ko": "전체 결과 (JSON Lines)"},
     "download_csv": {"en": "All results (CSV)", "ko": "전체 결과 (CSV)"},
     "download_trace": {"en": "Selected trace (JSON)", "ko": "선택한 트레이스 (JSON)"},

@@ -1,5 +1,6 @@
 """Upload a file of inputs: batched decoding with a progress bar, a sortable results table, a gallery of
-alignment matrices, and downloads (JSON Lines, CSV, one trace as JSON)."""
+alignment matrices (beside each, on request, the attribution a .jsonl line carries), and downloads (JSON Lines,
+CSV, one trace as JSON)."""
 
 from __future__ import annotations
 
@@ -31,12 +32,14 @@ from app_pages.texts import t as tr
 from attention_core import InputError
 from attention_core.export import results_csv
 from attention_core.figures import alignment_heatmap
+from attention_core.figures.attribution import attribution_heatmap
 from attention_core.upload import (
     COLUMNS,
     KINDS,
     MAX_LINES,
     MAX_MB,
     UploadError,
+    file_attribution,
     parse_upload,
     result_columns,
     results_jsonl,
@@ -142,6 +145,22 @@ def open_in_step_page(name: str, source: str) -> None:
     st.session_state["_open_step"] = True  # switch pages in the run that follows this callback
 
 
+def gallery_attribution(trace, given, k: int, title: str, row: dict, *, width: int, words: bool) -> None:
+    """Below gallery item k (of the results' `row`): a toggle that shows the file's attribution of its line
+    (upload.file_attribution) on the alignment matrix's axes and width, or a line saying why it cannot."""
+    attributed = file_attribution(trace, given)
+    if attributed is None:
+        st.caption(tr("gallery_attribution_other", lang))
+        return
+    method = tr(f"attr_{attributed.attribution_method}", lang)
+    if st.toggle(tr("gallery_attribution", lang), key=f"gallery_attr_{k}",
+                 help=tr("gallery_attribution_help", lang, method=method)):
+        show(attribution_heatmap(attributed, font_size=11, title=f"{title} · {method}", width=width,
+                                 view=trace_words(attributed) if words else None),
+             f"gallery_attribution_{k}", lang, context=export_context(lang, model=name, text=row["source"]),
+             name=f"attribution-line{row['line']}", print_scale=True)
+
+
 lang = sidebar()
 st.title(tr("page_upload", lang))
 st.caption(tr("upload_intro", lang, lines=MAX_LINES, mb=MAX_MB))
@@ -174,6 +193,9 @@ state = st.session_state[RESULTS]
 results, skipped = state["results"], sorted(state["skipped"])
 mode = tr("mode_forced" if parsed.has_target else "mode_greedy", lang)
 st.success(tr("decoded", lang, n=len(results), seconds=state["seconds"], mode=mode))
+if parsed.bad_attributions:
+    line_, error_ = parsed.bad_attributions[0]
+    st.warning(tr("bad_attributions", lang, n=len(parsed.bad_attributions), line=line_, error=md_literal(error_)))
 if skipped:
     with st.expander(tr("skipped", lang, n=len(skipped)), expanded=not results):
         st.dataframe(pd.DataFrame(skipped, columns=[tr("col_line", lang), tr("col_reason", lang)]), hide_index=True)
@@ -224,9 +246,13 @@ if model.config.has_attention:
     for k, position in enumerate(ranked[:GALLERY]):
         r = results[position]
         trace = get_trace(name, r["source"])
+        title = f"{labels['line']} {r['line']}: {trace.prediction}"
         with cells[k % len(cells)]:
-            show(alignment_heatmap(trace, font_size=11, title=f"{labels['line']} {r['line']}: {trace.prediction}",
-                                   width=GALLERY_WIDTH[unit], view=trace_words(trace) if words else None),
+            show(alignment_heatmap(trace, font_size=11, title=title, width=GALLERY_WIDTH[unit],
+                                   view=trace_words(trace) if words else None),
                  f"gallery_{k}", lang,
                  context=export_context(lang, model=name, text=r["source"]),
                  name=f"alignment-line{r['line']}", print_scale=True)
+            if r["line"] in parsed.attributions:
+                gallery_attribution(trace, parsed.attributions[r["line"]], k, title, r, width=GALLERY_WIDTH[unit],
+                                    words=words)

@@ -11,6 +11,9 @@ import json
 import os
 import shlex
 import sys
+import time
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from .checkpoint import ModelLoadError, list_pretrained, load_pretrained
@@ -19,7 +22,7 @@ from .export import batch_record, jsonl
 from .formulas import SCORES
 from .headline import headline
 from .limits import MAX_BEAM
-from .trace import TraceFormatError
+from .trace import ATTRIBUTION_METHODS, TOLERANCE, TraceFormatError
 from .translator import InputError
 from .upload import UploadError, read_text
 
@@ -104,7 +107,12 @@ def cmd_translate(args) -> int:
         raise UsageError(f"{args.input} line {n}: {message} ({len(problems)} bad line(s); fix them or pass "
                          "--skip-invalid)")
     good = [line for n, line in numbered if n not in problems]
-    traces = iter(model.trace_batch(good))
+    started = time.perf_counter()
+    traces = model.trace_batch(good)
+    timing = Timing(len(traces), time.perf_counter() - started)
+    if args.attribution:
+        timing.attribution_s, timing.incomplete = attribute_all(model, traces, args.attribution_method)
+    traces = iter(traces)
     records = [{"source": line, "line": n, "error": problems[n]} if n in problems
                else batch_record(next(traces), all_heads=args.all_heads) for n, line in numbered]
     data = jsonl(records)
@@ -121,7 +129,44 @@ def cmd_translate(args) -> int:
     if skipped or problems:
         print(f"wrote {len(good)} results; {skipped} blank line(s) skipped, {len(problems)} invalid line(s) "
               f"written as errors", file=sys.stderr)
+    if args.attribution:
+        print(timing.summary(args.attribution_method), file=sys.stderr)
     return 0
+
+
+@dataclass
+class Timing:
+    """What `translate --attribution` reports: the traces' decoding, and their attribution after it."""
+
+    traces: int
+    trace_s: float  # trace_batch of all of them
+    attribution_s: float = 0.0
+    incomplete: int = 0  # traces with a step that misses completeness even at the most points
+
+    def summary(self, method: str) -> str:
+        per = max(self.traces, 1)
+        line = (f"attribution ({method}): {self.traces} traces, {self.attribution_s / per:.3f} s per trace "
+                f"(plain trace {self.trace_s / per:.4f} s, in a batch)")
+        if self.incomplete:
+            line += f"; {self.incomplete} trace(s) miss completeness by more than {TOLERANCE:.0%} at some step"
+        return line
+
+
+def attribute_all(model, traces, method: str) -> tuple[float, int]:
+    """Attach `method`'s attribution to every trace (one at a time: attribution.attribute); the seconds it took,
+    and how many traces have a step that misses completeness by more than TOLERANCE (counted, not warned of
+    once per trace)."""
+    from .attribution import attribute
+
+    if method == "integrated_gradients":
+        import captum.attr  # noqa: F401  (its import, about a second, is no trace's time)
+    started, incomplete = time.perf_counter(), 0
+    for trace in traces:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (one per incomplete trace: counted below instead)
+            attribute(model, model.source_ids(trace.source), trace, method)
+        incomplete += any((step.attribution.gap or 0.0) > TOLERANCE for step in trace.steps)
+    return time.perf_counter() - started, incomplete
 
 
 def cmd_evaluate(args) -> int:
@@ -161,6 +206,12 @@ def cmd_train(args) -> int:
     return 0
 
 
+def attribution_flags(p: argparse.ArgumentParser, what: str) -> None:
+    """--attribution and --attribution-method, the same for trace and translate."""
+    p.add_argument("--attribution", action="store_true", help=what)
+    p.add_argument("--attribution-method", default="integrated_gradients", choices=ATTRIBUTION_METHODS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m attention_core", description="Trace attention in seq2seq models.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -177,9 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beam", type=int, default=1, help=f"beam width (1 to {MAX_BEAM}; 1 is greedy)")
     p.add_argument("--target", default=None, help="forced decoding: the trace while reading this target")
     p.add_argument("--top-k", type=int, default=5, choices=range(1, 51), metavar="K")
-    p.add_argument("--attribution", action="store_true",
-                   help="give every step its attribution over the source tokens (DESIGN §6)")
-    p.add_argument("--attribution-method", default="integrated_gradients", choices=("integrated_gradients", "erasure"))
+    attribution_flags(p, "give every step its attribution over the source tokens (DESIGN §6)")
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("translate", help="decode a file, one input per line, into JSON Lines")
@@ -189,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="write bad lines as error records")
     p.add_argument("--all-heads", action="store_true",
                    help='add "cross_attention": [layers][heads][T][N], every head\'s α (DESIGN §5)')
+    attribution_flags(p, 'add "attribution": every step\'s attribution (DESIGN §6) in one object: method, baseline, '
+                         "values [T][N], logprob [T] (integrated gradients: also baseline_logprob [T], n_steps [T]); "
+                         "far slower than the traces (a summary of the time goes to stderr)")
     p.set_defaults(func=cmd_translate)
 
     p = sub.add_parser("evaluate", help="measure a model on its task's held-out split")

@@ -46,13 +46,17 @@ def results_csv(records: list[dict], columns: list[str]) -> bytes:
 
 def batch_record(trace: Trace, *, all_heads: bool = False) -> dict:
     """One line of the batch JSON Lines (DESIGN §2): source, tokens, prediction, alignment; with `all_heads`
-    (DESIGN §5) also "cross_attention": [L][h][T][N], every layer's and head's α (a GRU: [1][1][T][N])."""
+    (DESIGN §5) also "cross_attention": [L][h][T][N], every layer's and head's α (a GRU: [1][1][T][N]); for a
+    trace with attribution (DESIGN §6) also "attribution": every step's at once (trace.attribution_block:
+    method, baseline, values [T][N], logprob [T], and for integrated gradients baseline_logprob [T], n_steps [T])."""
     alignment = trace.alignment
     record = {"source": trace.source, "source_tokens": trace.source_tokens, "prediction": trace.prediction,
               "target_tokens": trace.target_tokens, "alignment": None if alignment is None else alignment.tolist()}
     if all_heads:
         every = trace.cross_attention(0)
         record["cross_attention"] = None if every is None else every.tolist()
+    if trace.attribution is not None:
+        record["attribution"] = trace.attribution_block
     return record
 
 

@@ -133,6 +133,37 @@ class Attribution:
         return cls(method=method, baseline=data["baseline"], values=values, n_steps=n_steps, **numbers)
 
 
+SHARED_KEYS = ("method", "baseline")  # an attribution block holds these once, every other key once per step
+
+
+def attribution_block(attributions: Sequence[Attribution]) -> dict:
+    """Every step's attribution as one object (a batch line's "attribution"): the keys of Attribution.to_dict,
+    method and baseline once, each of the others as a list over the steps: values [T][N], logprob [T], and for
+    integrated gradients baseline_logprob [T] and n_steps [T]. attributions_from_block reads it back."""
+    rows = [a.to_dict() for a in attributions]
+    out = {key: rows[0][key] for key in SHARED_KEYS} if rows else {}
+    for key in rows[0] if rows else ():
+        if key not in SHARED_KEYS:
+            out[key] = [row.get(key) for row in rows]
+    return out
+
+
+def attributions_from_block(data: object, T: int, N: int) -> list[Attribution]:
+    """The T steps' attributions of an attribution_block over N source tokens, each step checked by
+    Attribution.from_dict; TraceFormatError says what is wrong."""
+    if not isinstance(data, dict):
+        raise TraceFormatError("attribution must be an object")
+    columns = {key: value for key, value in data.items() if key not in SHARED_KEYS}
+    for key in ("values", "logprob"):
+        columns.setdefault(key, None)
+    for key, column in columns.items():
+        if not isinstance(column, list) or len(column) != T:
+            raise TraceFormatError(f"attribution.{key} must be a list of {T} entries, one per step")
+    shared = {key: data.get(key) for key in SHARED_KEYS}
+    return [Attribution.from_dict(shared | {key: column[t] for key, column in columns.items()}, f"step {t + 1}", N)
+            for t in range(T)]
+
+
 class LayerBlocks(Sequence):
     """One step's blocks, one per layer, made on access from the decoding's arrays: a batch of traces holds
     tens of thousands of blocks, most of which nobody reads (measured: a third of trace_batch's time when they
@@ -270,6 +301,11 @@ class Trace:
         if not self.steps or any(step.attribution is None for step in self.steps):
             return None
         return np.stack([step.attribution.values for step in self.steps])
+
+    @property
+    def attribution_block(self) -> dict | None:
+        """Every step's attribution as one object (attribution_block), or None unless every step has one."""
+        return None if self.attribution is None else attribution_block([step.attribution for step in self.steps])
 
     @property
     def attribution_method(self) -> str | None:

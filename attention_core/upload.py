@@ -1,27 +1,33 @@
 """Reading uploaded files of inputs: `parse_upload(name, data)` is pure and says what to fix.
 
 .txt: one input per line. .csv / .tsv: a `source` column (or a single unnamed column); an optional
-`target` column is scored by forced decoding beside the model's own output. UTF-8 (with or without BOM) and UTF-16 with
-BOM are read; anything else is refused with one message. Lines that cannot be used are skipped and
-reported with their line numbers, never dropped silently.
+`target` column is scored by forced decoding beside the model's own output. .jsonl: the lines `translate` writes
+(or this page's JSON Lines download), one object per line with its `source` (and an optional `target`); a line that
+carries "attribution" (`translate --attribution`, export.batch_record) keeps it, checked against the line's own
+tokens, for the gallery (file_attribution). UTF-8 (with or without BOM) and UTF-16 with BOM are read; anything else
+is refused with one message. Lines that cannot be used are skipped and reported with their line numbers, never
+dropped silently; a malformed attribution is reported and left out, its line kept.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .export import batch_record, jsonl
 from .limits import MAX_INPUT_CHARS
+from .trace import Trace, TraceFormatError, attributions_from_block
 
 MAX_MB = 5  # the one size limit: the upload widget's (app_pages/upload.py) and parse_upload's
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_LINES = 10_000
 SOURCE_NAMES = ("source", "input", "text", "src")
 TARGET_NAMES = ("target", "reference", "translation", "tgt", "expected")
-KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv"}
+KINDS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
 # The results of an upload, one dict per input (app_pages/upload.py): the model's own output and its
 # probability; with a target column also the given target and its probability by forced decoding.
 COLUMNS = ("line", "source", "prediction", "target", "prob", "target_prob", "entropy", "src_len", "out_len")
@@ -39,11 +45,22 @@ class Row:
     target: str | None = None
 
 
+@dataclass(frozen=True)
+class FileAttribution:
+    """A .jsonl line's attribution (DESIGN §6, trace.attribution_block) and the tokens it was computed over."""
+
+    source_tokens: tuple[str, ...]
+    target_tokens: tuple[str, ...]
+    block: dict
+
+
 @dataclass
 class Upload:
     kind: str
     rows: list[Row]
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    attributions: dict[int, FileAttribution] = field(default_factory=dict)  # .jsonl: line → its attribution
+    bad_attributions: list[tuple[int, str]] = field(default_factory=list)  # (line, what is wrong): left out
 
     @property
     def has_target(self) -> bool:
@@ -126,17 +143,67 @@ def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
     return rows, skipped
 
 
+def _json_lines(text: str) -> Upload:
+    """The rows of a .jsonl file, and the attribution of the lines that carry one (checked here, on the line's
+    own source and target tokens: a malformed one is reported in bad_attributions, its line still used)."""
+    rows, skipped, attributions, bad = [], [], {}, []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            skipped.append((number, f"not JSON ({error.msg})"))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("source"), str):
+            skipped.append((number, "no text \"source\" in the line"))
+            continue
+        if record.get("error") is not None:
+            skipped.append((number, f"an error line of the file: {record['error']}"))
+            continue
+        target = record.get("target")
+        _usable(number, record["source"], target if isinstance(target, str) else None, rows, skipped)
+        if record.get("attribution") is not None and rows and rows[-1].line == number:
+            try:
+                attributions[number] = _file_attribution(record)
+            except TraceFormatError as error:
+                bad.append((number, str(error)))
+    return Upload("jsonl", rows, skipped, attributions, bad)
+
+
+def _file_attribution(record: dict) -> FileAttribution:
+    source, target = record.get("source_tokens"), record.get("target_tokens")
+    if not all(isinstance(tokens, list) and all(isinstance(t, str) for t in tokens) for tokens in (source, target)):
+        raise TraceFormatError("attribution without the line's source_tokens and target_tokens")
+    attributions_from_block(record["attribution"], len(target), len(source))  # (checked; read again when drawn)
+    return FileAttribution(tuple(source), tuple(target), record["attribution"])
+
+
+def file_attribution(trace: Trace, given: FileAttribution) -> Trace | None:
+    """A copy of `trace` whose steps carry the file's attribution; None when the file's tokens are not the trace's
+    (the attribution was computed for another output: by another model, or the same model before it changed)."""
+    if (tuple(trace.source_tokens), tuple(trace.target_tokens)) != (given.source_tokens, given.target_tokens):
+        return None
+    found = attributions_from_block(given.block, len(trace.steps), len(trace.source_tokens))
+    return dataclasses.replace(trace, steps=[dataclasses.replace(step, attribution=a)
+                                             for step, a in zip(trace.steps, found, strict=True)])
+
+
 def parse_upload(name: str, data: bytes) -> Upload:
     """The inputs of an uploaded file, or UploadError with a message that says what to fix."""
     kind = KINDS.get(PurePath(name or "").suffix.lower())
     if kind is None:
-        raise UploadError(f"{name or 'the file'}: upload a .txt, .csv or .tsv file")
+        raise UploadError(f"{name or 'the file'}: upload a .txt, .csv, .tsv or .jsonl file")
     if not data:
         raise UploadError("the file is empty")
     if len(data) > MAX_BYTES:
         raise UploadError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_MB} MB")
     text = read_text(data)
-    if kind == "txt":
+    attributions, bad = {}, []
+    if kind == "jsonl":
+        parsed = _json_lines(text)
+        rows, skipped, attributions, bad = parsed.rows, parsed.skipped, parsed.attributions, parsed.bad_attributions
+    elif kind == "txt":
         lines = text.splitlines()
         rows, skipped = [], []
         for number, line in enumerate(lines, 1):
@@ -153,7 +220,7 @@ def parse_upload(name: str, data: bytes) -> Upload:
         raise UploadError(f"the file has {len(rows):,} inputs; the limit is {MAX_LINES:,}: split it into smaller files")
     if not rows:
         raise UploadError("the file has no usable input" + (f" ({len(skipped)} line(s) skipped)" if skipped else ""))
-    return Upload(kind, rows, skipped)
+    return Upload(kind, rows, skipped, attributions, bad)
 
 
 def result_columns(has_target: bool) -> list[str]:

@@ -8,11 +8,13 @@ import io
 import json
 import math
 
+import numpy as np
 import pytest
 from apptest_utils import app, chart, texts
 
+from app_pages.texts import t as tr
 from attention_core import load_pretrained
-from attention_core.export import results_csv
+from attention_core.export import batch_record, jsonl, results_csv
 from attention_core.figures.common import text_width
 from attention_core.upload import MAX_BYTES, MAX_MB, result_columns, results_jsonl
 
@@ -112,3 +114,31 @@ def test_one_size_limit_in_the_widget_the_text_and_the_core():
     at = app(lang="ko")
     at.switch_page(UPLOAD).run()
     assert f"{MAX_MB} MB" in texts(at)
+
+
+def test_the_gallery_shows_a_jsonl_lines_attribution_on_request():
+    """translate --attribution's lines uploaded: beside each gallery matrix a toggle draws the line's attribution on
+    the same axes; a malformed one gets a short message (the rest of the file is shown), one computed for another
+    output a caption, and a line without one no toggle."""
+    model = load_pretrained("dates-dot")
+    sources = ["Tuesday, November 24, 2026", "24. November 2026", "3 March 2001", "1999. 12. 31."]
+    traces = [model.trace(s, attribution="erasure") for s in sources]
+    records = [batch_record(t) for t in traces]
+    records[1]["attribution"]["values"].pop()  # malformed: one step short
+    records[2]["target_tokens"][-2] = "9" if records[2]["target_tokens"][-2] != "9" else "8"  # another output
+    del records[3]["attribution"]
+    for lang in ("en", "ko"):
+        at = uploaded("results.jsonl", jsonl(records), lang=lang)
+        at.selectbox(key="up_order").set_value("line").run()
+        assert list(at.dataframe(key="up_table").value[tr("col_source", lang)]) == sources  # every line is shown
+        (warning,) = at.warning
+        assert warning.value.startswith(tr("bad_attributions", lang, n=1, line=2, error="").split("2")[0])
+        assert "step" in warning.value and "Traceback" not in texts(at)
+        assert [t.key for t in at.toggle if t.key.startswith("gallery_attr_")] == ["gallery_attr_0"]
+        assert tr("gallery_attribution_other", lang) in texts(at)
+        at.toggle(key="gallery_attr_0").set_value(True).run()
+        assert not at.exception
+        shown, alignment = chart(at, "gallery_attribution_0"), chart(at, "gallery_0")
+        np.testing.assert_allclose(shown["data"][0]["z"], traces[0].attribution, atol=1e-6)
+        for axis in ("xaxis", "yaxis"):  # the alignment matrix's axes
+            assert shown["layout"][axis]["ticktext"] == alignment["layout"][axis]["ticktext"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import ROOT
 
 from attention_core import Trace, Translator, cli, list_pretrained, load_pretrained
+from attention_core.trace import attributions_from_block
 
 
 def run(*args, input_text=None):
@@ -97,6 +99,9 @@ def _bad_inputs(tmp_path):
         (["translate", "--model", "{model}", "--input", latin1, "--output", "-"], "UTF-8"),
         (["translate", "--model", "{model}", "--input", empty, "--output", "-"], "no input lines"),
         (["translate", "--model", "{model}", "--input", tmp_path, "--output", "-"], "cannot read"),
+        (["translate", "--model", "{model}", "--input", latin1, "--output", "-", "--attribution"], "UTF-8"),
+        (["translate", "--model", "{model}", "--input", empty, "--output", "-", "--attribution", "--attribution-method",
+          "saliency"], "invalid choice"),
         (["frobnicate"], "invalid choice"),
     ]
 
@@ -202,6 +207,40 @@ def test_translate_all_heads_adds_every_layers_and_heads_cross_attention(transfo
             np.testing.assert_allclose(row["cross_attention"], every, atol=1e-6)
             assert set(row) == {"source", "source_tokens", "prediction", "target_tokens", "alignment",
                                 "cross_attention"}
+
+
+@pytest.mark.parametrize("method", ["integrated_gradients", "erasure"])
+def test_translate_attribution_round_trip(tiny_model_dir, tmp_path, capsys, method):
+    """Each good line gains every step's attribution in one block (trace.attribution_block), read back by
+    attributions_from_block to the values of model.trace(text, attribution=…); stderr ends with the time per trace."""
+    src = tmp_path / "in.txt"
+    texts = ["24 june 2026", "1 may 2000"]
+    src.write_text(texts[0] + "\n" + "9" * 500 + "\n" + texts[1] + "\n", encoding="utf-8")
+    assert cli.main(["translate", "--model", str(tiny_model_dir), "--input", str(src), "--output", "-",
+                     "--skip-invalid", "--attribution", "--attribution-method", method]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert "attribution" not in rows[1] and "error" in rows[1]
+    model = load_pretrained(tiny_model_dir)
+    for row, text in zip([rows[0], rows[2]], texts, strict=True):
+        block = row["attribution"]
+        expected = model.trace(text, attribution=method)
+        T, N = len(row["target_tokens"]), len(row["source_tokens"])
+        assert (block["method"], T, N) == (method, *expected.attribution.shape)
+        assert set(block) == {"method", "baseline", "values", "logprob"} | (
+            {"baseline_logprob", "n_steps"} if method == "integrated_gradients" else set())
+        back = attributions_from_block(block, T, N)
+        for a, step in zip(back, expected.steps, strict=True):
+            assert a.to_dict().keys() == step.attribution.to_dict().keys()
+            np.testing.assert_allclose(a.values, step.attribution.values, atol=1e-4)
+            assert a.logprob == pytest.approx(step.attribution.logprob, abs=1e-5)
+    last = err.strip().splitlines()[-1]
+    assert re.fullmatch(rf"attribution \({method}\): 2 traces, \d+\.\d+ s per trace \(plain trace \d+\.\d+ s, "
+                        r"in a batch\)(; \d+ trace\(s\) miss completeness .*)?", last), last
+    assert cli.main(["translate", "--model", str(tiny_model_dir), "--input", str(src), "--output", "-",
+                     "--skip-invalid"]) == 0
+    out, err = capsys.readouterr()
+    assert "attribution" not in out and "attribution" not in err
 
 
 def test_train_flags_reach_a_transformers_config(tmp_path, capsys):
