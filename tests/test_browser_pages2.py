@@ -86,7 +86,9 @@ def test_a_download_of_many_results_shows_that_it_is_being_made(server, page, tm
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_uploaders_own_words_follow_the_language(server, page, lang):
     from app_pages.texts import t
-    from attention_core.upload import MAX_MB
+    from attention_core.upload import KINDS, MAX_MB
+
+    types = ", ".join(kind.upper() for kind in KINDS.values())  # the file kinds the core reads
 
     page.goto(f"{server}/upload" + ("?lang=ko" if lang == "ko" else ""))
     page.locator("[data-testid=stFileUploaderDropzone]").wait_for(timeout=60_000)
@@ -101,10 +103,10 @@ def test_the_uploaders_own_words_follow_the_language(server, page, lang):
         return [button.innerText + after(button), limit.innerText + after(limit)];
     }""")
     if lang == "ko":
-        limit = t("upload_limit", "ko", mb=MAX_MB, types="TXT, CSV, TSV")
+        limit = t("upload_limit", "ko", mb=MAX_MB, types=types)
         assert seen == [f'"{t("upload_button", "ko")}"', f'"{limit}"']
     else:
-        assert seen == ["Upload", f"{MAX_MB}MB per file • TXT, CSV, TSV"]  # Streamlit's own, with the core's limit
+        assert seen == ["Upload", f"{MAX_MB}MB per file • {types}"]  # Streamlit's own, with the core's limit
     assert page.outside == []
 
 
