@@ -69,6 +69,14 @@ def teacher_inputs(translator, trace: Trace) -> tuple[torch.Tensor, torch.Tensor
     return torch.tensor([y_in]), torch.tensor(tokens)
 
 
+def _asked(translator, trace: Trace, steps: Sequence[int] | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """teacher_inputs cut after the last step asked for (later inputs change nothing before it), the tokens, and
+    the steps asked for (0-based; None: every step) as a tensor."""
+    y_in, tokens = teacher_inputs(translator, trace)
+    which = torch.arange(len(tokens)) if steps is None else torch.tensor(list(steps))
+    return y_in[:, : int(which.max()) + 1], tokens, which
+
+
 def _step_logprobs(model, x, lengths, y_in, tokens, embedded=None, steps=None) -> torch.Tensor:
     """log ŷ_t[token_t] of row r's step t_r, where the batch's rows are (x, y_in) and t_r = steps[r mod K]
     (steps: K 0-based step indices, default all T). A GRU decoder runs row r to its step t_r only
@@ -108,9 +116,7 @@ def integrated_gradients(translator, ids: list[int], trace: Trace, n_steps: int 
     from captum.attr import IntegratedGradients
 
     model = translator.model
-    y_in, tokens = teacher_inputs(translator, trace)
-    which = torch.arange(len(tokens)) if steps is None else torch.tensor(list(steps))
-    y_in = y_in[:, : int(which.max()) + 1]  # (later steps' inputs change nothing before them)
+    y_in, tokens, which = _asked(translator, trace, steps)
     K = len(which)
     x, lengths = torch.tensor([ids] * K), torch.tensor([len(ids)] * K)
     ys = y_in.expand(K, -1)
@@ -139,9 +145,7 @@ def erasure(translator, ids: list[int], trace: Trace, steps: Sequence[int] | Non
     """values[i] = log ŷ_t[token_t] − the same with source token i left out, for the steps `steps` (0-based;
     default every step), every step and token in one batch."""
     model = translator.model
-    y_in, tokens = teacher_inputs(translator, trace)
-    which = torch.arange(len(tokens)) if steps is None else torch.tensor(list(steps))
-    y_in = y_in[:, : int(which.max()) + 1]
+    y_in, tokens, which = _asked(translator, trace, steps)
     K, N = len(which), len(ids)
     erased = [ids[:i] + ids[i + 1:] or [UNK_ID] for i in range(N)]
     inputs = [ids] + erased  # row group 0: the real input
@@ -161,7 +165,7 @@ def complete_integrated_gradients(translator, ids: list[int], trace: Trace, step
     while pending:
         for t, a in zip(pending, integrated_gradients(translator, ids, trace, n_steps, steps=pending)[0]):
             found[t] = a
-        gaps = {t: completeness_gap(found[t].values, found[t].logprob, found[t].baseline_logprob) for t in pending}
+        gaps = {t: found[t].gap for t in pending}
         pending = [t for t in pending if gaps[t] > TOLERANCE]
         if pending and n_steps >= MAX_STEPS:  # measured on dates-dot: 2 of 20 test dates (a sharp turn)
             warnings.warn(f"integrated gradients at {n_steps} points miss completeness by more than {TOLERANCE:.0%} "
