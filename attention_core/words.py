@@ -43,24 +43,29 @@ def word_groups(pieces: list[str]) -> Groups:
     return groups
 
 
-def alpha_words(alpha: np.ndarray, source_groups: Groups, target_groups: Groups) -> np.ndarray:
-    """Ā[w, v] = (1/|t(w)|) Σ_{t ∈ t(w)} Σ_{i ∈ s(v)} α_t^i, for α of shape (..., T, N) -> (..., T_words, N_words)."""
-    alpha = np.asarray(alpha)
-    T, N = alpha.shape[-2:]
-    S = _membership(source_groups, N)  # (N, N_words): S[i, v] = 1 if piece i is in word v
+def _over_words(values: np.ndarray, source_groups: Groups, target_groups: Groups, *, mean_rows: bool) -> np.ndarray:
+    """M values S for values (..., T, N): S[i, v] = 1 if source piece i is in word v, M[w, t] = 1 if target piece t
+    is in word w (divided by |t(w)| with `mean_rows`) -> (..., T_words, N_words)."""
+    values = np.asarray(values)
+    T, N = values.shape[-2:]
+    S = _membership(source_groups, N)  # (N, N_words)
     M = _membership(target_groups, T).T  # (T_words, T)
-    M = M / M.sum(axis=1, keepdims=True)  # each target word: the mean of its pieces' rows
-    return M.astype(alpha.dtype) @ alpha @ S.astype(alpha.dtype)
+    if mean_rows:
+        M = M / M.sum(axis=1, keepdims=True)
+    return M.astype(values.dtype) @ values @ S.astype(values.dtype)
+
+
+def alpha_words(alpha: np.ndarray, source_groups: Groups, target_groups: Groups) -> np.ndarray:
+    """Ā[w, v] = (1/|t(w)|) Σ_{t ∈ t(w)} Σ_{i ∈ s(v)} α_t^i, for α of shape (..., T, N) -> (..., T_words, N_words):
+    each target word the mean of its pieces' rows."""
+    return _over_words(alpha, source_groups, target_groups, mean_rows=True)
 
 
 def attribution_words(values: np.ndarray, source_groups: Groups, target_groups: Groups) -> np.ndarray:
     """R̄[w, v] = Σ_{t ∈ t(w)} Σ_{i ∈ s(v)} R_t^i for R (T, N) -> (T_words, N_words). Sums both ways, unlike
     Ā's mean over a word's target pieces: attribution adds up (completeness holds per step, so for a sum of
     steps), and log ŷ(word) = Σ over its pieces' log ŷ_t[token_t]."""
-    values = np.asarray(values)
-    T, N = values.shape[-2:]
-    S, M = _membership(source_groups, N), _membership(target_groups, T).T
-    return M.astype(values.dtype) @ values @ S.astype(values.dtype)
+    return _over_words(values, source_groups, target_groups, mean_rows=False)
 
 
 def _membership(groups: Groups, n: int) -> np.ndarray:
