@@ -294,23 +294,29 @@ class Trace:
             return None
         return np.stack([step.alpha for step in self.steps])
 
+    def _attributions(self) -> list[Attribution] | None:
+        """Every step's attribution, or None unless every step has one (a trace computed without `attribution`)."""
+        found = [step.attribution for step in self.steps]
+        return found if found and all(a is not None for a in found) else None
+
     @property
     def attribution(self) -> np.ndarray | None:
         """R[t, i] = step t's attribution to source token i (DESIGN §6): shape (T, N); None unless every step
-        has one (a trace computed without `attribution`)."""
-        if not self.steps or any(step.attribution is None for step in self.steps):
-            return None
-        return np.stack([step.attribution.values for step in self.steps])
+        has one."""
+        found = self._attributions()
+        return None if found is None else np.stack([a.values for a in found])
 
     @property
     def attribution_block(self) -> dict | None:
         """Every step's attribution as one object (attribution_block), or None unless every step has one."""
-        return None if self.attribution is None else attribution_block([step.attribution for step in self.steps])
+        found = self._attributions()
+        return None if found is None else attribution_block(found)
 
     @property
     def attribution_method(self) -> str | None:
         """The method every step's attribution was computed by ("integrated_gradients", "erasure"), or None."""
-        return None if self.attribution is None else self.steps[0].attribution.method
+        found = self._attributions()
+        return None if found is None else found[0].method
 
     def cross_attention(self, layer: int | None = None, head: int | str | None = None) -> np.ndarray | None:
         """A[t, i] of one layer's head (1-based; "mean": the layer's mean over heads), default alignment_from.
