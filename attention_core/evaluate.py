@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .data.dates import FIELDS, TARGET_FIELDS
+from .heads import is_multi_head
 from .tokenizers import UNK
-from .trace import Trace
+from .trace import TOLERANCE, Trace
 from .translator import Translator
 from .words import word_groups
 
@@ -250,13 +251,6 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float | None:
     return float(np.corrcoef(average_ranks(np.asarray(x)), average_ranks(np.asarray(y)))[0, 1])
 
 
-def attribution_matrix(trace: Trace) -> np.ndarray | None:
-    """|R|[t, i] = |attribution_t^i| (T, N), the size of what token i did to log ŷ_t[token_t]; None without one."""
-    if not trace.steps or any(step.attribution is None for step in trace.steps):
-        return None
-    return np.abs(np.stack([step.attribution.values for step in trace.steps]))
-
-
 def argmax_hits(alignment: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
     """Per step t: argmax_i α_t^i == argmax_i |attribution_t^i| (alignment and magnitude (T, N))."""
     return alignment.argmax(axis=1) == magnitude.argmax(axis=1)
@@ -311,13 +305,12 @@ def attribution_agreement(translator: Translator, examples: list, *, task: str,
 def agreement_figures(traces: list[Trace], examples: list, *, task: str) -> dict:
     """attribution_agreement's figures of traces that carry their attribution (examples: their inputs, for the
     field spans of dates); argmax agreement and ρ only where a trace has α."""
-    from .attribution import TOLERANCE, completeness_gap
-
-    magnitudes = [attribution_matrix(trace) for trace in traces]
+    # |R|[t, i] = |attribution_t^i|: the size of what token i did to log ŷ_t[token_t]
+    magnitudes = [None if (R := trace.attribution) is None else np.abs(R) for trace in traces]
     out: dict = {"examples": len(traces), "steps": sum(len(t.steps) for t in traces)}
     steps = [s.attribution for t in traces for s in t.steps]
     if steps and all(a.baseline_logprob is not None for a in steps):  # integrated gradients: completeness
-        gaps = [completeness_gap(a.values, a.logprob, a.baseline_logprob) for a in steps]
+        gaps = [a.gap for a in steps]
         out.update(tolerance=TOLERANCE, completeness_within=float(np.mean([g <= TOLERANCE for g in gaps])),
                    completeness_gap=float(max(gaps)))
     with_alpha = [(t, R) for t, R in zip(traces, magnitudes) if t.alignment is not None]
@@ -327,7 +320,7 @@ def agreement_figures(traces: list[Trace], examples: list, *, task: str) -> dict
         out["argmax_agreement"] = float(np.concatenate([argmax_hits(t.alignment, R) for t, R in with_alpha]).mean())
         out["rank_correlation"] = float(np.mean(rhos)) if rhos else None
         out["rank_steps"] = len(rhos)
-        if with_alpha[0][0].layers * with_alpha[0][0].heads > 1:
+        if is_multi_head(with_alpha[0][0]):
             out["heads"] = head_agreement([(t.cross_attention(0), R) for t, R in with_alpha])
     if task == "dates":
         out["field_attribution"] = _share_inside(magnitudes, examples)

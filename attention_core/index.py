@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .checkpoint import CONFIG, METRICS
 from .headline import headline
+from .trace import TOLERANCE
 
 FINDINGS = Path(__file__).resolve().parent.parent / "scripts" / "attention-study-findings.md"
 SPREAD = Path(__file__).resolve().parent.parent / "scripts" / "attention-spread.md"
@@ -80,7 +81,7 @@ def agreement_table(root) -> str:
     def pct(value) -> str:
         return "—" if value is None else f"{100 * value:.1f}%"
 
-    lines, tolerance = [], 0.05
+    lines, tolerance = [], TOLERANCE
     for folder in sorted(p for p in root.iterdir() if (p / METRICS).is_file()):
         a = json.loads((folder / METRICS).read_text(encoding="utf-8")).get("attribution_agreement")
         if not a:
