@@ -44,34 +44,35 @@ def metric_word(key: str, value: str) -> str:
     return tr(f"metric_{key}", lang, value=value)
 
 
-# The card's attention figures (metrics.json), column key and number format: attention_spread's share of one-hot
-# steps and mean entropy (nats), and field attention (dates only); then attention beside attribution
-# (attribution_agreement): argmax agreement, mean Spearman ρ, and field attribution (dates only).
-SPREAD = {"col_one_hot": "percent", "col_mean_entropy": "%.2f", "col_field": "percent"}
-AGREEMENT = {"col_argmax_agree": "percent", "col_rank_corr": "%.2f", "col_field_attr": "percent"}
+# The card's attention figures (metrics.json), per column: where it is (keys), its number format, and whether only
+# the dates task has it: attention_spread's share of one-hot steps and mean entropy (nats), field attention; then
+# attention beside attribution (attribution_agreement): argmax agreement, mean Spearman ρ, field attribution.
+CARD_COLUMNS = {
+    "col_one_hot": (("attention_spread", "one_hot_share"), "percent", False),
+    "col_mean_entropy": (("attention_spread", "entropy"), "%.2f", False),
+    "col_field": (("field_attention",), "percent", True),
+    "col_argmax_agree": (("attribution_agreement", "argmax_agreement"), "percent", False),
+    "col_rank_corr": (("attribution_agreement", "rank_correlation"), "%.2f", False),
+    "col_field_attr": (("attribution_agreement", "field_attribution"), "percent", True),
+}
 
 
-def spread_columns(metrics: dict, task: str) -> dict:
-    """The card's attention figures of one model (None where it has none: no attention, or no fields)."""
-    spread = metrics.get("attention_spread") or {}
-    values = {"col_one_hot": spread.get("one_hot_share"), "col_mean_entropy": spread.get("entropy")}
-    if task == "dates":
-        values["col_field"] = metrics.get("field_attention")
-    return {tr(key, lang): value for key, value in values.items()}
+def card_columns(metrics: dict, task: str) -> dict:
+    """The card's attention figures of one model (None where it has none: no attention, no fields, not measured)."""
+    values = {}
+    for key, (path, _, dates_only) in CARD_COLUMNS.items():
+        if dates_only and task != "dates":
+            continue
+        value = metrics
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        values[tr(key, lang)] = value
+    return values
 
 
-def agreement_columns(metrics: dict, task: str) -> dict:
-    """The card's attention-beside-attribution figures of one model (None where not measured or undefined)."""
-    agreement = metrics.get("attribution_agreement") or {}
-    values = {"col_argmax_agree": agreement.get("argmax_agreement"), "col_rank_corr": agreement.get("rank_correlation")}
-    if task == "dates":
-        values["col_field_attr"] = agreement.get("field_attribution")
-    return {tr(key, lang): value for key, value in values.items()}
-
-
-def spread_config() -> dict:
+def card_column_config() -> dict:
     return {tr(key, lang): st.column_config.NumberColumn(format=form, help=tr(f"{key}_help", lang))
-            for key, form in {**SPREAD, **AGREEMENT}.items()}
+            for key, (_, form, _) in CARD_COLUMNS.items()}
 
 
 def current_task(models: dict, tasks: list[str]) -> str:
@@ -116,8 +117,8 @@ if traces:
         tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
         tr("col_metric", lang): headline({k: v for k, v in models[name].metrics.items() if k != "field_attention"},
                                          word=metric_word),
-        **spread_columns(models[name].metrics, task), **agreement_columns(models[name].metrics, task),
-    } for name, trace in traces.items()]), hide_index=True, width="stretch", column_config=spread_config())
+        **card_columns(models[name].metrics, task),
+    } for name, trace in traces.items()]), hide_index=True, width="stretch", column_config=card_column_config())
     defaults = "; ".join(f"{name}: {view_title(trace, lang)}" for name, trace in traces.items() if is_multi_head(trace))
     st.caption(tr("metrics_table", lang) + (". " + tr("spread_table", lang, views=defaults) if defaults else ""))
     columns = st.columns(2)
