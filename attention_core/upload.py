@@ -143,9 +143,9 @@ def _table(text: str, delimiter: str) -> tuple[list[Row], list]:
     return rows, skipped
 
 
-def _json_lines(text: str) -> Upload:
-    """The rows of a .jsonl file, and the attribution of the lines that carry one (checked here, on the line's
-    own source and target tokens: a malformed one is reported in bad_attributions, its line still used)."""
+def _json_lines(text: str) -> tuple[list[Row], list, dict[int, FileAttribution], list]:
+    """The rows of a .jsonl file, its skipped lines, the attribution of the lines that carry one (checked here, on
+    the line's own source and target tokens), and the malformed attributions (reported, their lines still used)."""
     rows, skipped, attributions, bad = [], [], {}, []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -168,7 +168,7 @@ def _json_lines(text: str) -> Upload:
                 attributions[number] = _file_attribution(record)
             except TraceFormatError as error:
                 bad.append((number, str(error)))
-    return Upload("jsonl", rows, skipped, attributions, bad)
+    return rows, skipped, attributions, bad
 
 
 def _file_attribution(record: dict) -> FileAttribution:
@@ -201,8 +201,7 @@ def parse_upload(name: str, data: bytes) -> Upload:
     text = read_text(data)
     attributions, bad = {}, []
     if kind == "jsonl":
-        parsed = _json_lines(text)
-        rows, skipped, attributions, bad = parsed.rows, parsed.skipped, parsed.attributions, parsed.bad_attributions
+        rows, skipped, attributions, bad = _json_lines(text)
     elif kind == "txt":
         lines = text.splitlines()
         rows, skipped = [], []
