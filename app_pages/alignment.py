@@ -48,7 +48,7 @@ suffix = "-words" if words else ""
 if trace.attribution is None:
     places, width = [st.container()], None
 else:  # side by side on a screen, one above the other on a projector (each needs its columns' room)
-    st.caption(tr("attribution_matrix_caption", lang))
+    st.caption(tr("attribution_matrix_caption_stacked" if classroom() else "attribution_matrix_caption", lang))
     places, width = ([st.container(), st.container()], None) if classroom() else (st.columns(2), 560)
 with places[0]:
     fig = alignment_heatmap(trace, step=row, show_values=show_values, clickable=True, font_size=fs, view=view,

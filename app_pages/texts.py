@@ -327,6 +327,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "attribution_matrix_title": {"en": "Attribution R ({method})", "ko": "기여도 R ({method})"},
     "attention_matrix_title": {"en": "Attention α", "ko": "어텐션 α"},
+    "attribution_matrix_caption_stacked": {
+        "en": "Above, row t is αₜ; below, row t is Rₜ, on the same axes: the attention matrix and what each source "
+              "token did to each output token. Each has its own colour scale (R is signed: red pushed the token down).",
+        "ko": "위의 t번째 행은 αₜ, 아래의 t번째 행은 Rₜ이며 축이 같습니다: 어텐션 행렬과, 각 입력 토큰이 각 출력 토큰에 "
+              "한 일을 봅니다. 색 척도는 따로입니다(R은 부호가 있습니다: 빨간색은 그 토큰을 끌어내렸습니다).",
+    },
     "attribution_matrix_caption": {
         "en": "Left, row t is αₜ; right, row t is Rₜ, on the same axes: the attention matrix beside what each source "
               "token did to each output token. Each has its own colour scale (R is signed: red pushed the token down).",

@@ -103,6 +103,13 @@ def test_the_alignment_page_sets_the_attribution_matrix_beside_the_attention(dot
     assert heat["zmin"] == pytest.approx(-np.abs(dot.attribution).max(), rel=1e-5)
 
 
+def test_on_a_projector_the_matrices_stand_one_above_the_other_and_the_caption_says_so():
+    at = app(model="dates-dot", text=TEXT, attribution="erasure", classroom="true", lang="ko")
+    at.switch_page("app_pages/alignment.py").run()
+    assert not at.exception and "attribution_matrix" in chart_keys(at)
+    assert "위의 t번째 행은" in texts(at) and "왼쪽 t번째 행은" not in texts(at)
+
+
 def test_a_subword_model_in_word_view_sums_attribution_over_pieces():
     model = load_pretrained("en-es-dot")
     text = "the unbelievable dog"
