@@ -202,7 +202,11 @@ def get_model(name: str):
     # instead of 0.14 s (measured while another process kept one core busy). Set before any model runs.
     torch.set_num_threads(1)
     model = core.load_pretrained(name, root=catalog.PRETRAINED_DIR)
-    print(f"attention-explorer: loaded model {name}", file=sys.stderr, flush=True)  # the load test counts these
+    # One write of the whole line: print() writes the text and its newline separately, and two sessions
+    # loading at once ran their lines together ("loaded model dates-locationattention-explorer: ..."),
+    # which the load test, counting these lines, read as a model loaded twice.
+    sys.stderr.write(f"attention-explorer: loaded model {name}\n")
+    sys.stderr.flush()
     return model
 
 
