@@ -12,6 +12,7 @@ from app_pages.common import (
     head_view,
     is_subword,
     model_and_input,
+    model_label,
     show,
     sidebar,
     trace_or_stop,
@@ -44,7 +45,9 @@ hypotheses = [best, *best.hypotheses]
 if st.session_state.get(PICK, 1) > len(hypotheses):
     st.session_state[PICK] = 1
 
-if width > 1:
+if width > 1 and not best.beam_tree:  # an hf: model: generate keeps its candidates to itself
+    st.info(tr("beam_no_tree", lang, model=model_label(model.name)))
+elif width > 1:
     names = {k: tr(f"status_{k}", lang) for k in ("root", "kept", "pruned", "finished", "best", "chosen")}
     fig = beam_tree(best, font_size=fs, show_pruned=show_pruned, names=names, piece_names=words,
                     chosen=st.session_state.get(PICK, 1) - 1)  # the hypothesis shown below, its path in orange

@@ -219,11 +219,43 @@ def get_trace(name: str, text: str, beam: int = 1, target: str | None = None) ->
     return get_model(name).trace(text, beam=beam, target=target)
 
 
+def model_names() -> list[str]:
+    """Every model the app offers: the shipped ones, then those from elsewhere (the folder that
+    ATTENTION_EXPLORER_MODELS names, catalog.elsewhere_names), which load_pretrained takes by these names."""
+    return [*catalog.list_entries(), *catalog.elsewhere_names()]
+
+
 def model_entries() -> dict[str, catalog.ModelEntry]:
-    """The model folders the app offers, read without torch or weights (config, vocabularies: enough for the
-    model picker and the limits); those that failed to load (check_models) are left out."""
+    """The models the app offers, read without torch or weights where that can be (config, vocabularies: enough
+    for the model picker and the limits); those that failed to load (check_models) are left out. An hf: model
+    is loaded here: its tokenizer, which the limits need, is transformers', read with the model."""
     broken = st.session_state.get(BROKEN, {})
-    return {name: entry for name, entry in catalog.list_entries().items() if entry is not None and name not in broken}
+    entries = {name: entry for name, entry in catalog.list_entries().items() if entry is not None}
+    for name in catalog.elsewhere_names():
+        if name.startswith(catalog.HF_PREFIX):
+            try:
+                entries[name] = get_model(name)
+            except core.ModelLoadError:  # named in the sidebar after check_models
+                pass
+        elif (entry := catalog.entry(name)) is not None:
+            entries[name] = entry
+    return {name: entry for name, entry in entries.items() if name not in broken}
+
+
+def model_label(name: str) -> str:
+    """A model as the pickers show it (and the URL keeps it): a model from elsewhere by its folder's name and where
+    it comes from, in no language, so that the URL stays one when the language changes."""
+    if name.startswith(catalog.HF_PREFIX):
+        return f"{catalog.display_name(name)} (hf)"
+    return f"{catalog.display_name(name)} (elsewhere)" if "/" in name or "\\" in name else name  # (a path)
+
+
+def model_help(lang_: str) -> str:
+    """The model picker's help: where the shipped models and those from elsewhere come from."""
+    root = catalog.elsewhere_root()
+    if root is None:
+        return t("model_help", lang_)
+    return t("model_help", lang_) + " " + t("model_help_elsewhere", lang_, folder=md_literal(str(root)))
 
 
 def usable_models() -> dict[str, object]:
@@ -246,7 +278,7 @@ def check_models() -> None:
         _load_in_background()
         return
     broken = {}
-    for name in catalog.list_entries():
+    for name in model_names():
         try:
             get_model(name)
         except core.ModelLoadError as error:
@@ -272,7 +304,7 @@ def _load_in_background() -> None:
         return  # (started already)
 
     def load() -> None:
-        for name in catalog.list_entries():
+        for name in model_names():
             try:
                 get_model(name)
             except Exception:  # a broken model is named by the next run's check_models
@@ -317,8 +349,8 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
     first = {} if MODEL in st.session_state else {"index": names.index(default)}
     left, middle, right = st.columns([2, 4, 2])
     with left:
-        name = st.selectbox(t("model", lang_), names, key=MODEL, bind="query-params", help=t("model_help", lang_),
-                            on_change=_new_model, **first)
+        name = st.selectbox(t("model", lang_), names, key=MODEL, bind="query-params", help=model_help(lang_),
+                            on_change=_new_model, format_func=model_label, **first)
     model = models[name]
     with right:
         st.selectbox(t("examples", lang_), examples_for(model.config.task), index=None, key=EXAMPLE,
@@ -328,7 +360,7 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
         # No max_chars: the browser would cut a longer paste silently; trace_or_stop refuses it with the limit.
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
                                        on_change=_new_input, **first))
-        st.caption(t("input_limit", lang_, model=model.name, limit=model.max_source_tokens,
+        st.caption(t("input_limit", lang_, model=model_label(model.name), limit=model.max_source_tokens,
                      unit=t(f"unit_{model.config.tokenizer}", lang_)))
     return model, text
 
@@ -400,7 +432,10 @@ def fit_hint(model, text: str, lang_: str) -> None:
     Korean date left in the box after a switch to an English model decodes to `<unk> <unk> …` otherwise."""
     if model.fits(text):
         return
-    share = model.source_tokenizer.unknown_share(text)
+    share = model.unknown_share(text)
+    if not model.config.task:  # a model from elsewhere: no task of ours, no examples to offer
+        st.info(t("does_not_fit_elsewhere", lang_, model=model_label(model.name), share=share))
+        return
     st.info(t("does_not_fit", lang_, model=model.name, share=share, task=t(f"task_{model.config.task}", lang_)))
     for column, example in zip(st.columns(3), examples_for(model.config.task)[:3]):
         column.button(md_literal(example), key=f"fit_{example}", on_click=_set_text, args=(example,))

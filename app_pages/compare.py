@@ -21,6 +21,7 @@ from app_pages.common import (
     get_trace,
     head_view,
     is_subword,
+    model_label,
     show,
     sidebar,
     usable_models,
@@ -77,7 +78,8 @@ def card_column_config() -> dict:
 
 def current_task(models: dict, tasks: list[str]) -> str:
     """The task of the model the other pages use, so that their input goes to models that can read it."""
-    current = models.get(st.session_state.get(MODEL) or st.query_params.get(MODEL) or DEFAULT_MODEL)
+    chosen = st.session_state.get(MODEL) or st.query_params.get(MODEL) or DEFAULT_MODEL  # (the URL: its label)
+    current = next((m for name, m in models.items() if chosen in (name, model_label(name))), None)
     if current is not None:
         return current.config.task
     return "dates" if "dates" in tasks else tasks[0]
@@ -88,15 +90,15 @@ fs = 20 if classroom() else 13
 st.title(tr("page_compare", lang))
 st.caption(tr("compare_intro", lang))
 models = usable_models()
-tasks = sorted({m.config.task for m in models.values()})
+tasks = sorted({m.config.task for m in models.values()}, key=lambda k: (k == "", k))  # models from elsewhere last
 # The task beside the input, with room for both tasks' names on one line at 1280 px with the sidebar open (in
 # Korean too); the models below them on a row of their own, where eight fit.
 left, right = st.columns([2, 3])
 task = left.segmented_control(tr("task", lang), tasks, format_func=lambda k: tr(f"task_{k}", lang), key=TASK,
                               default=current_task(models, tasks), required=True)
 names = [n for n, m in models.items() if m.config.task == task]
-chosen = st.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}")
-examples = examples_for(task)
+chosen = st.multiselect(tr("models", lang), names, default=names, key=f"{CHOSEN}_{task}", format_func=model_label)
+examples = examples_for(task) or [""]  # (models from elsewhere have no task of ours, nor its examples)
 current = st.session_state.get(TEXT) or st.query_params.get(TEXT) or examples[0]  # the input of the other pages
 takes = current and models[names[0]].check(current) is None and models[names[0]].fits(current)
 # No max_chars (a longer paste would be cut silently): each model refuses it with its own limit, below.
@@ -113,7 +115,7 @@ for name in chosen:
 if traces:
     # field attention has its own column: left out of the test figures' words (headline), not said twice
     st.dataframe(pd.DataFrame([{
-        tr("col_model", lang): name, tr("col_decoder", lang): models[name].config.decoder,
+        tr("col_model", lang): model_label(name), tr("col_decoder", lang): models[name].config.decoder,
         tr("col_score_fn", lang): models[name].config.score, tr("col_output", lang): trace.prediction,
         tr("col_metric", lang): headline({k: v for k, v in models[name].metrics.items() if k != "field_attention"},
                                          word=metric_word),

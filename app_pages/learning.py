@@ -161,7 +161,7 @@ def prediction_lines(training, probe: int, lang: str, large: bool) -> list[str]:
 def payload(name: str, stamp: tuple, probe: int, lang: str, fs: int, words: bool, keys: tuple[str, ...],
             height: int) -> dict:
     """Every snapshot's figure of the charts `keys`, compact (read-only: shared by the sessions that ask)."""
-    entry = catalog.list_entries()[name]
+    entry = catalog.entry(name)
     training = load_training(str(entry.folder), stamp)
     make = {"learning_alignment": lambda k: alignment_figure(entry, training, probe, k, lang, fs, words),
             "learning_curves": lambda k: curves_figure(training, k, lang, fs, height)}

@@ -333,13 +333,18 @@ class Stage(NamedTuple):
     readings: Callable | None = None  # (trace, lang, view) -> one line of words per step, under the charts
 
 
+def output_charts(trace) -> tuple[str, ...]:
+    """Stage 4's charts: [a_t; s_t] and s̃_t where the trace has them (an hf: model's do not), then ŷ_t."""
+    return ("vectors", "output") if trace.steps[0].concat is not None else ("output",)
+
+
 def stages(trace) -> dict[str, Stage]:
     """The stages of a step in the article's order; a model without attention shows its fixed context; a
     multi-head model adds every head at once and the self-attention."""
     if trace.alignment is None:
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_fixed_context, None),
-                "stage4": Stage(head_output, step_numbers.output, ("vectors", "output"))}
+                "stage4": Stage(head_output, step_numbers.output, output_charts(trace))}
     heads = {}
     attribution = {} if trace.attribution is None else {
         "attribution": Stage(head_attribution, step_numbers.attribution, ("attribution_bars",), attribution_readings)}
@@ -354,13 +359,13 @@ def stages(trace) -> dict[str, Stage]:
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_mean_of_heads, None),
                 "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
-                "stage4": Stage(head_output, step_numbers.output, ("vectors", "output")), **heads}
+                "stage4": Stage(head_output, step_numbers.output, output_charts(trace)), **heads}
     context = ("context",) if values_of(trace) is not None else ()  # (a model that does not expose its values)
     return {"diagram": Stage(head_diagram, None, ("diagram",)),
             "stage1": Stage(head_scores, step_numbers.scores, ("scores",)),
             "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
             "stage3": Stage(head_context, step_numbers.context, context),
-            "stage4": Stage(head_output, step_numbers.output, ("vectors", "output")), **heads}
+            "stage4": Stage(head_output, step_numbers.output, output_charts(trace)), **heads}
 
 
 # ---------------------------------------------------------------- what the browser gets once per input

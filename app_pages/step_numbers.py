@@ -74,7 +74,8 @@ def context(trace: Trace, t: int) -> str:
 
 def output(trace: Trace, t: int) -> str:
     step = trace.steps[t - 1]
-    return f"{sym('s̃', 't')} = {vector(step.s_tilde, 3)}, &nbsp; {sym('ŷ', 't')}[{sym('y', 't')}] = {step.prob:.4f}"
+    prob = f"{sym('ŷ', 't')}[{sym('y', 't')}] = {step.prob:.4f}"
+    return prob if step.s_tilde is None else f"{sym('s̃', 't')} = {vector(step.s_tilde, 3)}, &nbsp; {prob}"  # (hf: no s̃)
 
 
 def caption(template: str, values: dict[str, object]) -> str:

@@ -35,6 +35,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "model": {"en": "Model", "ko": "모델"},
     "model_help": {"en": "Shipped models, trained by this project. The card below the page tells how.",
                    "ko": "이 프로젝트가 직접 학습시킨 모델입니다. 페이지 아래의 모델 카드에 방법이 있습니다."},
+    "model_help_elsewhere": {"en": "Models marked (hf) or (elsewhere) come from the folder {folder}: (hf) ones were written by transformers' save_pretrained.",
+                             "ko": "(hf) 또는 (elsewhere) 표시가 붙은 모델은 폴더 {folder}에서 왔습니다. (hf) 모델은 transformers의 save_pretrained로 저장된 것입니다."},
     "input": {"en": "Input", "ko": "입력"},
     "input_help": {"en": "Type a date in any of the seven languages (dates models) or an English sentence (en-es).",
                    "ko": "일곱 언어 중 하나로 날짜를 쓰거나(날짜 모델) 영어 문장을 쓰세요(en-es 모델)."},
@@ -410,6 +412,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "task": {"en": "Task", "ko": "과제"},
     "task_dates": {"en": "Dates → ISO 8601", "ko": "날짜 → ISO 8601"},
     "task_en-es": {"en": "English → Spanish", "ko": "영어 → 스페인어"},
+    "beam_no_tree": {"en": "{model} decodes with transformers' own beam search, which does not expose the candidates it prunes: its hypotheses are below, without the tree.",
+                     "ko": "{model} 모델은 transformers 자체의 빔 서치로 디코딩하며, 가지치기한 후보를 내보이지 않습니다. 아래에 가설은 있지만 트리는 없습니다."},
+    "whatif_not_here": {"en": "{model} is a transformers model: its attention is computed inside the library, where this page cannot edit it. Pick one of the shipped models to change α and decode again.",
+                        "ko": "{model} 모델은 transformers 모델이라 어텐션이 라이브러리 안에서 계산되고, 이 페이지에서 바꿀 수 없습니다. α를 바꿔 다시 디코딩하려면 함께 제공된 모델을 고르세요."},
+    "does_not_fit_elsewhere": {"en": "{model} does not know most of this text ({share:.0%} of its tokens are unknown to its tokenizer).",
+                               "ko": "{model} 모델은 이 텍스트 대부분을 모릅니다 (토큰의 {share:.0%}가 토크나이저가 모르는 토큰입니다)."},
+    "task_": {"en": "Elsewhere", "ko": "외부 모델"},  # an hf: model's task: none of ours
     "models": {"en": "Models", "ko": "모델들"},
     "luong_vs_bahdanau": {
         "en": "Luong computes the attention after the RNN step, with the new state sₜ as the query; Bahdanau computes it "

@@ -23,6 +23,7 @@ from app_pages.common import (
     go_to,
     is_subword,
     md_literal,
+    model_label,
     show,
     sidebar,
     usable_models,
@@ -167,7 +168,7 @@ st.caption(tr("upload_intro", lang, lines=MAX_LINES, mb=MAX_MB))
 models = usable_models()
 names = list(models)
 left, right = st.columns([1, 3])
-name = left.selectbox(tr("model", lang), names, key=UP_MODEL, persist_state="session",
+name = left.selectbox(tr("model", lang), names, key=UP_MODEL, persist_state="session", format_func=model_label,
                       index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0)
 model = models[name]
 uploader_words(lang)

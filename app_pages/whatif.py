@@ -18,6 +18,7 @@ from app_pages.common import (
     is_subword,
     md_literal,
     model_and_input,
+    model_label,
     show,
     sidebar,
     trace_or_stop,
@@ -58,6 +59,9 @@ fs = 18 if classroom() else 13
 st.title(tr("page_whatif", lang))
 st.caption(tr("whatif_intro", lang))
 model, text = model_and_input(lang, attention_only=True)
+if not hasattr(model, "what_if"):  # an hf: model: transformers computes its attention; this app only reads it
+    st.info(tr("whatif_not_here", lang, model=model_label(model.name)))
+    st.stop()
 words = word_mode(lang, is_subword(model))
 original = head_view(trace_or_stop(model, text, lang), lang)  # the view the pickers chose (as it is: a GRU)
 layer, view_head = original.alignment_from["layer"], original.alignment_from["head"]

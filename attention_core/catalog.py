@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,11 @@ class ModelEntry:
     def max_target_tokens(self) -> int:
         return self.config.max_target_tokens
 
+    def unknown_share(self, text: str) -> float:
+        return self.source_tokenizer.unknown_share(text)
+
     def fits(self, text: str) -> bool:
-        return self.source_tokenizer.unknown_share(text) <= MAX_UNKNOWN_SHARE
+        return self.unknown_share(text) <= MAX_UNKNOWN_SHARE
 
 
 def read_entry(folder: Path, name: str | None = None) -> ModelEntry | None:
@@ -75,7 +79,50 @@ def read_entry(folder: Path, name: str | None = None) -> ModelEntry | None:
 def list_entries(root: Path | None = None) -> dict[str, ModelEntry | None]:
     """Every model folder in `root` (pretrained/ by default; those with a config.json), by name, sorted: its
     entry, or None when `read_entry` cannot make one."""
-    return {folder.name: _read_entry(folder, _stamp(folder)) for folder in model_folders(root)}
+    return {folder.name: entry_of(folder) for folder in model_folders(root)}
+
+
+MODELS_ENV = "ATTENTION_EXPLORER_MODELS"  # a folder of models from elsewhere (`attention-explorer --models DIR`)
+HF_PREFIX = "hf:"  # load_pretrained's name of a transformers save_pretrained folder (attention_core/hf.py)
+
+
+def elsewhere_root() -> Path | None:
+    """The folder of models from elsewhere that MODELS_ENV names, or None (unset, or not a folder)."""
+    value = os.environ.get(MODELS_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value and Path(value).expanduser().is_dir() else None
+
+
+def elsewhere_names(root: Path | None = None) -> list[str]:
+    """What load_pretrained calls each model of the models folder (`elsewhere_root` by default; the folder may
+    itself be one model, or hold one per subfolder), in the order of their folder names: "hf:PATH" for a folder
+    written by transformers' save_pretrained (its config.json names a `model_type`), PATH for a model folder of
+    this project's own format. Folders without a config.json are not models and are left out."""
+    root = root or elsewhere_root()
+    if root is None:
+        return []
+    folders = [root] if (root / CONFIG).is_file() else sorted(p for p in root.iterdir() if (p / CONFIG).is_file())
+    return [f"{HF_PREFIX}{folder}" if _is_hf(folder) else str(folder) for folder in folders]
+
+
+def _is_hf(folder: Path) -> bool:
+    try:
+        config = json.loads((folder / CONFIG).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # (offered as a folder of our own format, whose load names the fault)
+    return isinstance(config, dict) and "model_type" in config
+
+
+def entry(name: str) -> ModelEntry | None:
+    """The entry of a model by the name the app gives it: a shipped one's, or a folder's from elsewhere by its path
+    (an hf: model has none: its tokenizer is transformers', read with the model)."""
+    if name.startswith(HF_PREFIX):
+        return None
+    return entry_of(Path(name) if "/" in name or "\\" in name else PRETRAINED_DIR / name, name)
+
+
+def display_name(name: str) -> str:
+    """A model's name as the pickers show it: a model from elsewhere by its folder's name."""
+    return Path(name.removeprefix(HF_PREFIX)).name if name.startswith(HF_PREFIX) or "/" in name else name
 
 
 def model_folders(root: Path | None = None) -> list[Path]:
@@ -90,9 +137,14 @@ def _stamp(folder: Path) -> tuple:
     return tuple(None if s is None else (s.st_size, s.st_mtime_ns) for s in stats)
 
 
+def entry_of(folder: Path, name: str | None = None) -> ModelEntry | None:
+    """read_entry, read again only when the folder's files change."""
+    return _read_entry(Path(folder), _stamp(Path(folder)), name)
+
+
 @functools.lru_cache(maxsize=256)
-def _read_entry(folder: Path, stamp: tuple) -> ModelEntry | None:
-    return read_entry(folder)  # (the vocabularies of the ten shipped models take ~25 ms to read)
+def _read_entry(folder: Path, stamp: tuple, name: str | None) -> ModelEntry | None:
+    return read_entry(folder, name)  # (the vocabularies of the ten shipped models take ~25 ms to read)
 
 
 def fingerprint(folder: Path) -> str:

@@ -12,7 +12,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .catalog import CARD, CONFIG, METRICS, PRETRAINED_DIR, VOCAB, WEIGHTS, model_folders
+from .catalog import CARD, CONFIG, HF_PREFIX, METRICS, PRETRAINED_DIR, VOCAB, WEIGHTS, model_folders
 from .config import ConfigError, ModelConfig
 from .model import Seq2Seq
 from .tokenizers import tokenizer_from_dict
@@ -108,10 +108,10 @@ def load_pretrained(name_or_path: str | Path, root: Path | None = None) -> Trans
     save_pretrained of a transformers encoder–decoder (attention_core/hf.py; transformers is an optional extra)."""
     root = Path(root or PRETRAINED_DIR)
     text = str(name_or_path)
-    if text.startswith("hf:"):
+    if text.startswith(HF_PREFIX):
         from .hf import load_hf
 
-        return load_hf(text[3:], text)
+        return load_hf(text.removeprefix(HF_PREFIX), text)
     if text and "/" not in text and "\\" not in text and text not in (".", ".."):
         if (root / text / CONFIG).is_file():
             return load_model(root / text, text)

@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .catalog import HF_PREFIX as PREFIX
 from .checkpoint import ModelLoadError
 from .limits import MAX_BEAM, MAX_UNKNOWN_SHARE
 from .tokenizers import safe_text
 from .trace import AttentionBlock, StepTrace, Trace
 from .translator import InputError, refuse_raw
 
-PREFIX = "hf:"
 INSTALL = "pip install -r requirements-hf.txt"
 MAX_TARGET_LEN = 128  # decoding steps at most (end marker included), below the model's own position limit
 MAX_SOURCE_LEN = 512  # tokens (special tokens included) at most, below the model's own position limit
@@ -132,18 +132,18 @@ def load_hf(path: str | Path, name: str | None = None) -> HFTranslator:
         raise fail(f"{folder} has no config.json: not a folder written by save_pretrained")
     try:
         config = transformers.AutoConfig.from_pretrained(folder, local_files_only=True)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # a folder from anywhere: whatever transformers raises on it is the folder's fault
         raise fail(f"config.json cannot be read: {str(error).splitlines()[0]}") from None
     if not getattr(config, "is_encoder_decoder", False):
         raise fail(f"not an encoder–decoder (seq2seq) model: its config.json is of model_type {config.model_type!r}")
     try:
         model = transformers.AutoModelForSeq2SeqLM.from_pretrained(folder, local_files_only=True,
                                                                    attn_implementation="eager")
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+    except Exception as error:
         raise fail(f"not a seq2seq model transformers can load: {str(error).splitlines()[0]}") from None
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:
         raise fail(f"its tokenizer cannot be loaded: {str(error).splitlines()[0]}") from None
     if isinstance(tokenizer, bool) or not callable(tokenizer):
         raise fail("its tokenizer cannot be loaded")
@@ -170,6 +170,24 @@ def _np(x: torch.Tensor) -> np.ndarray:
     return x.detach().float().cpu().numpy()
 
 
+@dataclass(frozen=True)
+class HFTokens:
+    """What the pages ask of a model's tokenizer (attention_core/tokenizers.py: join, unknown_share), answered by a
+    transformers tokenizer: its own detokenizer, special tokens left out."""
+
+    tokenizer: object
+
+    def join(self, tokens: list[str]) -> str:
+        special = set(self.tokenizer.all_special_tokens)
+        return self.tokenizer.convert_tokens_to_string([t for t in tokens if t not in special]).strip()
+
+    def unknown_share(self, text: str) -> float:
+        """The share of the text's tokens that are the tokenizer's <unk> (0 for a tokenizer without one)."""
+        unk = self.tokenizer.unk_token_id
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] if isinstance(text, str) else []
+        return 0.0 if unk is None or not ids else sum(i == unk for i in ids) / len(ids)
+
+
 @dataclass
 class HFTranslator:
     """A transformers encoder–decoder behind Translator's tracing API (DESIGN §5)."""
@@ -185,12 +203,12 @@ class HFTranslator:
         self.model.eval()
 
     @property
-    def source_tokenizer(self):
-        return self.tokenizer
+    def source_tokenizer(self) -> HFTokens:
+        return HFTokens(self.tokenizer)
 
     @property
-    def target_tokenizer(self):
-        return self.tokenizer
+    def target_tokenizer(self) -> HFTokens:
+        return HFTokens(self.tokenizer)
 
     @property
     def max_source_tokens(self) -> int:
@@ -230,13 +248,12 @@ class HFTranslator:
             return str(error)
         return None
 
+    def unknown_share(self, text: str) -> float:
+        return self.source_tokenizer.unknown_share(text)
+
     def fits(self, text: str) -> bool:
         """Whether most of the text is known to the tokenizer (a tokenizer without <unk> knows everything)."""
-        unk = self.tokenizer.unk_token_id
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] if isinstance(text, str) else []
-        if unk is None or not ids:
-            return True
-        return sum(i == unk for i in ids) / len(ids) <= MAX_UNKNOWN_SHARE
+        return self.unknown_share(text) <= MAX_UNKNOWN_SHARE
 
     # -- decoding ------------------------------------------------------------------------------
     @property

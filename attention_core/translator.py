@@ -106,9 +106,13 @@ class Translator:
             return str(error)
         return None
 
+    def unknown_share(self, text: str) -> float:
+        """The share of the text's tokens that the source vocabulary does not know."""
+        return self.source_tokenizer.unknown_share(text)
+
     def fits(self, text: str) -> bool:
         """Whether the text is of the kind the model reads, judged by its own vocabulary: most of it known."""
-        return self.source_tokenizer.unknown_share(text) <= MAX_UNKNOWN_SHARE
+        return self.unknown_share(text) <= MAX_UNKNOWN_SHARE
 
     # -- decoding ------------------------------------------------------------------------------
     def trace(self, text: str, *, beam: int = 1, target: str | None = None, top_k: int = 5,
