@@ -34,7 +34,7 @@ def tagged(notebook, tag: str):
 
 
 def figures(cell) -> list[dict]:
-    return [o["data"][PLOTLY] for o in cell.outputs if o.output_type == "display_data" and PLOTLY in o["data"]]
+    return [o["data"][PLOTLY] for o in cell.outputs if "data" in o and PLOTLY in o["data"]]  # shown or the value
 
 
 def trace_types(figure: dict) -> set[str]:
@@ -84,7 +84,6 @@ def test_hf_model_is_drawn_or_skipped_with_a_note(executed):
 @pytest.mark.slow
 def test_no_output_loads_from_the_network(executed):
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if "data" in o]
-    assert outputs and all(PLOTLY in o["data"] for o in outputs if "text/html" in o["data"])
     remote = [m.group(0) for o in outputs for mime, value in o["data"].items() if mime != PLOTLY
               for m in REMOTE.finditer(str(value))]
-    assert not remote, remote
+    assert outputs and not remote, remote
