@@ -7,10 +7,9 @@ side as the repo does (pyproject.toml says why); from the repo, BUNDLE is the re
 `python -m attention_core.app_command` runs the same app. BUNDLE goes first on sys.path, where
 `streamlit run app.py` puts the repo root, so that `import app_pages` means the same both ways.
 
-Streamlit reads .streamlit/config.toml only from the folder it is started in (and ~/.streamlit), which is seldom
-the bundle, so the shipped file is passed as flags, `--section.key=value` for each of its settings
-(`--server.address=127.0.0.1`, `--browser.gatherUsageStats=false`, …): the one definition of the server's
-settings holds for the installed command too, wherever it is started (flags win over any config file).
+The server's settings are the repo's .streamlit/config.toml (127.0.0.1 only, no usage statistics, static/ served),
+shipped beside app.py in the bundle: Streamlit reads the .streamlit/config.toml beside its main script as well as
+the one in the folder it is started in, the former winning, so they hold wherever the command is started.
 
 `--models DIR` sets MODELS_ENV for the app: a folder whose subfolders are model folders (config.json, vocab.json,
 model.safetensors) or `save_pretrained` folders of Hugging Face models (`hf:`), listed beside the shipped ones.
@@ -48,7 +47,7 @@ def _folder(value: str) -> Path:
     return path.resolve()
 
 
-def read_config() -> dict:
+def read_config() -> dict:  # for the default port only: Streamlit reads the file itself
     return tomllib.loads(CONFIG.read_text(encoding="utf-8"))
 
 
@@ -56,7 +55,7 @@ def parser(config: dict) -> argparse.ArgumentParser:
     p = _Parser(prog="attention-explorer",
                 description="Start Attention Explorer (the Streamlit app) with the shipped models, on 127.0.0.1.",
                 epilog=f"The app reads the models folder from the environment variable {MODELS_ENV}, which "
-                       "--models sets. Settings: the shipped .streamlit/config.toml, passed as flags.")
+                       "--models sets. Server settings: the .streamlit/config.toml shipped beside app.py.")
     p.add_argument("--port", type=_port, default=config["server"]["port"],
                    help="the port to serve on (default: %(default)s)")
     p.add_argument("--models", type=_folder, metavar="DIR",
@@ -65,22 +64,10 @@ def parser(config: dict) -> argparse.ArgumentParser:
     return p
 
 
-def _flag_value(value) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def config_flags(config: dict) -> list[str]:
-    """`--section.key=value` for every setting of a config.toml, as `streamlit run` takes them."""
-    return [f"--{section}.{key}={_flag_value(value)}"
-            for section, settings in config.items() for key, value in settings.items()]
-
-
 def command(argv: list[str]) -> tuple[list[str], dict[str, str]]:
     """(the arguments for app_pages.launch, the environment variables to set) for the command's own `argv`."""
-    config = read_config()
-    args = parser(config).parse_args(argv)
-    config["server"]["port"] = args.port
-    return config_flags(config), ({MODELS_ENV: str(args.models)} if args.models else {})
+    args = parser(read_config()).parse_args(argv)
+    return [f"--server.port={args.port}"], ({MODELS_ENV: str(args.models)} if args.models else {})
 
 
 def main(argv: list[str] | None = None) -> int:
