@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -87,3 +89,14 @@ def test_no_output_loads_from_the_network(executed):
     remote = [m.group(0) for o in outputs for mime, value in o["data"].items() if mime != PLOTLY
               for m in REMOTE.finditer(str(value))]
     assert outputs and not remote, remote
+
+
+def test_hf_part_is_skipped_with_a_note_without_transformers():
+    """The set-up cell, then the hf: cell with transformers hidden (None in sys.modules: find_spec finds nothing)."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    setup = next(c.source for c in notebook.cells if c.cell_type == "code")
+    program = f"import sys\nsys.modules['transformers'] = None\n{setup}\n{tagged(notebook, 'hf').source}\n"
+    done = subprocess.run([sys.executable, "-c", program], cwd=NOTEBOOK.parent, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "transformers is not installed" in done.stdout and "skipped" in done.stdout, done.stdout
