@@ -161,8 +161,8 @@ def test_command_hands_the_models_folder_to_the_app(tmp_path):
     assert env == {MODELS_ENV: str(tmp_path.resolve())}
 
 
-def test_command_starts_launch_with_the_flags_and_the_models_folder(tmp_path, monkeypatch):
-    """main: MODELS_ENV set and the bundle on sys.path before app_pages.launch starts streamlit with the flags."""
+def test_command_starts_launch_with_the_port_and_the_models_folder(tmp_path, monkeypatch):
+    """main: MODELS_ENV set and the bundle on sys.path before app_pages.launch starts streamlit on the port."""
     from app_pages import launch
 
     seen = {}
