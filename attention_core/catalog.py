@@ -30,7 +30,12 @@ from .trace import Trace
 WEIGHTS, CONFIG, VOCAB, TRACES = "model.safetensors", "config.json", "vocab.json", "traces.json"
 TRAINING = "training.json"  # the snapshots of training (DESIGN §7): attention_core/snapshots.py
 CARD, METRICS = "card.md", "metrics.json"
-PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
+# What the repo holds beside attention_core and is read by its path (pretrained/, app.py, app_pages/, static/,
+# .streamlit/): `pip install .` ships it inside the package as attention_core/bundle (pyproject.toml), so an
+# installed package finds its models wherever it is imported from; in the repo it is the repo's top level.
+_PACKAGE = Path(__file__).resolve().parent
+BUNDLE = _PACKAGE / "bundle" if (_PACKAGE / "bundle").is_dir() else _PACKAGE.parent
+PRETRAINED_DIR = BUNDLE / "pretrained"
 
 
 @dataclass(frozen=True)
