@@ -26,7 +26,7 @@ from app_pages.common import (
     word_mode,
 )
 from app_pages.texts import t as tr
-from attention_core import InputError
+from attention_core import InputError, catalog
 from attention_core.figures import alignment_heatmap, vector_strip
 from attention_core.figures.decoding import paired_bars
 from attention_core.heads import MEAN, at_head, is_multi_head
@@ -59,7 +59,7 @@ fs = 18 if classroom() else 13
 st.title(tr("page_whatif", lang))
 st.caption(tr("whatif_intro", lang))
 model, text = model_and_input(lang, attention_only=True)
-if not hasattr(model, "what_if"):  # an hf: model: transformers computes its attention; this app only reads it
+if model.name.startswith(catalog.HF_PREFIX):  # transformers computes its attention; this app only reads it
     st.info(tr("whatif_not_here", lang, model=model_label(model.name)))
     st.stop()
 words = word_mode(lang, is_subword(model))
