@@ -5,3 +5,6 @@ MAX_BEAM = 8  # beam widths 1…MAX_BEAM (1 is greedy)
 # Above this share of unknown tokens a text is not the kind the model was trained on (a Korean date through
 # the English→Spanish models is all <unk>); a name or a rare word in a sentence stays well below it.
 MAX_UNKNOWN_SHARE = 0.5
+# A trace read from a file (Trace.from_dict): at most this many source tokens and this many decoding steps.
+# Above every model's own (ours: 64 source, 64 target; hf: adapter: 512 source, 128 steps).
+MAX_TRACE_TOKENS = 512

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .limits import MAX_TRACE_TOKENS
+from .tokenizers import BOS
+
 # The per-step vectors every model gives (e, alpha, a: None without attention), in the order of DESIGN §1.
 VECTORS = ("s", "e", "alpha", "a", "concat", "s_tilde")
 # What one attention block holds per head; alpha is always there, the others when the model exposes them.
@@ -20,6 +23,10 @@ BLOCK_FIELDS = ("q", "e", "alpha", "a")
 # Every array a decoding stacks per step (step.stack_steps): the vectors, then the blocks as "cross.alpha" etc.
 STEP_FIELDS = VECTORS + tuple(f"cross.{k}" for k in BLOCK_FIELDS) + ("self.alpha",)
 ARCHITECTURES = ("rnn", "transformer")
+MODES = ("greedy", "beam", "forced", "what-if")
+# Every α (a step's alpha, each head's row of a block, each row of encoder_self_attention) is a distribution:
+# α ≥ 0 and |Σ α − 1| ≤ ALPHA_TOLERANCE (a float32 softmax sums to 1 within about 1e-6).
+ALPHA_TOLERANCE = 1e-3
 
 
 class TraceFormatError(ValueError):
@@ -27,12 +34,78 @@ class TraceFormatError(ValueError):
 
 
 def _array(value, name: str) -> np.ndarray | None:
+    """A JSON array of finite numbers (nested lists of equal length) as float64; None stays None. Text that looks
+    like a number ("1.5"), true/false, NaN and Infinity (which Python's json reads) are refused, naming `name`."""
     if value is None:
         return None
+    if not isinstance(value, list | tuple):
+        raise TraceFormatError(f"{name} must be a list of numbers")
     try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TraceFormatError(f"{name} must be a list of numbers") from None
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TraceFormatError(f"{name} must be a list of numbers (rows of equal length)") from None
+    if array.dtype.kind not in "iuf":
+        raise TraceFormatError(f"{name} must be a list of numbers")
+    array = array.astype(np.float64, copy=False)
+    if not np.isfinite(array).all():
+        raise TraceFormatError(f"{name} must be finite numbers, not NaN or Infinity")
+    return array
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
+def _text(data: dict, key: str, default: str, where: str = "") -> str:
+    """data[key] as text; absent (or null): `default`."""
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise TraceFormatError(f"{where}{key} must be text")
+    return value
+
+
+def _token(value, name: str) -> str:
+    """A token is text; a token id (an integer) is read as its digits."""
+    if isinstance(value, str):
+        return value
+    if _is_int(value):
+        return str(value)
+    raise TraceFormatError(f"{name} must be text")
+
+
+def _tokens(value, name: str) -> list[str]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_TRACE_TOKENS:
+        got = f"{len(value):,} tokens" if isinstance(value, list) else type(value).__name__
+        raise TraceFormatError(f"{name} must be a list of 1 to {MAX_TRACE_TOKENS} tokens, not {got}")
+    return [_token(tok, f"{name}[{i}]") for i, tok in enumerate(value, 1)]
+
+
+def check_distribution(alpha: np.ndarray, where: str, axes: tuple[str, ...] = (), at: tuple[str, ...] = ()) -> None:
+    """Every row of alpha (its last axis: positions) is a distribution: α ≥ 0 and |Σ α − 1| ≤ ALPHA_TOLERANCE;
+    else TraceFormatError naming `where`, the labels `at` (e.g. "layer 2") and the row by `axes`, the names of
+    alpha's leading axes (1-based: "head 3")."""
+    flat = alpha.reshape(-1, alpha.shape[-1])
+    sums = flat.sum(axis=-1)
+    lows = flat.min(axis=-1) if flat.shape[-1] else np.zeros(len(flat))
+    bad = np.flatnonzero((lows < 0) | (np.abs(sums - 1.0) > ALPHA_TOLERANCE))
+    if not bad.size:
+        return
+    first = int(bad[0])
+    index = np.unravel_index(first, alpha.shape[:-1]) if alpha.ndim > 1 else ()
+    labels = [*at, *(f"{name} {i + 1}" for name, i in zip(axes, index, strict=True))]
+    named = where + (f" ({', '.join(labels)})" if labels else "")
+    row = flat[first]
+    if lows[first] < 0:
+        i = int(row.argmin())
+        raise TraceFormatError(f"{named} has a negative weight, {row[i]:.4g} at position {i + 1}: attention weights "
+                               "are ≥ 0")
+    raise TraceFormatError(f"{named} sums to {sums[first]:.4g}, not 1 (within {ALPHA_TOLERANCE:g})")
 
 
 @dataclass(slots=True)
@@ -199,14 +272,14 @@ class StepTrace:
     t: int
     input_token: str  # y_{t-1}
     query: str  # "s_t" (Luong), "s_{t-1}" (Bahdanau) or "none"
-    s: np.ndarray  # (n,)
+    s: np.ndarray | None  # (n,); None: not given (a trace from a file)
     e: np.ndarray | None  # (N,)
     alpha: np.ndarray | None  # (N,)
     a: np.ndarray | None  # (n,)
     concat: np.ndarray | None  # (2n,) [a_t; s_t], or [c; s_t] without attention; None: not the model's (hf:)
     s_tilde: np.ndarray | None  # (n,); None where the model does not expose it (hf: models)
     token: str  # the token emitted (or, in forced decoding, given) at this step
-    prob: float  # ŷ_t[token]
+    prob: float | None  # ŷ_t[token]; None: not given (a trace from a file)
     top_k: list[tuple[str, float]]  # the k most probable next tokens
     cross: Sequence[AttentionBlock] | None = None  # multi-head models: one block per layer, alpha (h, N)
     self_attn: Sequence[AttentionBlock] | None = None  # multi-head models: masked self-attention, alpha (h, t)
@@ -228,7 +301,10 @@ class StepTrace:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value.tolist()
-        out.update(token=self.token, prob=float(self.prob), top_k=[[tok, float(p)] for tok, p in self.top_k])
+        out["token"] = self.token
+        if self.prob is not None:
+            out["prob"] = float(self.prob)
+        out["top_k"] = [[tok, float(p)] for tok, p in self.top_k]
         if self.cross is not None:
             out["cross"] = [block.to_dict() for block in self.cross]
         if self.self_attn is not None:
@@ -238,27 +314,56 @@ class StepTrace:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict, number: int = 0, N: int | None = None) -> StepTrace:
-        """One step of a trace's JSON; N (the source tokens) checks the length of its attribution."""
+    def from_dict(cls, data: object, number: int = 0, N: int | None = None, previous: str | None = None) -> StepTrace:
+        """One step of a trace's JSON, step `number` (1-based; it must be its t); N (the source tokens) checks the
+        length of its attribution. Only `token` is required: t defaults to `number`, input_token to `previous`
+        (the token of the step before; the start marker at step 1), query to "unknown", top_k to none, and prob and
+        every vector to None (not given). Trace.from_dict checks the shapes against the trace."""
         where = f"step {number}" if number else "a step"
-        try:
-            vectors = {key: _array(data.get(key), f"{where}: {key}") for key in VECTORS}
-            blocks = {}
-            for attr, key in (("cross", "cross"), ("self_attn", "self")):
-                layers = data.get(key)
-                if layers is not None and not isinstance(layers, list):
-                    raise TraceFormatError(f"{where}: {key} must be a list, one block per layer")
-                blocks[attr] = None if layers is None else [
-                    AttentionBlock.from_dict(b, f"{where}: {key}[{i}]") for i, b in enumerate(layers, 1)]
-            if data.get("attribution") is not None:
-                blocks["attribution"] = Attribution.from_dict(data["attribution"], where, N)
-            return cls(t=int(data["t"]), input_token=str(data["input_token"]), query=str(data["query"]),
-                       token=str(data["token"]), prob=float(data["prob"]),
-                       top_k=[(str(tok), float(p)) for tok, p in data["top_k"]], **vectors, **blocks)
-        except (KeyError, TypeError, ValueError) as error:
-            if isinstance(error, TraceFormatError):
-                raise
-            raise TraceFormatError(f"{where} of the trace is malformed: {error}") from None
+        if not isinstance(data, dict):
+            raise TraceFormatError(f"{where} must be an object")
+        vectors = {key: _array(data.get(key), f"{where}: {key}") for key in VECTORS}
+        for key, value in vectors.items():
+            if value is not None and value.ndim != 1:
+                raise TraceFormatError(f"{where}: {key} must be a list of numbers")
+        blocks = {}
+        for attr, key in (("cross", "cross"), ("self_attn", "self")):
+            layers = data.get(key)
+            if layers is not None and not isinstance(layers, list):
+                raise TraceFormatError(f"{where}: {key} must be a list, one block per layer")
+            blocks[attr] = None if layers is None else [
+                AttentionBlock.from_dict(b, f"{where}: {key}[{i}]") for i, b in enumerate(layers, 1)]
+        if data.get("attribution") is not None:
+            blocks["attribution"] = Attribution.from_dict(data["attribution"], where, N)
+        t = data.get("t", number or 1)
+        if not _is_int(t) or (number and t != number):
+            raise TraceFormatError(f"{where}: t must be {number or 'its step number'}, not {t!r}"[:200])
+        if data.get("token") is None:
+            raise TraceFormatError(f"{where}: token is missing (the token emitted at this step)")
+        token = _token(data["token"], f"{where}: token")
+        input_token = data.get("input_token")
+        input_token = (BOS if previous is None else previous) if input_token is None else \
+            _token(input_token, f"{where}: input_token")
+        prob = data.get("prob")
+        if prob is not None and not (_is_number(prob) and 0 <= prob <= 1 + ALPHA_TOLERANCE):
+            raise TraceFormatError(f"{where}: prob must be a number from 0 to 1")
+        return cls(t=t, input_token=input_token, query=_text(data, "query", "unknown", f"{where}: "), token=token,
+                   prob=None if prob is None else float(prob), top_k=_top_k(data.get("top_k"), where),
+                   **vectors, **blocks)
+
+
+def _top_k(value, where: str) -> list[tuple[str, float]]:
+    """A step's [[token, probability], …]; absent: none."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(pair, list | tuple) and len(pair) == 2 for pair in value):
+        raise TraceFormatError(f"{where}: top_k must be a list of [token, probability] pairs")
+    out = []
+    for number, (tok, p) in enumerate(value, 1):
+        if not (_is_number(p) and 0 <= p <= 1 + ALPHA_TOLERANCE):
+            raise TraceFormatError(f"{where}: top_k[{number}] has no probability from 0 to 1")
+        out.append((_token(tok, f"{where}: top_k[{number}]'s token"), float(p)))
+    return out
 
 
 @dataclass
@@ -332,8 +437,10 @@ class Trace:
         return of_layer.mean(axis=0) if head == "mean" else of_layer[head - 1]
 
     @property
-    def log_prob(self) -> float:
-        """log P(target | source) = Σ_t log ŷ_t[token_t]"""
+    def log_prob(self) -> float | None:
+        """log P(target | source) = Σ_t log ŷ_t[token_t]; None when a step's prob is not given (a file's trace)."""
+        if any(step.prob is None for step in self.steps):
+            return None
         return float(sum(np.log(max(step.prob, 1e-45)) for step in self.steps))
 
     @property
@@ -373,33 +480,62 @@ class Trace:
 
     @classmethod
     def from_dict(cls, data: object) -> Trace:
+        """A trace from its JSON object (DESIGN §2, §5), made by our models or by anyone: any fault is one
+        TraceFormatError saying where (the key; the step, layer and head). Required: source_tokens and steps, each
+        step with its token and alpha or cross blocks (unless decoder is "none"). Defaults: model "uploaded", score
+        and decoder "unknown", target_tokens the steps' tokens, encoder_states none given (shape (N, 0)), layers
+        and heads those of the steps' cross blocks (then architecture "transformer") or 1, alignment_from layer 1
+        head 1; a step without alpha takes it (and e, a) from its cross blocks at alignment_from. Every α is ≥ 0
+        and sums to 1 within ALPHA_TOLERANCE; at most MAX_TRACE_TOKENS source tokens and steps."""
+        try:
+            return cls._read(data, nested=False)
+        except RecursionError:
+            raise TraceFormatError("the trace is nested too deeply") from None
+        except (KeyError, TypeError, AttributeError, IndexError) as error:  # a fault no check above names
+            raise TraceFormatError(f"the trace is malformed: {error}"[:300]) from None
+
+    @classmethod
+    def _read(cls, data: object, nested: bool) -> Trace:
         if not isinstance(data, dict):
             raise TraceFormatError("a trace is one JSON object")
-        try:
-            if not isinstance(data["steps"], list):
-                raise TraceFormatError("steps must be a list")
-            N = len(data["source_tokens"])
-            steps = [StepTrace.from_dict(s, number, N) for number, s in enumerate(data["steps"], 1)]
-            H = _array(data["encoder_states"], "encoder_states")
-            trace = cls(
-                model=str(data["model"]), score=str(data["score"]), decoder=str(data["decoder"]),
-                source=str(data.get("source", "")), prediction=str(data.get("prediction", "")),
-                mode=str(data.get("mode", "greedy")),
-                source_tokens=[str(t) for t in data["source_tokens"]],
-                target_tokens=[str(t) for t in data["target_tokens"]],
-                encoder_states=H.reshape(len(data["source_tokens"]), -1) if H.size == 0 else H,
-                steps=steps,
-                hypotheses=[cls.from_dict(h) for h in data.get("hypotheses", [])],
-                beam_tree=list(data.get("beam_tree", [])),
-                **_multi_head(data),
-            )
-        except (KeyError, TypeError, AttributeError) as error:
-            raise TraceFormatError(f"the trace lacks or misshapes {error}") from None
-        if trace.encoder_states.ndim != 2 or len(trace.encoder_states) != len(trace.source_tokens):
+        if data.get("source_tokens") is None:
+            raise TraceFormatError("source_tokens is missing (the tokens attention is over)")
+        source_tokens = _tokens(data["source_tokens"], "source_tokens")
+        N, raw_steps = len(source_tokens), data.get("steps")
+        if raw_steps is None:
+            raise TraceFormatError("steps is missing (one object per decoding step)")
+        if not isinstance(raw_steps, list) or not 1 <= len(raw_steps) <= MAX_TRACE_TOKENS:
+            got = f"{len(raw_steps):,} steps" if isinstance(raw_steps, list) else type(raw_steps).__name__
+            raise TraceFormatError(f"steps must be a list of 1 to {MAX_TRACE_TOKENS} steps, not {got}")
+        steps, previous = [], None
+        for number, raw in enumerate(raw_steps, 1):
+            steps.append(StepTrace.from_dict(raw, number, N, previous))
+            previous = steps[-1].token
+        given = data.get("target_tokens")
+        target_tokens = [step.token for step in steps] if given is None else _tokens(given, "target_tokens")
+        if len(target_tokens) != len(steps):
+            raise TraceFormatError(f"there must be one step per target token: {len(steps)} steps, "
+                                   f"{len(target_tokens)} target_tokens")
+        H = _array(data.get("encoder_states"), "encoder_states")
+        H = np.zeros((N, 0)) if H is None or H.size == 0 else H  # (N, 0): not given
+        if H.ndim != 2 or len(H) != N:
             raise TraceFormatError("encoder_states must have one row per source token")
-        if len(trace.steps) != len(trace.target_tokens):
-            raise TraceFormatError("there must be one step per target token")
-        _check_blocks(trace)
+        mode = _text(data, "mode", "greedy")
+        if mode not in MODES:
+            raise TraceFormatError(f"mode must be one of {', '.join(MODES)}")
+        log_prob = data.get("log_prob")  # recomputed from the steps; a given one must be a number
+        if log_prob is not None and not _is_number(log_prob):
+            raise TraceFormatError("log_prob must be a finite number")
+        trace = cls(
+            model=_text(data, "model", "uploaded"), score=_text(data, "score", "unknown"),
+            decoder=_text(data, "decoder", "unknown"), source=_text(data, "source", ""),
+            prediction=_text(data, "prediction", ""), mode=mode, source_tokens=source_tokens,
+            target_tokens=target_tokens, encoder_states=H, steps=steps,
+            hypotheses=_hypotheses(cls, data.get("hypotheses"), nested), beam_tree=_beam_tree(data.get("beam_tree")),
+            **_multi_head(data, steps, N),
+        )
+        _check_steps(trace)
+        _check_alignment(data.get("alignment"), trace)
         return trace
 
     @classmethod
@@ -411,24 +547,52 @@ class Trace:
         return cls.from_dict(data)
 
 
-def _multi_head(data: dict) -> dict:
-    """The DESIGN §5 keys of a trace (defaults: one layer of one head, as a GRU)."""
-    architecture = str(data.get("architecture", "rnn"))
+def _hypotheses(cls, value, nested: bool) -> list[Trace]:
+    """Beam search's other hypotheses, each a trace without hypotheses of its own."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TraceFormatError("hypotheses must be a list of traces")
+    if nested and value:
+        raise TraceFormatError("a hypothesis has no hypotheses of its own")
+    out = []
+    for number, item in enumerate(value, 1):
+        try:
+            out.append(cls._read(item, nested=True))
+        except TraceFormatError as error:
+            raise TraceFormatError(f"hypotheses[{number}]: {error}") from None
+    return out
+
+
+def _beam_tree(value) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(node, dict) for node in value):
+        raise TraceFormatError("beam_tree must be a list of objects, one per candidate")
+    return list(value)
+
+
+def _multi_head(data: dict, steps: list[StepTrace], N: int) -> dict:
+    """The DESIGN §5 keys of a trace. Defaults: the shape of the first step's cross blocks (architecture
+    "transformer"), or without blocks one layer of one head (as a GRU)."""
+    blocks = steps[0].cross
+    shape = {"layers": len(blocks), "heads": len(blocks[0].alpha)} if blocks else {"layers": 1, "heads": 1}
+    architecture = _text(data, "architecture", "rnn" if blocks is None else "transformer")
     if architecture not in ARCHITECTURES:
-        raise TraceFormatError(f"architecture must be one of {', '.join(ARCHITECTURES)}, not {architecture!r}")
+        raise TraceFormatError(f"architecture must be one of {', '.join(ARCHITECTURES)}, not {architecture!r}"[:200])
     out: dict = {"architecture": architecture}
     for key in ("layers", "heads", "d_k"):
-        value = data.get(key, None if key == "d_k" else 1)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        value = data.get(key, shape.get(key))
+        if value is not None and (not _is_int(value) or value < 1):
             raise TraceFormatError(f"{key} must be a positive integer")
         out[key] = value
     where = data.get("alignment_from", {"layer": 1, "head": 1})
     if not isinstance(where, dict) or set(where) != {"layer", "head"}:
         raise TraceFormatError('alignment_from must be {"layer": ℓ, "head": j or "mean"}')
     layer, head = where["layer"], where["head"]
-    if not (isinstance(layer, int) and not isinstance(layer, bool) and 1 <= layer <= out["layers"]):
+    if not (_is_int(layer) and 1 <= layer <= out["layers"]):
         raise TraceFormatError(f"alignment_from.layer must be 1 to {out['layers']}")
-    if not (head == "mean" or (isinstance(head, int) and not isinstance(head, bool) and 1 <= head <= out["heads"])):
+    if not (head == "mean" or (_is_int(head) and 1 <= head <= out["heads"])):
         raise TraceFormatError(f'alignment_from.head must be 1 to {out["heads"]} or "mean"')
     out["alignment_from"] = {"layer": layer, "head": head}
     for key in ("encoder_self_attention", "cross_keys", "cross_values"):
@@ -438,25 +602,88 @@ def _multi_head(data: dict) -> dict:
         if value is not None and value.shape[:2] != (out["layers"], out["heads"]):
             raise TraceFormatError(f"{key} has {value.shape[0]} layers × {value.shape[1]} heads, the trace "
                                    f"{out['layers']} × {out['heads']}")
+        if key == "encoder_self_attention" and value is not None:
+            if value.shape[2:] != (N, N):
+                raise TraceFormatError(f"{key} must be [layers][heads][N][N] with N = {N} source tokens")
+            check_distribution(value, key, axes=("layer", "head", "row"))
+        elif value is not None and value.shape[2] != N:
+            raise TraceFormatError(f"{key} must be [layers][heads][N][d_k] with N = {N} source tokens")
         out[key] = value
     return out
 
 
-def _check_blocks(trace: Trace) -> None:
-    """Every step's alignment row has N numbers, and its blocks have the trace's layers and heads, N source
-    columns, and t self-attention entries."""
-    N = len(trace.source_tokens)
+def _alignment_view(step: StepTrace, alignment_from: dict) -> None:
+    """A step given only its cross blocks gets its alignment row from them, as a model's trace has it (DESIGN
+    §5): alpha = cross[ℓ].alpha[j] of alignment_from, e and a that head's; or, for "mean", the mean over heads."""
+    block, head = step.cross[alignment_from["layer"] - 1], alignment_from["head"]
+    if head == "mean":
+        step.alpha = block.alpha.mean(axis=0)
+        return
+    step.alpha = block.alpha[head - 1]
+    for key in ("e", "a"):
+        if getattr(step, key) is None and getattr(block, key) is not None:
+            setattr(step, key, getattr(block, key)[head - 1])
+
+
+def _check_steps(trace: Trace) -> None:
+    """Every step has what step 1 has (the same vectors and blocks, of the same lengths); its alignment row N
+    numbers, and its blocks the trace's layers and heads, N source columns and t self-attention entries; every
+    α a distribution (check_distribution)."""
+    N, first = len(trace.source_tokens), trace.steps[0]
+    if first.cross is None and (trace.layers, trace.heads) != (1, 1):
+        raise TraceFormatError(f"the trace has {trace.layers} layers × {trace.heads} heads, but its steps no cross "
+                               "blocks")
     for step in trace.steps:
-        for key in ("e", "alpha"):
-            value = getattr(step, key)
-            if value is not None and value.shape != (N,):
-                raise TraceFormatError(f"step {step.t}: {key} must have {N} numbers, one per source token")
-        for kind, blocks, width in (("cross", step.cross, N), ("self", step.self_attn, step.t)):
+        where = f"step {step.t}"
+        for kind, attr, width in (("cross", "cross", N), ("self", "self_attn", step.t)):
+            blocks = getattr(step, attr)
+            if (blocks is None) != (getattr(first, attr) is None):
+                raise TraceFormatError(f"{where} has {'no ' if blocks is None else ''}{kind} blocks, step 1 "
+                                       f"{'has' if blocks is None else 'none'}")
             if blocks is None:
                 continue
             if len(blocks) != trace.layers:
-                raise TraceFormatError(f"step {step.t}: {kind} has {len(blocks)} layers, the trace {trace.layers}")
+                raise TraceFormatError(f"{where}: {kind} has {len(blocks)} layers, the trace {trace.layers}")
             for number, block in enumerate(blocks, 1):
+                name = f"{where}: {kind}[{number}]"
                 if block.alpha.shape != (trace.heads, width):
-                    raise TraceFormatError(f"step {step.t}: {kind}[{number}].alpha must be {trace.heads} rows of "
-                                           f"{width} numbers, not {'×'.join(map(str, block.alpha.shape))}")
+                    raise TraceFormatError(f"{name}.alpha must be {trace.heads} rows of {width} numbers, not "
+                                           f"{'×'.join(map(str, block.alpha.shape))}")
+                if block.e is not None and block.e.shape != block.alpha.shape:
+                    raise TraceFormatError(f"{name}.e must be {trace.heads} rows of {width} numbers, as alpha")
+                for key in ("q", "a"):
+                    if getattr(block, key) is not None and len(getattr(block, key)) != trace.heads:
+                        raise TraceFormatError(f"{name}.{key} must have {trace.heads} rows, one per head")
+                check_distribution(block.alpha, f"{name}.alpha", axes=("head",), at=(f"layer {number}",))
+        if step.alpha is None and step.cross is not None:
+            _alignment_view(step, trace.alignment_from)
+        for key in VECTORS:
+            value, ref = getattr(step, key), getattr(first, key)
+            if (value is None) != (ref is None):
+                raise TraceFormatError(f"{where} has {'no ' if value is None else ''}{key}, step 1 "
+                                       f"{'has one' if value is None else 'none'}")
+            if value is None:
+                continue
+            if key in ("e", "alpha") and value.shape != (N,):
+                raise TraceFormatError(f"{where}: {key} must have {N} numbers, one per source token")
+            if value.shape != ref.shape:
+                raise TraceFormatError(f"{where}: {key} has {len(value)} numbers, step 1's {len(ref)}")
+        if step.alpha is None and trace.decoder != "none":
+            raise TraceFormatError(f"{where}: alpha is missing (give each step its alpha, or its cross blocks)")
+        if step.alpha is not None:
+            check_distribution(step.alpha, f"{where}: alpha")
+
+
+def _check_alignment(value, trace: Trace) -> None:
+    """A given "alignment" (written by to_dict; recomputed on reading) must be the steps' alpha."""
+    given = _array(value, "alignment")
+    if given is None:
+        return
+    own = trace.alignment
+    if own is None:
+        raise TraceFormatError("alignment is given, but the steps have no alpha")
+    if given.shape != own.shape:
+        raise TraceFormatError(f"alignment must be {own.shape[0]} rows of {own.shape[1]} numbers, the steps' alpha")
+    differ = np.flatnonzero(~np.isclose(given, own, rtol=0, atol=1e-6).all(axis=1))
+    if differ.size:
+        raise TraceFormatError(f"alignment row {differ[0] + 1} is not step {differ[0] + 1}'s alpha")
