@@ -27,7 +27,7 @@ from attention_core.words import first_step, group_of, piece_labels, trace_words
 
 lang = sidebar()
 st.title(tr("page_alignment", lang))
-model, text = model_and_input(lang, attention_only=True)
+model, text = model_and_input(lang, attention_only=True, files=True)
 words = word_mode(lang, is_subword(model))
 method = attribution_choice(model, lang)
 # a multi-head model: the chosen layer and head (attribution is the step's, the same for every head)

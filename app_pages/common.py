@@ -18,6 +18,8 @@ from attention_core import catalog
 from attention_core.examples import examples_for
 from attention_core.export import PRINT_SCALE, figure_html, figure_image
 from attention_core.figures.common import PLOTLY_CONFIG
+from attention_core.file_model import PREFIX as FILE_PREFIX
+from attention_core.file_model import FileModel, file_model_label
 from attention_core.heads import MEAN, at_head, is_multi_head
 from attention_core.tokenizers import safe_text
 from attention_core.trace import Trace
@@ -33,6 +35,7 @@ LAYER, HEAD = "layer", "head"
 # What the step and alignment pages set beside α (app_pages/attribution_view.py): "off" or a method's name.
 ATTRIBUTION = "attribution"
 PAGE = "_page"  # the URL path of the page this run draws (set by app.py)
+FILES = "_file_models"  # {name: FileModel}: the traces of the trace file uploaded last (Upload page)
 BROKEN = "_broken_models"  # {name: message} of the model folders that failed to load (check_models)
 # The first screen: attention that is right (every digit's largest α in its field) and visibly a distribution
 # (no step above 0.99; e^H ≈ 5 tokens), where dates-dot puts more than 0.99 on one character at 73% of its
@@ -210,8 +213,19 @@ def get_model(name: str):
     return model
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
 def get_trace(name: str, text: str, beam: int = 1, target: str | None = None) -> Trace:
+    """The trace of `text` by the model `name`; a trace from a file (file_models) is this session's own, kept
+    by the session and never in the cache that every session shares."""
+    if name.startswith(FILE_PREFIX):
+        opened = file_models().get(name)
+        if opened is None:
+            raise core.InputError(t("file_trace_gone", lang(), model=model_label(name)))
+        return opened.trace(text, beam=beam, target=target)
+    return _model_trace(name, text, beam, target)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _model_trace(name: str, text: str, beam: int = 1, target: str | None = None) -> Trace:
     """Traces are cached by their inputs: changing the step never re-runs the model. A trace shipped beside the
     model (the first page's default: catalog.shipped_trace, the model's own) needs neither torch nor the weights."""
     if beam == 1 and target is None and (shipped := catalog.shipped_trace(catalog.PRETRAINED_DIR / name, text)):
@@ -247,6 +261,8 @@ def model_label(name: str) -> str:
     it comes from, in no language, so that the URL stays one when the language changes."""
     if name.startswith(catalog.HF_PREFIX):
         return f"{catalog.display_name(name)} (hf)"
+    if name.startswith(FILE_PREFIX):
+        return file_model_label(name)  # the file's name and the trace's line in it
     return f"{catalog.display_name(name)} (elsewhere)" if "/" in name or "\\" in name else name  # (a path)
 
 
@@ -334,9 +350,15 @@ def _use_example() -> None:
     st.session_state[EXAMPLE] = None
 
 
-def model_and_input(lang_: str, *, attention_only: bool = False):
-    """Model picker, text box and examples (shared by the pages, kept in the URL). Returns (model, text)."""
-    models = model_entries()
+def file_models() -> dict[str, FileModel]:
+    """The traces of the trace file uploaded last in this session (Upload page), each opened as a model."""
+    return st.session_state.get(FILES, {})
+
+
+def model_and_input(lang_: str, *, attention_only: bool = False, files: bool = False):
+    """Model picker, text box and examples (shared by the pages, kept in the URL). Returns (model, text).
+    `files`: the picker also offers the traces of an uploaded trace file (file_models), each with its own input."""
+    models = model_entries() | (file_models() if files else {})
     names = [n for n, m in models.items() if not attention_only or m.config.has_attention]
     if not names:
         st.error(t("no_models", lang_))
@@ -352,17 +374,23 @@ def model_and_input(lang_: str, *, attention_only: bool = False):
         name = st.selectbox(t("model", lang_), names, key=MODEL, bind="query-params", help=model_help(lang_),
                             on_change=_new_model, format_func=model_label, **first)
     model = models[name]
+    opened = isinstance(model, FileModel)
+    if opened:  # a trace from a file has its own input: the box shows it, and keeps it for the models after
+        st.session_state[TEXT] = model.given.source
     with right:
         st.selectbox(t("examples", lang_), examples_for(model.config.task), index=None, key=EXAMPLE,
-                     placeholder=t("pick_example", lang_), on_change=_use_example)
+                     placeholder=t("pick_example", lang_), on_change=_use_example, disabled=opened)
     with middle:
         first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
         # No max_chars: the browser would cut a longer paste silently; trace_or_stop refuses it with the limit.
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
-                                       on_change=_new_input, **first))
-        st.caption(t("input_limit", lang_, model=model_label(model.name), limit=model.max_source_tokens,
-                     unit=t(f"unit_{model.config.tokenizer}", lang_)))
-    return model, text
+                                       on_change=_new_input, disabled=opened, **first))
+        if opened:
+            st.caption(t("file_trace_input", lang_, model=model_label(model.name)))
+        else:
+            st.caption(t("input_limit", lang_, model=model_label(model.name), limit=model.max_source_tokens,
+                         unit=t(f"unit_{model.config.tokenizer}", lang_)))
+    return model, (model.given.source if opened else text)
 
 
 def is_subword(model) -> bool:

@@ -9,6 +9,9 @@ saturation shows beside scaled dot's spread."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -18,9 +21,11 @@ from app_pages.common import (
     TEXT,
     classroom,
     export_context,
+    file_models,
     get_trace,
     head_view,
     is_subword,
+    md_literal,
     model_label,
     show,
     sidebar,
@@ -33,6 +38,7 @@ from attention_core import InputError
 from attention_core.examples import examples_for
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.decoding import length_curves
+from attention_core.file_model import FileModel
 from attention_core.headline import headline
 from attention_core.heads import is_multi_head
 from attention_core.words import trace_words
@@ -89,7 +95,7 @@ lang = sidebar()
 fs = 20 if classroom() else 13
 st.title(tr("page_compare", lang))
 st.caption(tr("compare_intro", lang))
-models = usable_models()
+models = usable_models() | file_models()  # the traces of an uploaded trace file too, each with its own input
 tasks = sorted({m.config.task for m in models.values()}, key=lambda k: (k == "", k))  # models from elsewhere last
 # The task beside the input, with room for both tasks' names on one line at 1280 px with the sidebar open (in
 # Korean too); the models below them on a row of their own, where eight fit.
@@ -109,7 +115,7 @@ words = word_mode(lang, any(is_subword(models[name]) for name in chosen))  # (sh
 traces = {}
 for name in chosen:
     try:
-        traces[name] = get_trace(name, text)
+        traces[name] = get_trace(name, models[name].given.source if isinstance(models[name], FileModel) else text)
     except InputError as error:
         st.warning(f"{name}: {error}")
 if traces:
@@ -128,18 +134,21 @@ if traces:
     for k, (name, trace) in enumerate(traces.items()):
         with columns[k % 2]:
             if trace.alignment is None:
-                st.markdown(f"**{name}** — {tr('no_attention_short', lang)}")
+                st.markdown(f"**{md_literal(model_label(name))}** — {tr('no_attention_short', lang)}")
                 continue
-            title = f"{name} · {tr('query_word', lang)} {trace.steps[0].query}"
+            shown = html.escape(model_label(name), quote=False)  # (a folder's or a file's name: text in Plotly)
+            title = f"{shown} · {tr('query_word', lang)} {trace.steps[0].query}"
             if is_multi_head(trace):  # the view drawn, named: at first the model's default (its card's figures)
                 trace = head_view(trace, lang) if pickers else trace
                 pickers = False
-                title = f"{name} · {view_title(trace, lang)}"
+                title = f"{shown} · {view_title(trace, lang)}"
             view = trace_words(trace) if words and is_subword(models[name]) else None
             fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs, show_values=False, view=view)
-            show(fig, f"cmp_{name}", lang, name=f"alignment-{name}", print_scale=True,
-                 context=export_context(lang, model=name))
+            show(fig, f"cmp_{name}", lang, name="alignment-" + re.sub(r"[^\w.-]+", "-", model_label(name)),
+                 print_scale=True, context=export_context(lang, model=model_label(name)))
 
+if not any(models[n].metrics.get("by_length") for n in names):  # models from elsewhere, files: nothing measured
+    st.stop()
 st.subheader(tr("curves_title", lang))
 st.caption(tr("curves_text", lang))
 metric = "exact_match" if task == "dates" else "bleu"

@@ -312,7 +312,8 @@ def head_output(trace, lang, view=None):
         return
     st.caption(tr("stage4_text_fixed" if trace.decoder == "none" else "stage4_text", lang))
     first = "c" if trace.decoder == "none" else "a_t"
-    st.latex(rf"v_t = [{first} ; s_t] \in \mathbb{{R}}^{{{len(trace.steps[0].concat)}}}, \qquad "
+    size = "" if trace.steps[0].concat is None else rf" \in \mathbb{{R}}^{{{len(trace.steps[0].concat)}}}"
+    st.latex(rf"v_t = [{first} ; s_t]{size}, \qquad "
              r"\tilde{s}_t = \tanh(W_c v_t + b_c), \qquad \hat{y}_t = \mathrm{softmax}(W_y \tilde{s}_t + b_y)")
 
 
@@ -333,9 +334,13 @@ class Stage(NamedTuple):
     readings: Callable | None = None  # (trace, lang, view) -> one line of words per step, under the charts
 
 
-def output_charts(trace) -> tuple[str, ...]:
-    """Stage 4's charts: [a_t; s_t] and s̃_t where the trace has them (an hf: model's do not), then ŷ_t."""
-    return ("vectors", "output") if trace.steps[0].concat is not None else ("output",)
+def output_stage(trace) -> dict[str, Stage]:
+    """Stage 4 with what the trace has of it: [a_t; s_t] and s̃_t (this app's models; an hf: model's trace has
+    neither), then ŷ_t's top k; none for a trace from a file that gives neither."""
+    first = trace.steps[0]
+    charts = (("vectors",) if first.concat is not None and first.s_tilde is not None else ()) + (
+        ("output",) if first.top_k else ())
+    return {"stage4": Stage(head_output, step_numbers.output, charts)} if charts else {}
 
 
 def stages(trace) -> dict[str, Stage]:
@@ -344,7 +349,7 @@ def stages(trace) -> dict[str, Stage]:
     if trace.alignment is None:
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_fixed_context, None),
-                "stage4": Stage(head_output, step_numbers.output, output_charts(trace))}
+                **output_stage(trace)}
     heads = {}
     attribution = {} if trace.attribution is None else {
         "attribution": Stage(head_attribution, step_numbers.attribution, ("attribution_bars",), attribution_readings)}
@@ -359,13 +364,13 @@ def stages(trace) -> dict[str, Stage]:
         return {"diagram": Stage(head_diagram, None, ("diagram",)),
                 "stage1": Stage(head_mean_of_heads, None),
                 "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
-                "stage4": Stage(head_output, step_numbers.output, output_charts(trace)), **heads}
+                **output_stage(trace), **heads}
     context = ("context",) if values_of(trace) is not None else ()  # (a model that does not expose its values)
     return {"diagram": Stage(head_diagram, None, ("diagram",)),
             "stage1": Stage(head_scores, step_numbers.scores, ("scores",)),
             "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
             "stage3": Stage(head_context, step_numbers.context, context),
-            "stage4": Stage(head_output, step_numbers.output, output_charts(trace)), **heads}
+            **output_stage(trace), **heads}
 
 
 # ---------------------------------------------------------------- what the browser gets once per input
@@ -396,7 +401,7 @@ def step_captions(model, trace, lang, view=None) -> list[str]:
     captions = []
     for t, step in enumerate(trace.steps, 1):
         values = dict(t=t, T=len(trace.steps), prev=repr(name(step.input_token)), token=repr(name(step.token)),
-                      prob=f"{step.prob:.3f}",
+                      prob="–" if step.prob is None else f"{step.prob:.3f}",  # (a file's trace may not give it)
                       so_far=join([tok for tok in emitted[:t] if tok not in (BOS, EOS, PAD)]) or "∅")
         key = "step_of"
         word, members = view.target_groups[group_of(view.target_groups, t - 1)] if view else ("", [t - 1])
@@ -554,7 +559,7 @@ lang = sidebar()
 if classroom():  # one figure at a time, controls on top, everything else folded away at the foot
     top = st.container()
     with footer(lang):
-        model, text = model_and_input(lang)
+        model, text = model_and_input(lang, files=True)
         words = word_mode(lang, is_subword(model))
         st.caption(tr("keys_hint", lang))
         method = attribution_choice(model, lang)
@@ -571,7 +576,7 @@ if classroom():  # one figure at a time, controls on top, everything else folded
         step_page(model, text, trace, lang, {choice: shown[choice]}, player, words)
 else:
     st.title(tr("page_step", lang))
-    model, text = model_and_input(lang)
+    model, text = model_and_input(lang, files=True)
     words = word_mode(lang, is_subword(model))
     method = attribution_choice(model, lang)
     trace = head_view(with_attribution(model, text, trace_or_stop(model, text, lang), method, lang), lang)

@@ -74,7 +74,7 @@ def context(trace: Trace, t: int) -> str:
 
 def output(trace: Trace, t: int) -> str:
     step = trace.steps[t - 1]
-    prob = f"{sym('ŷ', 't')}[{sym('y', 't')}] = {step.prob:.4f}"
+    prob = f"{sym('ŷ', 't')}[{sym('y', 't')}] = {'–' if step.prob is None else f'{step.prob:.4f}'}"
     return prob if step.s_tilde is None else f"{sym('s̃', 't')} = {vector(step.s_tilde, 3)}, &nbsp; {prob}"  # (hf: no s̃)
 
 

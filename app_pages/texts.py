@@ -418,6 +418,10 @@ TEXTS: dict[str, dict[str, str]] = {
                         "ko": "{model} 모델은 transformers 모델이라 어텐션이 라이브러리 안에서 계산되고, 이 페이지에서 바꿀 수 없습니다. α를 바꿔 다시 디코딩하려면 함께 제공된 모델을 고르세요."},
     "does_not_fit_elsewhere": {"en": "{model} does not know most of this text ({share:.0%} of its tokens are unknown to its tokenizer).",
                                "ko": "{model} 모델은 이 텍스트 대부분을 모릅니다 (토큰의 {share:.0%}가 토크나이저가 모르는 토큰입니다)."},
+    "file_trace_input": {"en": "{model} is a trace read from a file: its own input, decoded once by the model that wrote it. Pick a model to type another.",
+                         "ko": "{model}은(는) 파일에서 읽은 트레이스입니다. 그것을 쓴 모델이 한 번 디코딩한 자신의 입력입니다. 다른 입력을 쓰려면 모델을 고르세요."},
+    "file_trace_gone": {"en": "{model} is no longer open: upload its trace file again (Upload a file).",
+                        "ko": "{model}은(는) 더 이상 열려 있지 않습니다. 트레이스 파일을 다시 올리세요 (파일 올리기)."},
     "task_": {"en": "Elsewhere", "ko": "외부 모델"},  # an hf: model's task: none of ours
     "models": {"en": "Models", "ko": "모델들"},
     "luong_vs_bahdanau": {
@@ -622,13 +626,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Upload a .txt file (one input per line) or a .csv / .tsv file with a `source` column; with a `target` "
               "column each given target is also scored by forced decoding, beside the model's own output. A .jsonl "
               "file of `translate` results is read too, and the attribution its lines carry (`translate "
-              "--attribution`) can be shown in the gallery. Up to {lines:,} lines and {mb} MB; UTF-8 or UTF-16.",
+              "--attribution`) can be shown in the gallery. Up to {lines:,} lines and {mb} MB; UTF-8 or UTF-16. "
+              "A trace file (.json: one trace or a list; .jsonl: one trace per line, up to {traces} traces), written "
+              "by `trace --json`, an hf: model, `attention_core.recorder` or your own code, is drawn as it is and opens "
+              "in Step by step, Alignment matrix and Compare models.",
         "ko": ".txt 파일(한 줄에 입력 하나) 또는 `source` 열이 있는 .csv / .tsv 파일을 올리세요; `target` 열이 있으면 모델 "
               "자신의 출력 옆에 주어진 목표를 강제 디코딩한 확률도 보여 줍니다. `translate` 결과의 .jsonl 파일도 읽으며, 그 줄에 "
               "담긴 기여도(`translate --attribution`)를 갤러리에서 볼 수 있습니다. 최대 {lines:,}줄, {mb} MB; UTF-8 또는 "
-              "UTF-16.",
+              "UTF-16. 트레이스 파일(.json: 트레이스 하나 또는 목록; .jsonl: 한 줄에 트레이스 하나, 최대 {traces}개)은 "
+              "`trace --json`, hf: 모델, `attention_core.recorder`, 또는 직접 쓴 코드가 만든 것 그대로 그려지고, 단계별 보기, "
+              "정렬 행렬, 모델 비교에서 열립니다.",
     },
     "file": {"en": "File", "ko": "파일"},
+    "traces_read": {"en": "{n} trace(s) read from {name}: each opens in Step by step, Alignment matrix and Compare models, where the model picker lists it as \"{example}\".",
+                    "ko": "{name}에서 트레이스 {n}개를 읽었습니다. 각각 단계별 보기, 정렬 행렬, 모델 비교에서 열리며, 모델 목록에 \"{example}\"처럼 나옵니다."},
+    "traces_bad": {"en": "{n} trace(s) of the file cannot be read", "ko": "파일의 트레이스 {n}개를 읽을 수 없습니다"},
+    "traces_none": {"en": "No trace of the file can be read: the first fault is on line {line}: {error}",
+                    "ko": "파일의 어떤 트레이스도 읽을 수 없습니다. 첫 오류는 {line}번째 줄: {error}"},
+    "trace_gallery": {"en": "The traces' alignment matrices, with exactly the file's numbers (the first {n})",
+                      "ko": "트레이스들의 정렬 행렬 — 파일의 숫자 그대로 (처음 {n}개)"},
+    "trace_no_attention": {"en": "No attention in this trace.", "ko": "이 트레이스에는 어텐션이 없습니다."},
+    "open_trace_step": {"en": "Step by step", "ko": "단계별 보기"},
+    "open_trace_alignment": {"en": "Alignment matrix", "ko": "정렬 행렬"},
+    "open_compare": {"en": "Compare these traces", "ko": "이 트레이스들 비교"},
     "upload_button": {"en": "Upload", "ko": "파일 올리기"},
     "upload_limit": {"en": "{mb} MB per file • {types}", "ko": "파일당 최대 {mb} MB • {types}"},
     "upload_kept": {"en": "The results of {name}, chosen earlier in this session; choose a file to replace it.",

@@ -30,10 +30,13 @@ from app_pages.common import (
     word_mode,
 )
 from app_pages.texts import t as tr
+from app_pages.trace_upload import show_trace_file
 from attention_core import InputError
 from attention_core.export import results_csv
 from attention_core.figures import alignment_heatmap
 from attention_core.figures.attribution import attribution_heatmap
+from attention_core.trace_files import KINDS as TRACE_KINDS
+from attention_core.trace_files import MAX_TRACES, is_trace_file
 from attention_core.upload import (
     COLUMNS,
     KINDS,
@@ -51,7 +54,8 @@ UP_MODEL, UP_FILE, UP_TABLE, UP_ORDER, RESULTS = "up_model", "up_file", "up_tabl
 KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
 CHUNK = 250  # inputs per batch between progress-bar updates
 GALLERY = 6
-TYPES = tuple(suffix.lstrip(".") for suffix in KINDS)  # the uploader offers the kinds parse_upload reads
+# the uploader offers the kinds parse_upload reads and the trace files (.json, .jsonl: trace_files)
+TYPES = tuple(sorted({suffix.lstrip(".") for suffix in (*KINDS, *TRACE_KINDS)}))
 # A gallery figure's width at 1280–1400 px: one of three columns, or of two for word-level models, whose source
 # labels need the room (alignment_heatmap fits the labels to it).
 GALLERY_WIDTH = {"char": 290, "word": 440, "subword": 440}
@@ -164,7 +168,7 @@ def gallery_attribution(trace, given, k: int, title: str, row: dict, *, width: i
 
 lang = sidebar()
 st.title(tr("page_upload", lang))
-st.caption(tr("upload_intro", lang, lines=MAX_LINES, mb=MAX_MB))
+st.caption(tr("upload_intro", lang, lines=MAX_LINES, mb=MAX_MB, traces=MAX_TRACES))
 models = usable_models()
 names = list(models)
 left, right = st.columns([1, 3])
@@ -179,6 +183,9 @@ if st.session_state.get(KEPT) is None:
 file_name, data = st.session_state[KEPT]
 if upload is None:  # back from another page
     right.caption(tr("upload_kept", lang, name=md_literal(file_name)))
+if is_trace_file(file_name, data):  # traces, not inputs: drawn as they are, no model needed
+    show_trace_file(file_name, data, lang)
+    st.stop()
 try:
     parsed = parse(file_name, data)
 except UploadError as error:

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from .checkpoint import ModelLoadError, list_pretrained, load_model, load_pretrained, save_model
     from .config import ModelConfig
+    from .limits import InputError
     from .trace import StepTrace, Trace, TraceFormatError
-    from .translator import InputError, Translator
+    from .translator import Translator
 
 _WHERE = {
     "ModelLoadError": "checkpoint", "list_pretrained": "checkpoint", "load_model": "checkpoint",
     "load_pretrained": "checkpoint", "save_model": "checkpoint",
     "ModelConfig": "config",
     "StepTrace": "trace", "Trace": "trace", "TraceFormatError": "trace",
-    "InputError": "translator", "Translator": "translator",
+    "InputError": "limits", "Translator": "translator",
 }
 
 __all__ = [

@@ -8,3 +8,8 @@ MAX_UNKNOWN_SHARE = 0.5
 # A trace read from a file (Trace.from_dict): at most this many source tokens and this many decoding steps.
 # Above every model's own (ours: 64 source, 64 target; hf: adapter: 512 source, 128 steps).
 MAX_TRACE_TOKENS = 512
+
+
+class InputError(ValueError):
+    """Text the model cannot take; the message says what to change. (Here, not in translator.py, so that what
+    raises or catches it needs no torch: the app's first page, a trace read from a file.)"""

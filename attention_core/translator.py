@@ -21,7 +21,7 @@ import torch
 
 from .config import ModelConfig
 from .decoding import Forced, Greedy, Steps, WhatIf, beam_search, decode
-from .limits import MAX_BEAM, MAX_INPUT_CHARS, MAX_UNKNOWN_SHARE
+from .limits import MAX_BEAM, MAX_INPUT_CHARS, MAX_UNKNOWN_SHARE, InputError  # (re-exported: its old home)
 from .step import AlphaEdit, EditAt
 from .tokenizers import EOS, EOS_ID, Tokenizer, pad_ids, safe_text
 from .trace import BLOCK_FIELDS, VECTORS, LayerBlocks, StepTrace, Trace
@@ -38,10 +38,6 @@ def _gc_paused():
     finally:
         if was_enabled:
             gc.enable()
-
-
-class InputError(ValueError):
-    """Text the model cannot take; the message says what to change."""
 
 
 
