@@ -3,11 +3,16 @@
 A step of any model holds the alignment view (e, alpha, a: one row over the source) and, for a
 multi-head model, its attention blocks per layer (`cross`, `self_attn`). A GRU trace read as multi-head
 is one layer of one head: `StepTrace.blocks("cross")` derives that block from e, alpha and a.
+
+Trace.from_dict reads a trace made by anyone (attention_core.trace_files reads files of them): every fault is one
+TraceFormatError naming the key and where (step, layer, head); NaN, Infinity and non-numbers are refused, every α
+must be a distribution (check_distribution), and what a trace not made by our models lacks gets a stated default.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +29,7 @@ BLOCK_FIELDS = ("q", "e", "alpha", "a")
 STEP_FIELDS = VECTORS + tuple(f"cross.{k}" for k in BLOCK_FIELDS) + ("self.alpha",)
 ARCHITECTURES = ("rnn", "transformer")
 MODES = ("greedy", "beam", "forced", "what-if")
+BEAM_STATUSES = ("root", "kept", "pruned", "finished")  # a beam_tree node's (decoding.beam_search)
 # Every α (a step's alpha, each head's row of a block, each row of encoder_self_attention) is a distribution:
 # α ≥ 0 and |Σ α − 1| ≤ ALPHA_TOLERANCE (a float32 softmax sums to 1 within about 1e-6).
 ALPHA_TOLERANCE = 1e-3
@@ -57,7 +63,8 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+    """A finite JSON number (an int of any size is finite)."""
+    return _is_int(value) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _text(data: dict, key: str, default: str, where: str = "") -> str:
@@ -196,7 +203,7 @@ class Attribution:
             if value is None and key == "baseline_logprob" and method == "erasure":
                 numbers[key] = None
                 continue
-            if not isinstance(value, int | float) or isinstance(value, bool) or not np.isfinite(value):
+            if not _is_number(value):
                 raise TraceFormatError(f"{where}: attribution.{key} must be a finite number")
             numbers[key] = float(value)
         n_steps = data.get("n_steps")
@@ -565,10 +572,24 @@ def _hypotheses(cls, value, nested: bool) -> list[Trace]:
 
 
 def _beam_tree(value) -> list[dict]:
+    """Beam search's candidates (decoding.beam_search): node i has id i, the id of an earlier node as its parent
+    (the root, node 0: none), its step t, token, log_prob (Σ log ŷ so far), status and, when finished, a rank."""
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(node, dict) for node in value):
+    if not isinstance(value, list):
         raise TraceFormatError("beam_tree must be a list of objects, one per candidate")
+    for i, node in enumerate(value):
+        where = f"beam_tree node {i}"
+        if not isinstance(node, dict) or node.get("id") != i or not _is_int(node["id"]):
+            raise TraceFormatError(f"{where} must be an object with id {i}")
+        parent = node.get("parent")
+        if not (parent is None if i == 0 else _is_int(parent) and 0 <= parent < i):
+            raise TraceFormatError(f"{where}: parent must be the id of an earlier node")
+        if not (_is_int(node.get("t")) and node["t"] >= 0 and isinstance(node.get("token"), str)
+                and _is_number(node.get("log_prob")) and node.get("status") in BEAM_STATUSES):
+            raise TraceFormatError(f"{where} must have t, token, log_prob and a status ({', '.join(BEAM_STATUSES)})")
+        if node.get("rank") is not None and not (_is_int(node["rank"]) and node["rank"] >= 0):
+            raise TraceFormatError(f"{where}: rank must be a whole number from 0")
     return list(value)
 
 
@@ -582,7 +603,8 @@ def _multi_head(data: dict, steps: list[StepTrace], N: int) -> dict:
         raise TraceFormatError(f"architecture must be one of {', '.join(ARCHITECTURES)}, not {architecture!r}"[:200])
     out: dict = {"architecture": architecture}
     for key in ("layers", "heads", "d_k"):
-        value = data.get(key, shape.get(key))
+        value = data.get(key)
+        value = shape.get(key) if value is None else value  # null: as absent
         if value is not None and (not _is_int(value) or value < 1):
             raise TraceFormatError(f"{key} must be a positive integer")
         out[key] = value

@@ -139,6 +139,9 @@ GRU_FAULTS = {
                                f"source_tokens must be a list of 1 to {MAX_TRACE_TOKENS} tokens, not 513 tokens"),
     "too many steps": (lambda d: d.update(steps=d["steps"] * 200), "steps must be a list of 1 to 512 steps"),
     "hypothesis malformed": (lambda d: d.update(hypotheses=[{"steps": []}]), "hypotheses[1]: source_tokens is missing"),
+    "layers null": (lambda d: d.update(layers=None, alignment_from={"layer": 2, "head": 1}),
+                    "alignment_from.layer must be 1 to 1"),
+    "a huge integer prob": (lambda d: d["steps"][0].update(prob=10**30), "step 1: prob must be a number from 0 to 1"),
 }
 
 
@@ -194,6 +197,19 @@ def test_a_malformed_multi_head_trace_names_step_layer_and_head(multi, fault):
     with pytest.raises(TraceFormatError) as error:
         Trace.from_dict(data)
     assert message in str(error.value)
+
+
+def test_a_beam_trace_with_a_broken_search_tree_is_refused_naming_the_node():
+    data = json.loads(random_translator(seed=2).trace("1 may", beam=3).to_json())
+    assert Trace.from_dict(data).to_dict() == data
+    for change, message in ((lambda tree: tree[3].update(log_prob=float("nan")), "beam_tree node 3 must have t,"),
+                            (lambda tree: tree[4].update(parent=9), "beam_tree node 4: parent must be the id of"),
+                            (lambda tree: tree.pop(2), "beam_tree node 2 must be an object with id 2"),
+                            (lambda tree: tree[5].update(status="maybe"), "beam_tree node 5 must have t,")):
+        broken = copy.deepcopy(data)
+        change(broken["beam_tree"])
+        with pytest.raises(TraceFormatError, match=message):
+            Trace.from_dict(broken)
 
 
 def test_nan_written_by_pythons_json_is_refused_with_its_key(gru):
