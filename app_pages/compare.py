@@ -9,7 +9,6 @@ saturation shows beside scaled dot's spread."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
@@ -136,7 +135,7 @@ if traces:
             if trace.alignment is None:
                 st.markdown(f"**{md_literal(model_label(name))}** — {tr('no_attention_short', lang)}")
                 continue
-            shown = html.escape(model_label(name), quote=False)  # (a folder's or a file's name: text in Plotly)
+            shown = model_label(name)  # (the figure's layout escapes it: a folder's or a file's name is text)
             title = f"{shown} · {tr('query_word', lang)} {trace.steps[0].query}"
             if is_multi_head(trace):  # the view drawn, named: at first the model's default (its card's figures)
                 trace = head_view(trace, lang) if pickers else trace

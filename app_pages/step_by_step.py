@@ -366,11 +366,12 @@ def stages(trace) -> dict[str, Stage]:
                 "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
                 **output_stage(trace), **heads}
     context = ("context",) if values_of(trace) is not None else ()  # (a model that does not expose its values)
+    # a_t: a trace from a file may give e and α but not the context they weigh; then there is no stage 3
+    stage3 = {} if trace.steps[0].a is None else {"stage3": Stage(head_context, step_numbers.context, context)}
     return {"diagram": Stage(head_diagram, None, ("diagram",)),
             "stage1": Stage(head_scores, step_numbers.scores, ("scores",)),
             "stage2": Stage(head_alpha, step_numbers.alpha, ("alpha",)), **attribution,
-            "stage3": Stage(head_context, step_numbers.context, context),
-            **output_stage(trace), **heads}
+            **stage3, **output_stage(trace), **heads}
 
 
 # ---------------------------------------------------------------- what the browser gets once per input

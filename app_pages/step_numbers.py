@@ -45,7 +45,8 @@ def scores(trace: Trace, t: int) -> str:
     if q is not None and K is not None:  # a Transformer's head: its query against the keys
         terms = " + ".join(f"({a:.2f})({b:.2f})" for a, b in zip(q[:2], K[i][:2]))
         worked = f" = {sym('q', 't')}·{sym('k', i + 1)} / √{sym('d', 'k')} = (1/√{len(q)}) [{terms} + …]"
-    elif trace.score in ("dot", "scaled_dot") and trace.decoder == "luong":
+    elif trace.score in ("dot", "scaled_dot") and trace.decoder == "luong" and step.s is not None \
+            and trace.encoder_states.size:  # (a file's trace may give e without s_t and H)
         h = trace.encoder_states[i]
         terms = " + ".join(f"({a:.2f})({b:.2f})" for a, b in zip(step.s[:2], h[:2]))
         scale = f"(1/√{sym('n')}) " if trace.score == "scaled_dot" else ""

@@ -4,8 +4,6 @@ line with what is wrong, the others drawn with exactly the file's numbers and op
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -76,12 +74,10 @@ def show_trace_file(file_name: str, data: bytes, lang: str) -> None:
     cells = st.columns(2)
     for k, (name, model) in enumerate(list(models.items())[:GALLERY]):
         trace = model.given
-        # (the file's text escaped for Plotly, whose titles take markup: anything in a file from anywhere is text)
-        said = html.escape(trace.prediction or " ".join(trace.target_tokens), quote=False)
-        title = f"{html.escape(model_label(name), quote=False)}: {said[:60]}"
+        title = f"{model_label(name)}: {trace.prediction or ' '.join(trace.target_tokens)}"  # (layout escapes it)
         with cells[k % 2]:
             if trace.alignment is None:
-                st.markdown(f"**{md_literal(html.unescape(title))}**")
+                st.markdown(f"**{md_literal(title)}**")
                 st.caption(tr("trace_no_attention", lang))
             else:
                 show(alignment_heatmap(trace, font_size=11, title=title, width=WIDTH), f"trace_gallery_{k}", lang,

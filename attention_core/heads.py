@@ -63,7 +63,7 @@ def values_of(trace: Trace) -> np.ndarray | None:
     """What stage 3 weighs for the view's head: v_i^j (N, d_k) of a Transformer's head, H (N, n) of a GRU;
     None for a mean over heads or a model that does not expose them."""
     if trace.architecture == "rnn":
-        return trace.encoder_states
+        return trace.encoder_states if trace.encoder_states.size else None  # (N, 0): a file's trace without H
     head = trace.alignment_from["head"]
     if head == MEAN or trace.cross_values is None:
         return None

@@ -1,0 +1,105 @@
+"""AppTest: trace files on the Upload page open as models of the session (attention_core/file_model.py) in Step by
+step, Alignment matrix and Compare models, with the quantities they have and exactly their numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from apptest_utils import app, chart, texts
+
+from app_pages.common import FILES, MODEL
+from attention_core import load_pretrained
+from attention_core.file_model import file_model_label
+
+pytestmark = pytest.mark.timeout(600)
+UPLOAD, STEP, ALIGNMENT, COMPARE = ("app_pages/upload.py", "app_pages/step_by_step.py", "app_pages/alignment.py",
+                                    "app_pages/compare.py")
+TEXT = "March 3, 2001"
+MINIMAL = {"source_tokens": ["le", "chat", "</s>"], "target_tokens": ["the", "cat", "</s>"],
+           "steps": [{"token": tok, "alpha": row} for tok, row in
+                     zip(["the", "cat", "</s>"], [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.05, 0.05, 0.9]])]}
+
+
+def uploaded(name: str, data: bytes):
+    at = app()
+    at.switch_page(UPLOAD).run()
+    at.file_uploader(key="up_file").set_value((name, data, "application/json")).run()
+    assert not at.exception
+    return at
+
+
+def opened(at, page: str, number: int):
+    """`page` with the file's trace `number` chosen, as the gallery's buttons open it."""
+    (name,) = [n for n in at.session_state[FILES] if n.endswith(f":{number}")]
+    at.session_state[MODEL] = name
+    at.query_params[MODEL] = file_model_label(name)
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def subheaders(at) -> list[str]:
+    return [h.value for h in at.subheader]
+
+
+def test_a_trace_of_ours_opens_as_its_model_does():
+    trace = load_pretrained("dates-dot").trace(TEXT)
+    at = opened(uploaded("ours.json", trace.to_json().encode()), STEP, 1)
+    from_model = app(model="dates-dot", text=TEXT).run()
+    assert subheaders(at) == subheaders(from_model)  # every stage, as the model's own page has them
+    for key in ("alpha", "scores", "context"):  # the same numbers (the model's float32, the file's float64)
+        for mine, its in zip(chart(at, key)["data"], chart(from_model, key)["data"], strict=True):
+            for axis in ("x", "y", "z"):
+                if axis in its and not isinstance(its[axis][0], str):
+                    np.testing.assert_allclose(np.asarray(mine[axis], float), np.asarray(its[axis], float), rtol=1e-6)
+    assert "ours.json:1 (file)" in texts(at)
+
+
+def test_a_trace_of_tokens_and_alpha_only_shows_what_it_has():
+    at = opened(uploaded("mine.jsonl", (json.dumps(MINIMAL) + "\n").encode()), STEP, 1)
+    shown = subheaders(at)
+    assert any("Attention Distribution" in s for s in shown)
+    assert not any("Context" in s or "predict" in s for s in shown), shown  # no a_t, no ŷ_t in the file
+    np.testing.assert_allclose(np.asarray(chart(at, "alpha")["data"][0]["y"], dtype=float), [0.7, 0.2, 0.1])
+    opened(at, ALIGNMENT, 1)
+    np.testing.assert_array_equal(np.asarray(chart(at, "alignment")["data"][0]["z"], dtype=float),
+                                  [s["alpha"] for s in MINIMAL["steps"]])
+
+
+def test_compare_shows_each_trace_of_the_file_with_its_own_input():
+    ours = load_pretrained("dates-dot").trace(TEXT).to_dict()
+    data = "\n".join(json.dumps(x) for x in (ours, MINIMAL)).encode()
+    at = uploaded("two.jsonl", data)
+    at.session_state["cmp_task"] = ""
+    at.switch_page(COMPARE).run()
+    assert not at.exception
+    (models,) = [m for m in at.multiselect if m.label == "Models"]
+    assert [file_model_label(n) for n in models.value] == ["two.jsonl:1 (file)", "two.jsonl:2 (file)"]
+    drawn = {key: chart(at, key)["data"][0]["z"] for key in (f"cmp_{n}" for n in models.value)}
+    np.testing.assert_allclose(np.asarray(list(drawn.values())[1], dtype=float), [s["alpha"] for s in MINIMAL["steps"]])
+    assert len(list(drawn.values())[0]) == len(ours["steps"])  # its own input, not the other's
+
+
+def test_another_file_replaces_the_traces_and_the_old_name_is_left_safely():
+    at = uploaded("first.json", json.dumps(MINIMAL).encode())
+    (old,) = at.session_state[FILES]
+    at.file_uploader(key="up_file").set_value(("second.json", json.dumps([MINIMAL, MINIMAL]).encode(),
+                                               "application/json")).run()
+    assert old not in at.session_state[FILES] and len(at.session_state[FILES]) == 2
+    at.query_params[MODEL] = file_model_label(old)
+    at.switch_page(STEP).run()  # a name no longer offered: the default model, no error
+    assert not at.exception
+
+
+def test_a_trace_with_scores_but_no_context_has_no_stage_3():
+    e = np.array([[2.0, 0.5, -1.0], [0.0, 1.5, 0.2], [-1.0, 0.0, 3.0]])
+    alpha = np.exp(e) / np.exp(e).sum(axis=1, keepdims=True)
+    given = {**MINIMAL, "score": "dot", "decoder": "luong",
+             "steps": [{"token": s["token"], "e": row.tolist(), "alpha": a.tolist()}
+                       for s, row, a in zip(MINIMAL["steps"], e, alpha)]}
+    at = opened(uploaded("scores.json", json.dumps(given).encode()), STEP, 1)
+    shown = subheaders(at)
+    assert any("Attention Score" in s for s in shown) and not any("Context" in s for s in shown), shown
+    np.testing.assert_allclose(np.asarray(chart(at, "scores")["data"][0]["y"], dtype=float), e[0])
