@@ -77,9 +77,9 @@ def test_compare_shows_each_trace_of_the_file_with_its_own_input():
     assert not at.exception
     (models,) = [m for m in at.multiselect if m.label == "Models"]
     assert [file_model_label(n) for n in models.value] == ["two.jsonl:1 (file)", "two.jsonl:2 (file)"]
-    drawn = {key: chart(at, key)["data"][0]["z"] for key in (f"cmp_{n}" for n in models.value)}
-    np.testing.assert_allclose(np.asarray(list(drawn.values())[1], dtype=float), [s["alpha"] for s in MINIMAL["steps"]])
-    assert len(list(drawn.values())[0]) == len(ours["steps"])  # its own input, not the other's
+    first, second = (chart(at, f"cmp_{n}")["data"][0]["z"] for n in models.value)
+    np.testing.assert_allclose(np.asarray(second, dtype=float), [s["alpha"] for s in MINIMAL["steps"]])
+    assert len(first) == len(ours["steps"])  # its own input, not the other's
 
 
 def test_another_file_replaces_the_traces_and_the_old_name_is_left_safely():
