@@ -9,11 +9,13 @@ model from elsewhere, and the tokens are the file's own ("given": no words to jo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .limits import InputError
+from .tokenizers import BOS, EOS, PAD
 from .trace import Trace
 
 # The name of a trace from a file: "file:DIGEST:NAME:NUMBER": the file's SHA-256 (first 12 hex digits), its name,
@@ -73,6 +75,11 @@ class FileModel:
                                score=t.score, has_attention=t.alignment is not None)
 
     source_tokenizer = target_tokenizer = GivenTokens()
+
+    def __post_init__(self) -> None:
+        if not self.given.prediction:  # (a file may leave it out: the output is then its tokens, as given)
+            said = [tok for tok in self.given.target_tokens if tok not in (PAD, BOS, EOS)]
+            self.given = dataclasses.replace(self.given, prediction=GivenTokens().join(said))
 
     @property
     def max_source_tokens(self) -> int:

@@ -103,3 +103,8 @@ def test_a_trace_with_scores_but_no_context_has_no_stage_3():
     shown = subheaders(at)
     assert any("Attention Score" in s for s in shown) and not any("Context" in s for s in shown), shown
     np.testing.assert_allclose(np.asarray(chart(at, "scores")["data"][0]["y"], dtype=float), e[0])
+
+
+def test_a_file_without_a_prediction_shows_its_tokens_as_the_output():
+    at = opened(uploaded("mine.json", json.dumps(MINIMAL).encode()), STEP, 1)
+    assert any(m.value.endswith(":gray-background[the cat]") for m in at.markdown), [m.value for m in at.markdown][:4]
