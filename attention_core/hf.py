@@ -124,7 +124,10 @@ def load_hf(path: str | Path, name: str | None = None) -> HFTranslator:
     def fail(message: str) -> ModelLoadError:
         return ModelLoadError(f"model {name!r}: {message}")
 
-    transformers = transformers_module()
+    try:
+        transformers = transformers_module()
+    except ModelLoadError as error:  # (named: the app's sidebar lists each model it cannot load)
+        raise fail(str(error)) from None
     transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bars on the CLI's stderr
     if not str(path) or not folder.is_dir():
         raise fail(f"no such folder {str(path)!r}")

@@ -5,6 +5,7 @@ elsewhere, and every page works with them or says why it cannot."""
 from __future__ import annotations
 
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -96,3 +97,17 @@ def test_a_text_it_does_not_know_is_said_without_a_task_of_ours(env):
     at = app(model=HF, text="2026년 11월 24일").run()
     assert not at.exception
     assert any("unknown to its tokenizer" in i.value for i in at.info)
+
+
+def test_without_transformers_the_sidebar_says_how_to_add_it(tmp_path, monkeypatch):
+    save_tiny("marian", tmp_path / "needs-transformers")  # (a name of its own: no model of that name cached)
+    shutil.copytree(ROOT / "pretrained" / "dates-dot", tmp_path / "my-dates")
+    monkeypatch.setenv(catalog.MODELS_ENV, str(tmp_path))
+    monkeypatch.setitem(sys.modules, "transformers", None)  # import transformers raises ImportError
+    at = app().run()
+    at.run()  # (check_models after the first page)
+    assert not at.exception
+    (picker,) = [s for s in at.selectbox if s.label == "Model"]
+    assert "my-dates (elsewhere)" in picker.options and "needs-transformers (hf)" not in picker.options
+    sidebar = "\n".join(str(e.value) for e in at.sidebar.get("markdown")) + texts(at)
+    assert "needs-transformers" in sidebar and "requirements-hf.txt" in sidebar
