@@ -32,6 +32,7 @@ words = word_mode(lang, is_subword(model))
 method = attribution_choice(model, lang)
 # a multi-head model: the chosen layer and head (attribution is the step's, the same for every head)
 trace = head_view(with_attribution(model, text, trace_or_stop(model, text, lang), method, lang), lang)
+method = method or trace.attribution_method  # (a trace from a file may carry its own attribution)
 where = {} if not is_multi_head(trace) else {key: str(value) for key, value in trace.alignment_from.items()}
 title = tr("alignment_of_head", lang, layer=where["layer"],
            head=head_name(where["head"], lang, trace.heads)) if where else None

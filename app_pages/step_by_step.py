@@ -379,7 +379,9 @@ def stages(trace) -> dict[str, Stage]:
 def viewed(model_name: str, text: str, where: tuple | None, attribution: str | None = None):
     """The trace of `text`, seen from `where` (layer, head) of a multi-head model (None: as it is), with every
     step's attribution by the method `attribution` (None: none)."""
-    trace = attributed(model_name, text, attribution) if attribution else get_trace(model_name, text)
+    trace = get_trace(model_name, text)
+    if attribution and trace.attribution_method != attribution:  # (a trace from a file may carry its own)
+        trace = attributed(model_name, text, attribution)
     return at_head(trace, *where) if where else trace
 
 

@@ -108,3 +108,13 @@ def test_a_trace_with_scores_but_no_context_has_no_stage_3():
 def test_a_file_without_a_prediction_shows_its_tokens_as_the_output():
     at = opened(uploaded("mine.json", json.dumps(MINIMAL).encode()), STEP, 1)
     assert any(m.value.endswith(":gray-background[the cat]") for m in at.markdown), [m.value for m in at.markdown][:4]
+
+
+def test_a_trace_with_its_attribution_shows_it_without_computing_it():
+    trace = load_pretrained("dates-dot").trace(TEXT, attribution="erasure")
+    at = opened(uploaded("attributed.json", trace.to_json().encode()), STEP, 1)
+    np.testing.assert_allclose(np.asarray(chart(at, "attribution_bars")["data"][-1]["y"], dtype=float),
+                               trace.steps[0].attribution.values, rtol=1e-6)
+    opened(at, ALIGNMENT, 1)
+    np.testing.assert_allclose(np.asarray(chart(at, "attribution_matrix")["data"][0]["z"], dtype=float),
+                               trace.attribution, rtol=1e-6)
