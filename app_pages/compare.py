@@ -98,7 +98,7 @@ models = usable_models() | file_models()  # the traces of an uploaded trace file
 tasks = sorted({m.config.task for m in models.values()}, key=lambda k: (k == "", k))  # models from elsewhere last
 # The task beside the input, with room for both tasks' names on one line at 1280 px with the sidebar open (in
 # Korean too); the models below them on a row of their own, where eight fit.
-left, right = st.columns([2, 3])
+left, right = st.columns([2, 3] if len(tasks) < 3 else [3, 2])  # (a third task: models from elsewhere, files)
 task = left.segmented_control(tr("task", lang), tasks, format_func=lambda k: tr(f"task_{k}", lang), key=TASK,
                               default=current_task(models, tasks), required=True)
 names = [n for n, m in models.items() if m.config.task == task]
@@ -126,7 +126,8 @@ if traces:
                                          word=metric_word),
         **card_columns(models[name].metrics, task),
     } for name, trace in traces.items()]), hide_index=True, width="stretch", column_config=card_column_config())
-    defaults = "; ".join(f"{name}: {view_title(trace, lang)}" for name, trace in traces.items() if is_multi_head(trace))
+    defaults = "; ".join(f"{model_label(name)}: {view_title(trace, lang)}" for name, trace in traces.items()
+                         if is_multi_head(trace))
     st.caption(tr("metrics_table", lang) + (". " + tr("spread_table", lang, views=defaults) if defaults else ""))
     columns = st.columns(2)
     pickers = True  # the shared layer and head pickers, for the first multi-head model (one set per page)
