@@ -99,9 +99,10 @@ def context_chart(trace, t, lang, fs, view=None):  # one h_i per piece: one row 
     weighed = dict(values=values_of(trace), value_name="v") if trace.architecture == "transformer" else {}
     if fs <= 14:
         return context_figure(trace, t, font_size=fs, a_label=tr("context_row", lang), names=names, **weighed)
-    # capped at 340 px, of which its N rows get about 190: their labels get the font that fits them (≥ 10 px)
+    # capped at 330 px, of which its N rows get about 190: their labels get the font that fits them (≥ 10 px);
+    # (at 340 px the stage ended 0.2 px under a 720-px screen in one CI run: the fonts' metrics vary a little)
     small = max(10, min(fs, 190 // max(len(trace.source_tokens), 1)))
-    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=340, names=names,
+    return context_figure(trace, t, font_size=small, a_label=tr("context_row", lang), height=330, names=names,
                           **weighed)
 
 

@@ -55,7 +55,7 @@ KEPT = "up_kept"  # (name, bytes) of the file chosen last in this session
 CHUNK = 250  # inputs per batch between progress-bar updates
 GALLERY = 6
 # the uploader offers the kinds parse_upload reads and the trace files (.json, .jsonl: trace_files)
-TYPES = tuple(sorted({suffix.lstrip(".") for suffix in (*KINDS, *TRACE_KINDS)}))
+TYPES = tuple(dict.fromkeys(suffix.lstrip(".") for suffix in (*KINDS, *TRACE_KINDS)))  # (in that order, once)
 # A gallery figure's width at 1280–1400 px: one of three columns, or of two for word-level models, whose source
 # labels need the room (alignment_heatmap fits the labels to it).
 GALLERY_WIDTH = {"char": 290, "word": 440, "subword": 440}

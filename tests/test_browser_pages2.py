@@ -86,9 +86,11 @@ def test_a_download_of_many_results_shows_that_it_is_being_made(server, page, tm
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_uploaders_own_words_follow_the_language(server, page, lang):
     from app_pages.texts import t
+    from attention_core.trace_files import KINDS as TRACE_KINDS
     from attention_core.upload import KINDS, MAX_MB
 
-    types = ", ".join(kind.upper() for kind in KINDS.values())  # the file kinds the core reads
+    # the file kinds the core reads: inputs (upload.py), then traces (trace_files.py), each once
+    types = ", ".join(dict.fromkeys(kind.lstrip(".").upper() for kind in (*KINDS, *TRACE_KINDS)))
 
     page.goto(f"{server}/upload" + ("?lang=ko" if lang == "ko" else ""))
     page.locator("[data-testid=stFileUploaderDropzone]").wait_for(timeout=60_000)
