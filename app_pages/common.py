@@ -246,6 +246,8 @@ def model_entries() -> dict[str, catalog.ModelEntry]:
     broken = st.session_state.get(BROKEN, {})
     entries = {name: entry for name, entry in catalog.list_entries().items() if entry is not None}
     for name in catalog.elsewhere_names():
+        if name in broken:  # (not loaded again at every run: a failed load is not cached)
+            continue
         if name.startswith(catalog.HF_PREFIX):
             try:
                 entries[name] = get_model(name)
@@ -386,7 +388,7 @@ def model_and_input(lang_: str, *, attention_only: bool = False, files: bool = F
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
                                        on_change=_new_input, disabled=opened, **first))
         if opened:
-            st.caption(t("file_trace_input", lang_, model=model_label(model.name)))
+            st.caption(t("file_trace_input", lang_, model=md_literal(model_label(model.name))))
         else:
             st.caption(t("input_limit", lang_, model=model_label(model.name), limit=model.max_source_tokens,
                          unit=t(f"unit_{model.config.tokenizer}", lang_)))

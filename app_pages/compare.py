@@ -116,7 +116,7 @@ for name in chosen:
     try:
         traces[name] = get_trace(name, models[name].given.source if isinstance(models[name], FileModel) else text)
     except InputError as error:
-        st.warning(f"{name}: {error}")
+        st.warning(f"{md_literal(model_label(name))}: {md_literal(str(error))}")
 if traces:
     # field attention has its own column: left out of the test figures' words (headline), not said twice
     st.dataframe(pd.DataFrame([{

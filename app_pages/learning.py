@@ -29,6 +29,7 @@ from app_pages.common import (
     is_subword,
     md_literal,
     model_entries,
+    model_label,
     sidebar,
     word_mode,
 )
@@ -212,7 +213,7 @@ def pick_model(lang: str, entries: dict):
         st.session_state[MODEL] = default
     first = {} if MODEL in st.session_state else {"index": names.index(default)}
     return st.selectbox(tr("model", lang), names, key=MODEL, bind="query-params", help=tr("model_help", lang),
-                        on_change=_another_model, **first)
+                        on_change=_another_model, format_func=model_label, **first)
 
 
 def _new_probe() -> None:

@@ -61,7 +61,7 @@ from attention_core.figures import (
     vector_strip,
 )
 from attention_core.figures.common import PLOTLY_CONFIG
-from attention_core.formulas import score_tex
+from attention_core.formulas import SCORE_TEX, score_tex
 from attention_core.heads import MEAN, at_head, is_multi_head, values_of
 from attention_core.tokenizers import BOS, EOS, PAD
 from attention_core.words import group_of, piece_label, piece_labels, sum_over, trace_words
@@ -113,7 +113,7 @@ def vectors_figure(trace, t, lang, fs, view=None):
         split = {name: [trace.d_k * j for j in range(1, trace.heads)]} if trace.d_k else {}
     else:
         name = f"[{'c' if trace.decoder == 'none' else 'aₜ'}; sₜ]"
-        split = {name: len(step.s)}
+        split = {name: len(step.s)} if step.s is not None else {}  # (a file's trace may not give s_t)
     return vector_strip([(name, step.concat), ("s̃ₜ", step.s_tilde)], split_at=split, font_size=fs,
                         title=tr("vectors_title_heads" if trace.architecture == "transformer" else "vectors_title",
                                  lang, v=name), height=165 if fs > 14 else None)
@@ -203,7 +203,11 @@ def head_scores(trace, lang, view=None):
         st.caption(tr("stage1_link", lang, layer=layer, head=head))
         return
     st.caption(tr("query_bahdanau" if trace.decoder == "bahdanau" else "query_luong", lang))
-    st.latex("e_t^i = " + score_tex(trace.score, query="s_{t-1}" if trace.decoder == "bahdanau" else "s_t"))
+    query = "s_{t-1}" if trace.decoder == "bahdanau" else "s_t"
+    if trace.score in SCORE_TEX:
+        st.latex("e_t^i = " + score_tex(trace.score, query=query))
+    else:  # a trace from a file naming a score of its own (or none): its e as given
+        st.latex(rf"e_t^i = \mathrm{{score}}({query}, h_i)")
 
 
 def head_alpha(trace, lang, view=None):
@@ -231,10 +235,10 @@ def head_context(trace, lang, view=None):
                  rf"\alpha_t^i v_i \in \mathbb{{R}}^{{{trace.d_k}}}")
         st.caption(tr("stage3_link", lang))
         if values_of(trace) is None:
-            st.info(tr("no_values", lang, model=trace.model))
+            st.info(tr("no_values", lang, model=md_literal(trace.model)))
         return
     st.latex(rf"a_t = \sum_{{i=1}}^{{{len(trace.source_tokens)}}} \alpha_t^i h_i "
-             rf"\in \mathbb{{R}}^{{{trace.encoder_states.shape[-1]}}}")
+             rf"\in \mathbb{{R}}^{{{len(trace.steps[0].a)}}}")
 
 
 def head_attribution(trace, lang, view=None):
@@ -274,7 +278,7 @@ def head_mean_of_heads(trace, lang, view=None):
     if head == MEAN:
         st.info(tr("mean_of_heads", lang, h=trace.heads, layer=layer))
     else:
-        st.info(tr("alpha_only", lang, model=trace.model))
+        st.info(tr("alpha_only", lang, model=md_literal(trace.model)))
 
 
 def head_heads(trace, lang, view=None):
@@ -293,7 +297,7 @@ def head_self(trace, lang, view=None):
     st.caption(tr("self_text_short" if classroom() else "self_text", lang))
     layer, head = where_of(trace)
     if trace.encoder_self_attention is None:
-        st.info(tr("no_encoder_self", lang, model=trace.model))
+        st.info(tr("no_encoder_self", lang, model=md_literal(trace.model)))
     elif not classroom():  # (on a projector the decoder's only: the stage fits the screen)
         show(encoder_self_attention(trace, layer=layer, head=head, font_size=fs,
                                     names=piece_labels(trace.source_tokens) if view else None,
@@ -301,7 +305,7 @@ def head_self(trace, lang, view=None):
                                              head=head_name(head, lang, trace.heads))),
              "encoder_self", lang, name=f"encoder-self-attention-{layer}-{head}")
     if trace.steps[0].self_attn is None:
-        st.info(tr("no_decoder_self", lang, model=trace.model))
+        st.info(tr("no_decoder_self", lang, model=md_literal(trace.model)))
 
 
 def head_output(trace, lang, view=None):
@@ -324,8 +328,9 @@ def head_fixed_context(trace, lang, view=None):
     heading(tr("no_attention_title", lang))
     st.info(tr("no_attention_text", lang))
     st.latex(r"s_t = \mathrm{GRU}(s_{t-1}, [y_{t-1}; c]), \quad c = h_N \text{ (the same for every } t)")
-    show(vector_strip([(tr("fixed_context", lang), trace.fixed_context)], font_size=fs), "fixed", lang,
-         name="fixed-context")
+    if trace.fixed_context is not None:  # (a trace from a file may not give it)
+        show(vector_strip([(tr("fixed_context", lang), trace.fixed_context)], font_size=fs), "fixed", lang,
+             name="fixed-context")
 
 
 class Stage(NamedTuple):

@@ -105,8 +105,18 @@ def elsewhere_names(root: Path | None = None) -> list[str]:
     root = root or elsewhere_root()
     if root is None:
         return []
-    folders = [root] if (root / CONFIG).is_file() else sorted(p for p in root.iterdir() if (p / CONFIG).is_file())
+    try:
+        folders = [root] if (root / CONFIG).is_file() else sorted(p for p in root.iterdir() if _readable(p / CONFIG))
+    except OSError:  # (a folder the app may not read: no models from it)
+        return []
     return [f"{HF_PREFIX}{folder}" if _is_hf(folder) else str(folder) for folder in folders]
+
+
+def _readable(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _is_hf(folder: Path) -> bool:

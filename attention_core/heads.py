@@ -81,7 +81,7 @@ def keys_of(trace: Trace) -> np.ndarray | None:
 def query_of(trace: Trace, t: int) -> np.ndarray | None:
     """q_t^j (d_k,) of the view's head at step t; None for a mean, a GRU or a model that does not expose it."""
     head = trace.alignment_from["head"]
-    if trace.architecture == "rnn" or head == MEAN:
+    if trace.architecture == "rnn" or head == MEAN or trace.steps[t - 1].cross is None:
         return None
     block = trace.steps[t - 1].cross[trace.alignment_from["layer"] - 1]
     return None if block.q is None else block.q[head - 1]

@@ -150,8 +150,11 @@ def load_hf(path: str | Path, name: str | None = None) -> HFTranslator:
         raise fail(f"its tokenizer cannot be loaded: {str(error).splitlines()[0]}") from None
     if isinstance(tokenizer, bool) or not callable(tokenizer):
         raise fail("its tokenizer cannot be loaded")
-    return HFTranslator(name=name, config=hf_config(model, tokenizer), model=model, tokenizer=tokenizer,
-                        folder=folder)
+    try:
+        config = hf_config(model, tokenizer)
+    except (TypeError, ValueError, AttributeError):  # e.g. an EncoderDecoderModel: its sizes are its parts'
+        raise fail(f"its config ({config.model_type}) does not give the decoder's layers and heads") from None
+    return HFTranslator(name=name, config=config, model=model, tokenizer=tokenizer, folder=folder)
 
 
 @dataclass

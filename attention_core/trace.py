@@ -453,8 +453,8 @@ class Trace:
     @property
     def fixed_context(self) -> np.ndarray | None:
         """Without attention: the one context c every step reads (the first half of [c; s_t])."""
-        if self.decoder != "none" or not self.steps:
-            return None
+        if self.decoder != "none" or not self.steps or self.steps[0].concat is None or not self.encoder_states.size:
+            return None  # (a trace from a file may give neither [c; s_t] nor H)
         return self.steps[0].concat[: self.encoder_states.shape[1]]
 
     def to_dict(self) -> dict:

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_utils import app, chart, texts
+from apptest_utils import app, chart
 
 from app_pages.common import FILES, MODEL
 from attention_core import load_pretrained
@@ -54,7 +54,8 @@ def test_a_trace_of_ours_opens_as_its_model_does():
             for axis in ("x", "y", "z"):
                 if axis in its and not isinstance(its[axis][0], str):
                     np.testing.assert_allclose(np.asarray(mine[axis], float), np.asarray(its[axis], float), rtol=1e-6)
-    assert "ours.json:1 (file)" in texts(at)
+    (picker,) = [s for s in at.selectbox if s.label == "Model"]
+    assert picker.value.endswith(":ours.json:1") and "ours.json:1 (file)" in picker.options
 
 
 def test_a_trace_of_tokens_and_alpha_only_shows_what_it_has():
@@ -118,3 +119,31 @@ def test_a_trace_with_its_attribution_shows_it_without_computing_it():
     opened(at, ALIGNMENT, 1)
     np.testing.assert_allclose(np.asarray(chart(at, "attribution_matrix")["data"][0]["z"], dtype=float),
                                trace.attribution, rtol=1e-6)
+
+
+def _with(**step_keys):
+    """MINIMAL with more keys in every step (a function of the step's index) and of the trace."""
+    trace_keys = step_keys.pop("trace", {})
+    steps = [{**s, **{k: f(i) for k, f in step_keys.items()}} for i, s in enumerate(MINIMAL["steps"])]
+    return {**MINIMAL, **trace_keys, "steps": steps}
+
+
+E = lambda i: [1.0, 0.0, -1.0]
+ODD_TRACES = {  # each once drew a traceback on the step page (a second reading of the change found them)
+    "a score of its own": _with(e=E, trace={"score": "their-own", "decoder": "luong"}),
+    "a transformer without heads": _with(e=E, trace={"architecture": "transformer"}),
+    "no attention, no [c; s_t]": {**MINIMAL, "decoder": "none",
+                                  "steps": [{"token": s["token"]} for s in MINIMAL["steps"]]},
+    "top k without its token's p": _with(top_k=lambda i: [["zzz", 0.5]]),
+    "[a_t; s_t] and s̃_t without s_t": _with(e=E, a=lambda i: [0.1, 0.2], concat=lambda i: [0.1, 0.2, 0.3],
+                                           s_tilde=lambda i: [0.5, 0.5]),
+}
+
+
+@pytest.mark.parametrize("case", list(ODD_TRACES))
+def test_a_trace_from_anywhere_opens_without_a_traceback(case):
+    at = uploaded("odd.json", json.dumps(ODD_TRACES[case]).encode())
+    assert not at.error, [e.value for e in at.error]  # (read: the trace itself is valid)
+    for stage in ("diagram", "stage1", "stage2", "stage3", "stage4"):
+        at.query_params["stage"] = stage
+        opened(at, STEP, 1)

@@ -246,7 +246,7 @@ def output_bars(trace: Trace, t: int, *, font_size: int = 14, height: int = 260,
     step = _step(trace, t)
     tokens = [tok for tok, _ in step.top_k]
     probs = [p for _, p in step.top_k]
-    if step.token not in tokens:  # forced decoding: the given token may lie outside the top k
+    if step.token not in tokens and step.prob is not None:  # forced decoding: the given token may lie outside the top k
         tokens.append(step.token)
         probs.append(step.prob)
     chosen = step.token
