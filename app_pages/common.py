@@ -377,22 +377,22 @@ def model_and_input(lang_: str, *, attention_only: bool = False, files: bool = F
                             on_change=_new_model, format_func=model_label, **first)
     model = models[name]
     opened = isinstance(model, FileModel)
-    if opened:  # a trace from a file has its own input: the box shows it, and keeps it for the models after
-        st.session_state[TEXT] = model.given.source
     with right:
         st.selectbox(t("examples", lang_), examples_for(model.config.task), index=None, key=EXAMPLE,
                      placeholder=t("pick_example", lang_), on_change=_use_example, disabled=opened)
     with middle:
+        if opened:  # a trace from a file has its own input, shown in a box of its own: not in the URL, whose
+            # `text` stays the models' (a file's source may be long, and means nothing in another session)
+            st.text_input(t("input", lang_), value=model.given.source, key=f"file_text_{model.name}", disabled=True)
+            st.caption(t("file_trace_input", lang_, model=md_literal(model_label(model.name))))
+            return model, model.given.source
         first = {} if TEXT in st.session_state else {"value": DEFAULT_TEXT}
         # No max_chars: the browser would cut a longer paste silently; trace_or_stop refuses it with the limit.
         text = safe_text(st.text_input(t("input", lang_), key=TEXT, bind="query-params", help=t("input_help", lang_),
-                                       on_change=_new_input, disabled=opened, **first))
-        if opened:
-            st.caption(t("file_trace_input", lang_, model=md_literal(model_label(model.name))))
-        else:
-            st.caption(t("input_limit", lang_, model=model_label(model.name), limit=model.max_source_tokens,
-                         unit=t(f"unit_{model.config.tokenizer}", lang_)))
-    return model, (model.given.source if opened else text)
+                                       on_change=_new_input, **first))
+        st.caption(t("input_limit", lang_, model=model_label(model.name), limit=model.max_source_tokens,
+                     unit=t(f"unit_{model.config.tokenizer}", lang_)))
+    return model, text
 
 
 def is_subword(model) -> bool:

@@ -147,3 +147,12 @@ def test_a_trace_from_anywhere_opens_without_a_traceback(case):
     for stage in ("diagram", "stage1", "stage2", "stage3", "stage4"):
         at.query_params["stage"] = stage
         opened(at, STEP, 1)
+
+
+def test_a_file_traces_input_stays_out_of_the_url():
+    long = {**MINIMAL, "source": "le chat " * 400}  # 3,200 characters
+    at = opened(uploaded("long.json", json.dumps(long).encode()), STEP, 1)
+    # (the URL-bound box of the models' input does not get it: AppTest shows the bound value in session state)
+    assert "text" not in at.session_state or at.session_state["text"] != long["source"]
+    (box,) = [b for b in at.text_input if b.label == "Input"]
+    assert box.value == long["source"] and box.disabled
