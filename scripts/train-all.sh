@@ -29,7 +29,7 @@ enes() {
     set -- $spec
     echo "$PY -m attention_core train --task en-es --epochs $4 --patience $5 $common --decoder $2 --score $3 --out pretrained/$1"
   done
-  echo "$PY -m attention_core train --task en-es --architecture transformer --epochs 18 --patience 4 --lr 0.0015 --warmup 800 --batch-size 64 --vocab-size 4000 --label-smoothing 0.1 --seed 0 --quiet --out pretrained/en-es-transformer"
+  echo "$PY -m attention_core train --task en-es --architecture transformer --epochs 28 --patience 4 --lr 0.0015 --warmup 800 --batch-size 64 --vocab-size 4000 --label-smoothing 0.1 --seed 0 --quiet --out pretrained/en-es-transformer"
 }
 
 {

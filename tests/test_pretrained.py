@@ -81,11 +81,12 @@ def test_dates_transformer_field_attention_floors(date_sample):
 
 
 @pytest.mark.parametrize("name, test, definitions", [("en-es-dot", 31, 23.5), ("en-es-scaled_dot", 33, 22.5),
-                                                     ("en-es-transformer", 34, 22.5),
+                                                     ("en-es-transformer", 39, 26),
                                                      ("en-es-bahdanau", 33, 21)])
 def test_en_es_bleu_floors(name, test, definitions):
     """A little under the measured figures (test / definitions, 2026-12-02): en-es-dot 32.6 / 25.2, en-es-scaled_dot
-    34.9 / 24.2 (both 24 epochs), en-es-transformer 35.9 / 24.1, en-es-bahdanau 34.7 / 22.7 (24 epochs)."""
+    34.9 / 24.2 (both 24 epochs), en-es-transformer 40.6 / 27.9 (28 epochs), en-es-bahdanau 34.7 / 22.7 (24 epochs).
+    The Transformer's floors stand above en-es-dot's figures: issue 14 asks it to beat en-es-dot on both."""
     splits = load_task("en-es")
     model = load_pretrained(name)
     assert evaluate(model, splits["test"], task="en-es")["bleu"] >= test
