@@ -44,11 +44,13 @@ DEFAULT_MODEL, DEFAULT_TEXT = "dates-scaled_dot", "2026년 11월 24일 화요일
 
 STEP_PAGE = "app_pages/step_by_step.py"
 ALIGNMENT_PAGE = "app_pages/alignment.py"
+COMPARE_PAGE = "app_pages/compare.py"
+COMPARE_TASK = "cmp_task"  # Compare's task picker ("": the models from elsewhere and the files' traces)
 # The app's pages by section, in the sidebar's order: (script, title key, URL path). app.py builds the
 # navigation from it and classroom mode its own links, so both list the same pages.
 PAGES = {
     "section_explore": [(STEP_PAGE, "page_step", ""), (ALIGNMENT_PAGE, "page_alignment", "alignment"),
-                        ("app_pages/compare.py", "page_compare", "compare"),
+                        (COMPARE_PAGE, "page_compare", "compare"),
                         ("app_pages/learning.py", "page_learning", "learning")],
     "section_decode": [("app_pages/beam.py", "page_beam", "beam"), ("app_pages/forced.py", "page_forced", "forced"),
                        ("app_pages/whatif.py", "page_whatif", "whatif")],
@@ -244,7 +246,8 @@ def model_entries() -> dict[str, catalog.ModelEntry]:
     for the model picker and the limits); those that failed to load (check_models) are left out. An hf: model
     is loaded here: its tokenizer, which the limits need, is transformers', read with the model."""
     broken = st.session_state.get(BROKEN, {})
-    entries = {name: entry for name, entry in catalog.list_entries().items() if entry is not None}
+    entries = {name: entry for name, entry in catalog.list_entries().items()
+               if entry is not None and name not in broken}
     for name in catalog.elsewhere_names():
         if name in broken:  # (not loaded again at every run: a failed load is not cached)
             continue
@@ -255,7 +258,7 @@ def model_entries() -> dict[str, catalog.ModelEntry]:
                 pass
         elif (entry := catalog.entry(name)) is not None:
             entries[name] = entry
-    return {name: entry for name, entry in entries.items() if name not in broken}
+    return entries
 
 
 def model_label(name: str) -> str:
@@ -265,7 +268,7 @@ def model_label(name: str) -> str:
         return f"{catalog.display_name(name)} (hf)"
     if name.startswith(FILE_PREFIX):
         return file_model_label(name)  # the file's name and the trace's line in it
-    return f"{catalog.display_name(name)} (elsewhere)" if "/" in name or "\\" in name else name  # (a path)
+    return f"{catalog.display_name(name)} (elsewhere)" if catalog.is_path(name) else name
 
 
 def model_help(lang_: str) -> str:

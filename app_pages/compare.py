@@ -9,12 +9,11 @@ saturation shows beside scaled dot's spread."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    COMPARE_TASK,
     DEFAULT_MODEL,
     MODEL,
     TEXT,
@@ -42,7 +41,7 @@ from attention_core.headline import headline
 from attention_core.heads import is_multi_head
 from attention_core.words import trace_words
 
-TASK, CHOSEN = "cmp_task", "cmp_models"
+TASK, CHOSEN = COMPARE_TASK, "cmp_models"
 
 
 def metric_word(key: str, value: str) -> str:
@@ -144,8 +143,8 @@ if traces:
                 title = f"{shown} · {view_title(trace, lang)}"
             view = trace_words(trace) if words and is_subword(models[name]) else None
             fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs, show_values=False, view=view)
-            show(fig, f"cmp_{name}", lang, name="alignment-" + re.sub(r"[^\w.-]+", "-", model_label(name)),
-                 print_scale=True, context=export_context(lang, model=model_label(name)))
+            show(fig, f"cmp_{name}", lang, name=f"alignment-{model_label(name)}", print_scale=True,
+                 context=export_context(lang, model=model_label(name)))
 
 if not any(models[n].metrics.get("by_length") for n in names):  # models from elsewhere, files: nothing measured
     st.stop()

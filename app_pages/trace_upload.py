@@ -9,6 +9,8 @@ import streamlit as st
 
 from app_pages.common import (
     ALIGNMENT_PAGE,
+    COMPARE_PAGE,
+    COMPARE_TASK,
     FILES,
     MODEL,
     STEP,
@@ -21,12 +23,11 @@ from app_pages.common import (
 )
 from app_pages.texts import t as tr
 from attention_core.figures import alignment_heatmap
-from attention_core.file_model import FileModel, file_model_name
+from attention_core.file_model import FileModel, file_digest, file_model_name
 from attention_core.trace_files import TraceFileError, read_traces
 
 GALLERY = 12  # traces drawn at most (a file holds up to trace_files.MAX_TRACES; each opens from the picker)
 WIDTH = 440
-COMPARE_PAGE, TASK = "app_pages/compare.py", "cmp_task"  # (compare.py's task picker: "" is models from elsewhere)
 _GO = "_trace_go"  # the page a button asked for, followed in the next run (a callback cannot switch pages)
 
 
@@ -40,7 +41,7 @@ def _open(page: str, name: str | None) -> None:
         st.session_state[MODEL] = name
     st.session_state[STEP] = 1
     if page == COMPARE_PAGE:
-        st.session_state[TASK] = ""
+        st.session_state[COMPARE_TASK] = ""  # (the task of the models from elsewhere and of files)
     st.session_state[_GO] = (page, name)
 
 
@@ -52,7 +53,8 @@ def show_trace_file(file_name: str, data: bytes, lang: str) -> None:
     except TraceFileError as error:
         st.error(tr("upload_error", lang, error=md_literal(str(error))))
         st.stop()
-    names = {number: file_model_name(file_name, data, number) for number, _ in found.traces}
+    digest = file_digest(data)  # (once: the file may be 5 MB and hold 200 traces)
+    names = {number: file_model_name(file_name, digest, number) for number, _ in found.traces}
     models = {names[number]: FileModel(names[number], trace) for number, trace in found.traces}
     st.session_state[FILES] = models
     if found.errors:
@@ -82,7 +84,7 @@ def show_trace_file(file_name: str, data: bytes, lang: str) -> None:
             else:
                 show(alignment_heatmap(trace, font_size=11, title=title, width=WIDTH), f"trace_gallery_{k}", lang,
                      context=export_context(lang, model=model_label(name), text=trace.source),
-                     name=f"alignment-{name.replace(':', '-')}", print_scale=True)
+                     name=f"alignment-{model_label(name)}", print_scale=True)
             left, right = st.columns(2)
             left.button(tr("open_trace_step", lang), key=f"trace_step_{k}", on_click=_open, args=(STEP_PAGE, name))
             right.button(tr("open_trace_alignment", lang), key=f"trace_align_{k}", on_click=_open,

@@ -120,6 +120,17 @@ def _readable(path: Path) -> bool:
 
 
 def _is_hf(folder: Path) -> bool:
+    """Whether the folder's config.json names a transformers `model_type` (read again only when it changes: the
+    pages ask at every run)."""
+    try:
+        changed = (folder / CONFIG).stat().st_mtime_ns
+    except OSError:
+        return False
+    return _names_model_type(folder, changed)
+
+
+@functools.lru_cache(maxsize=256)
+def _names_model_type(folder: Path, changed: int) -> bool:
     try:
         config = json.loads((folder / CONFIG).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
@@ -127,17 +138,22 @@ def _is_hf(folder: Path) -> bool:
     return isinstance(config, dict) and "model_type" in config
 
 
+def is_path(name: str) -> bool:
+    """Whether load_pretrained reads `name` as a folder's path (a model from elsewhere), not a shipped model's name."""
+    return "/" in name or "\\" in name
+
+
 def entry(name: str) -> ModelEntry | None:
     """The entry of a model by the name the app gives it: a shipped one's, or a folder's from elsewhere by its path
     (an hf: model has none: its tokenizer is transformers', read with the model)."""
     if name.startswith(HF_PREFIX):
         return None
-    return entry_of(Path(name) if "/" in name or "\\" in name else PRETRAINED_DIR / name, name)
+    return entry_of(Path(name) if is_path(name) else PRETRAINED_DIR / name, name)
 
 
 def display_name(name: str) -> str:
     """A model's name as the pickers show it: a model from elsewhere by its folder's name."""
-    return Path(name.removeprefix(HF_PREFIX)).name if name.startswith(HF_PREFIX) or "/" in name else name
+    return Path(name.removeprefix(HF_PREFIX)).name if name.startswith(HF_PREFIX) or is_path(name) else name
 
 
 def model_folders(root: Path | None = None) -> list[Path]:

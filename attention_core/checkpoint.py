@@ -12,7 +12,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .catalog import CARD, CONFIG, HF_PREFIX, METRICS, PRETRAINED_DIR, VOCAB, WEIGHTS, model_folders
+from .catalog import CARD, CONFIG, HF_PREFIX, METRICS, PRETRAINED_DIR, VOCAB, WEIGHTS, is_path, model_folders
 from .config import ConfigError, ModelConfig
 from .model import Seq2Seq
 from .tokenizers import tokenizer_from_dict
@@ -112,7 +112,7 @@ def load_pretrained(name_or_path: str | Path, root: Path | None = None) -> Trans
         from .hf import load_hf
 
         return load_hf(text.removeprefix(HF_PREFIX), text)
-    if text and "/" not in text and "\\" not in text and text not in (".", ".."):
+    if text and not is_path(text) and text not in (".", ".."):
         if (root / text / CONFIG).is_file():
             return load_model(root / text, text)
     path = Path(text)

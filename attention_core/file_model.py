@@ -40,8 +40,13 @@ class FileTraceConfig:
     description: str = "a trace read from a file"
 
 
-def file_model_name(file_name: str, data: bytes, number: int) -> str:
-    return f"{PREFIX}{hashlib.sha256(data).hexdigest()[:12]}:{Path(file_name).name}:{number}"
+def file_digest(data: bytes) -> str:
+    """A file's part of its traces' names: its SHA-256, first 12 hex digits (computed once per file)."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def file_model_name(file_name: str, digest: str, number: int) -> str:
+    return f"{PREFIX}{digest}:{Path(file_name).name}:{number}"
 
 
 def file_model_label(name: str) -> str:
@@ -79,7 +84,7 @@ class FileModel:
     def __post_init__(self) -> None:
         if not self.given.prediction:  # (a file may leave it out: the output is then its tokens, as given)
             said = [tok for tok in self.given.target_tokens if tok not in (PAD, BOS, EOS)]
-            self.given = dataclasses.replace(self.given, prediction=GivenTokens().join(said))
+            self.given = dataclasses.replace(self.given, prediction=self.target_tokenizer.join(said))
 
     @property
     def max_source_tokens(self) -> int:
