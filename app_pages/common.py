@@ -416,25 +416,29 @@ def word_mode(lang_: str, subword: bool) -> bool:
     return choice == WORDS
 
 
-def head_view(trace: Trace, lang_: str, *, columns=None) -> Trace:
+def head_view(trace: Trace, lang_: str, *, columns=None, keys: tuple[str, str] | None = None) -> Trace:
     """The layer and head pickers of a multi-head trace (the session's choice; at first the URL's, else the model's
     `alignment_from`) and the trace seen from them (attention_core.heads.at_head); other traces as they are.
-    `columns`: two containers to draw the pickers in (default: two new columns)."""
+    `columns`: two containers to draw the pickers in (default: two new columns). `keys`: the session's keys of
+    the two choices, for a second multi-head model beside the first (Compare), whose view is its own and held by
+    the session only; by default the shared ones, the view every page opens with, kept in the URL."""
     if not is_multi_head(trace):
         return trace
     layers = [str(ell) for ell in range(1, trace.layers + 1)]
     heads = [MEAN, *map(str, range(1, trace.heads + 1))] if trace.heads > 1 else ["1"]
     default = trace.alignment_from
-    for key, options, fallback in ((LAYER, layers, str(default["layer"])), (HEAD, heads, str(default["head"]))):
-        value = st.session_state.get(key, st.query_params.get(key))
+    shared = keys is None
+    layer_key, head_key = keys or (LAYER, HEAD)
+    for key, options, fallback in ((layer_key, layers, str(default["layer"])), (head_key, heads, str(default["head"]))):
+        value = st.session_state.get(key, st.query_params.get(key) if shared else None)
         st.session_state[key] = value if value in options else fallback
     left, right = columns or st.columns(2)
     # Not bound to the URL like the model: a bound selectbox would put its label ("layer 2 of 2") there.
-    layer = left.selectbox(t("layer", lang_), layers, key=LAYER, help=t("layer_help", lang_),
+    layer = left.selectbox(t("layer", lang_), layers, key=layer_key, help=t("layer_help", lang_),
                            format_func=lambda ell: t("layer_n", lang_, layer=ell, L=trace.layers))
-    head = right.selectbox(t("head", lang_), heads, key=HEAD, help=t("head_help", lang_),
+    head = right.selectbox(t("head", lang_), heads, key=head_key, help=t("head_help", lang_),
                            format_func=lambda j: head_name(j, lang_, trace.heads))
-    for key, value in ((LAYER, layer), (HEAD, head)):
+    for key, value in ((LAYER, layer), (HEAD, head)) if shared else ():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
     return at_head(trace, int(layer), head if head == MEAN else int(head))

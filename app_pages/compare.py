@@ -129,7 +129,10 @@ if traces:
                          if is_multi_head(trace))
     st.caption(tr("metrics_table", lang) + (". " + tr("spread_table", lang, views=defaults) if defaults else ""))
     columns = st.columns(2)
-    pickers = True  # the shared layer and head pickers, for the first multi-head model (one set per page)
+    # The shared layer and head pickers (the other pages' view) for the model the other pages show, or else the
+    # first multi-head one; each other multi-head model has pickers of its own (its view held by the session).
+    multi = [name for name, trace in traces.items() if is_multi_head(trace)]
+    shared = st.session_state.get(MODEL) if st.session_state.get(MODEL) in multi else next(iter(multi), None)
     for k, (name, trace) in enumerate(traces.items()):
         with columns[k % 2]:
             if trace.alignment is None:
@@ -138,8 +141,8 @@ if traces:
             shown = model_label(name)  # (the figure's layout escapes it: a folder's or a file's name is text)
             title = f"{shown} · {tr('query_word', lang)} {trace.steps[0].query}"
             if is_multi_head(trace):  # the view drawn, named: at first the model's default (its card's figures)
-                trace = head_view(trace, lang) if pickers else trace
-                pickers = False
+                own = None if name == shared else (f"cmp_layer_{name}", f"cmp_head_{name}")
+                trace = head_view(trace, lang, keys=own)
                 title = f"{shown} · {view_title(trace, lang)}"
             view = trace_words(trace) if words and is_subword(models[name]) else None
             fig = alignment_heatmap(trace, zmax=1.0, title=title, font_size=fs, show_values=False, view=view)

@@ -156,3 +156,26 @@ def test_a_file_traces_input_stays_out_of_the_url():
     assert "text" not in at.session_state or at.session_state["text"] != long["source"]
     (box,) = [b for b in at.text_input if b.label == "Input"]
     assert box.value == long["source"] and box.disabled
+
+
+def test_compare_gives_each_multi_head_trace_pickers_of_its_own():
+    """The first multi-head model takes the shared layer and head pickers; a second one beside it has its own, and
+    choosing its head changes its matrix only."""
+    from attention_core.heads import MEAN, at_head
+
+    transformer = load_pretrained("dates-transformer")
+    first, second = transformer.trace(TEXT), transformer.trace("June 9, 1999")
+    at = uploaded("heads.jsonl", "\n".join(json.dumps(x.to_dict()) for x in (first, second)).encode())
+    at.session_state["cmp_task"] = ""
+    at.switch_page(COMPARE).run()
+    assert not at.exception
+    one, two = sorted(at.session_state[FILES])
+    assert at.selectbox(key="head").value == MEAN == at.selectbox(key=f"cmp_head_{two}").value  # both at default
+    at.selectbox(key=f"cmp_head_{two}").set_value("2").run()
+    at.selectbox(key=f"cmp_layer_{two}").set_value("2").run()
+    assert not at.exception
+    np.testing.assert_allclose(np.asarray(chart(at, f"cmp_{two}")["data"][0]["z"], float),
+                               at_head(second, 2, 2).alignment, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(chart(at, f"cmp_{one}")["data"][0]["z"], float),
+                               at_head(first, 1, MEAN).alignment, rtol=1e-6)
+    assert at.selectbox(key="head").value == MEAN == at.query_params["head"]  # the shared view unchanged
