@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitAPIException
 # No torch here: the first page draws its first chart without it (attention_core/catalog.py). The core's
 # names are imported on first use; `core.InputError` and `core.ModelLoadError` import torch.
 import attention_core as core
+from app_pages.sandbox_state import SETTINGS as SANDBOX_SETTINGS
 from app_pages.texts import LANG_NAMES, LANGS, t
 from attention_core import catalog
 from attention_core.examples import examples_for
@@ -91,7 +92,7 @@ def hold_session() -> str:
     # page change fell back to English, and every page change to the first model and an empty input.
     # A value set here is the session's own and carries over to the next page's widget.
     st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
-    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD, ATTRIBUTION):
+    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD, ATTRIBUTION, *SANDBOX_SETTINGS):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     return st.session_state[LANG]

@@ -7,6 +7,36 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import classroom, export_context, show, sidebar
+from app_pages.sandbox_state import (
+    DATA,
+    DIM,
+    H_COUNT,
+    H_D,
+    H_DATA,
+    H_EDIT,
+    H_EDITS,
+    H_N,
+    H_PRESET,
+    H_PRESETS,
+    H_SEED,
+    H_VERSION,
+    MODE,
+    MODES,
+    N_KEY,
+    PRESET,
+    PRESETS,
+    SCORE,
+    SEED,
+    TEMP,
+    TEMPERATURES,
+    VERSION,
+    base,
+    edited_base,
+    forget_numbers,
+    hold_settings,
+    record,
+    said_bad,
+)
 from app_pages.texts import t as tr
 from attention_core.figures import alpha_bars, context_figure, score_bars, vector_strip
 from attention_core.formulas import SCORES
@@ -23,24 +53,18 @@ from attention_core.sandbox_heads import (
 )
 from attention_core.trace import StepTrace, Trace
 
-PRESET, N_KEY, DIM, SEED, SCORE, TEMP, VERSION, DATA = (
-    "sb_preset", "sb_N", "sb_n", "sb_seed", "sb_score", "sb_temp", "sb_version", "sb_data")
-PRESETS = ("preset_article", "preset_random", "preset_onehot")
 # Token names are typed freely: on the half-width charts a longer one is cut (with "…", whole on hover), or,
 # tilted, it would take the bars' room.
 NAME_LIMIT = 12
-MODE, MODES = "sb_mode", ("mode_one", "mode_heads")
-# the multi-head mode's own state (its sizes and numbers are not the single head's)
-H_PRESET, H_N, H_D, H_SEED, H_COUNT, H_EDIT, H_VERSION, H_DATA = (
-    "sbh_preset", "sbh_N", "sbh_d", "sbh_seed", "sbh_h", "sbh_edit", "sbh_version", "sbh_data")
-H_PRESETS = ("heads_preset_article", "heads_preset_random")
-H_EDITS = ("heads_edit_weights", "heads_edit_projected")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 ROW_NAMES = " "  # the matrix editors' first column: what each row computes
 
 
-def load_preset() -> None:
+def load_preset(keep: bool = False) -> None:
+    """The preset's numbers (a new preset, size or seed, or "Load preset": they replace the edits, unless `keep`)."""
+    if not keep:
+        forget_numbers("one")
     preset, N, n, seed = (st.session_state.get(PRESET, PRESETS[0]), st.session_state.get(N_KEY, 4),
                           st.session_state.get(DIM, 4), st.session_state.get(SEED, 0))
     if preset == "preset_article":
@@ -70,7 +94,9 @@ def sandbox_trace(tokens, H, s, e, alpha, a) -> Trace:
                  encoder_states=H, steps=[step])
 
 
-def load_heads_preset() -> None:
+def load_heads_preset(keep: bool = False) -> None:
+    if not keep:
+        forget_numbers("heads")
     preset = st.session_state.get(H_PRESET, H_PRESETS[0])
     if preset == "heads_preset_article":
         data = article_heads_preset()
@@ -107,22 +133,22 @@ def multi_head(lang: str, fs: int) -> None:
     a_t drawn with the single head's figures and written out, then the heads joined (and projected by W_O)."""
     st.caption(tr("heads_intro", lang))
     if H_DATA not in st.session_state:
-        load_heads_preset()
+        load_heads_preset(keep=True)
     c1, c2, c3, c4, c5 = st.columns([2.3, 1.4, 1, 1, 1.3], vertical_alignment="bottom")
     article = st.session_state.get(H_PRESET, H_PRESETS[0]) == "heads_preset_article"
     sizes = tr("heads_sizes_article", lang, N=article_heads_preset()[1].shape[0], n=article_heads_preset()[1].shape[1])
     c1.selectbox(tr("preset", lang), H_PRESETS, format_func=lambda p: tr(p, lang), key=H_PRESET,
                  on_change=load_heads_preset)
-    c2.number_input(tr("n_states", lang), 2, 8, 4, key=H_N, on_change=load_heads_preset, disabled=article,
+    c2.number_input(tr("n_states", lang), 2, 8, key=H_N, on_change=load_heads_preset, disabled=article,
                     help=sizes if article else None)
     c3.selectbox(tr("d_model", lang), D_MODELS, key=H_D, on_change=load_heads_preset, disabled=article,
                  help=sizes if article else None)
-    c4.number_input(tr("seed", lang), 0, 9999, 0, key=H_SEED, on_change=load_heads_preset, disabled=article)
+    c4.number_input(tr("seed", lang), 0, 9999, key=H_SEED, on_change=load_heads_preset, disabled=article)
     c5.button(tr("load_preset", lang), on_click=load_heads_preset, width="stretch", help=tr("load_preset_help", lang),
               key="sbh_load")
 
-    tokens, H0, x0, W0 = st.session_state[H_DATA]
-    d_model, version = H0.shape[1], st.session_state[H_VERSION]
+    tokens_given, H_given, x_given, W_given = st.session_state[H_DATA]
+    d_model = H_given.shape[1]
     counts = head_counts(d_model)
     if st.session_state.get(H_COUNT) not in counts:  # a new d_model: the nearest h that divides it
         st.session_state[H_COUNT] = 2 if 2 in counts else counts[-1]
@@ -131,8 +157,17 @@ def multi_head(lang: str, fs: int) -> None:
         h = st.segmented_control(tr("heads_h", lang), counts, key=H_COUNT, required=True,
                                  help=tr("heads_h_help", lang))
     with right:
-        edit = st.segmented_control(tr("heads_edit", lang), H_EDITS, default=H_EDITS[0], key=H_EDIT, required=True,
+        edit = st.segmented_control(tr("heads_edit", lang), H_EDITS, key=H_EDIT, required=True,
                                     format_func=lambda e: tr(e, lang))
+    probe = "sbh_x_{}" if edit == "heads_edit_weights" else "sbh_q_{}"
+    edits = edited_base("heads", probe.format(st.session_state[H_VERSION]), H_VERSION)
+    version, bad = st.session_state[H_VERSION], []
+    tokens, H0, x0 = (base(edits, "tokens", tokens_given, bad), base(edits, "H", H_given, bad),
+                      base(edits, "x", x_given, bad))
+    W0 = Projections(**{name: base(edits, name, getattr(W_given, name), bad) if getattr(W_given, name) is not None
+                        else None for name in ("W_Q", "W_K", "W_V", "W_O")})
+    if said_bad("heads", bad):
+        st.info(tr("sandbox_link_bad", lang))
     dims = [f"[{d}]" for d in range(d_model)]
     # side by side while a matrix's columns fit half the page (d_model ≤ 6), one above the other beyond
     side_by_side = d_model <= 6
@@ -159,9 +194,14 @@ def multi_head(lang: str, fs: int) -> None:
         if x is None or H is None or any(w is None for w in W.values()):
             st.warning(tr("bad_numbers", lang))
             st.stop()
+        record("heads", {"tokens": names, "H": H, "x": x[0], **W},
+               {"tokens": tokens_given, "H": H_given, "x": x_given, **vars(W_given)})
         result = work_heads(x[0], H, Projections(**W), h)
     else:
-        q0, K0, V0 = project(x0, H0, W0)
+        q_given, K_given, V_given = project(x0, H0, W0)  # the projection of the numbers above (edited or not)
+        q0, K0, V0 = (base(edits, "q", q_given, bad), base(edits, "K", K_given, bad), base(edits, "V", V_given, bad))
+        if said_bad("heads", bad):
+            st.info(tr("sandbox_link_bad", lang))
         # one column per vector (N + 1 columns), its components in rows named by head, as in the W's: q beside
         # K, and V below K, so that the N columns get three quarters of the page
         vectors = lambda symbol: [f"{symbol}{str(i + 1).translate(SUBSCRIPT)}" for i in range(len(tokens))]
@@ -183,6 +223,7 @@ def multi_head(lang: str, fs: int) -> None:
             st.warning(tr("bad_numbers", lang))
             st.stop()
         q, K, V = q[:, 0], K.T, V.T
+        record("heads", {"q": q, "K": K, "V": V}, {"q": q_given, "K": K_given, "V": V_given})
         result = work_projected(q, K, V, h)
 
     st.subheader(tr("heads_stages", lang))
@@ -225,15 +266,14 @@ def multi_head(lang: str, fs: int) -> None:
 lang = sidebar()
 fs = 22 if classroom() else 14
 st.title(tr("page_sandbox", lang))
-if st.session_state.get(MODE) not in MODES:
-    st.session_state[MODE] = MODES[0]
+hold_settings()
 if st.segmented_control(tr("sandbox_mode", lang), MODES, key=MODE, required=True,
                         format_func=lambda m: tr(m, lang)) == "mode_heads":
     multi_head(lang, fs)
     st.stop()
 st.caption(tr("sandbox_intro", lang))
 if DATA not in st.session_state:
-    load_preset()
+    load_preset(keep=True)
 
 c1, c2, c3, c4, c5 = st.columns([3, 1, 1, 1, 1], vertical_alignment="bottom")
 # A new preset, N, n or seed is applied at once (it replaces the edited numbers, as "Load preset" does); the
@@ -241,20 +281,30 @@ c1, c2, c3, c4, c5 = st.columns([3, 1, 1, 1, 1], vertical_alignment="bottom")
 article_sizes = tr("sizes_article", lang, N=article_preset()[1].shape[0], n=article_preset()[1].shape[1])
 preset = c1.selectbox(tr("preset", lang), PRESETS, format_func=lambda p: tr(p, lang), key=PRESET,
                       on_change=load_preset)
-c2.number_input(tr("n_states", lang), 2, 8, 4, key=N_KEY, on_change=load_preset, disabled=preset == "preset_article",
+c2.number_input(tr("n_states", lang), 2, 8, key=N_KEY, on_change=load_preset, disabled=preset == "preset_article",
                 help=article_sizes if preset == "preset_article" else None)
-c3.number_input(tr("dim", lang), 2, 6, 4, key=DIM, on_change=load_preset, disabled=preset == "preset_article",
+c3.number_input(tr("dim", lang), 2, 6, key=DIM, on_change=load_preset, disabled=preset == "preset_article",
                 help=article_sizes if preset == "preset_article" else None)
-c4.number_input(tr("seed", lang), 0, 9999, 0, key=SEED, on_change=load_preset, disabled=preset != "preset_random")
+c4.number_input(tr("seed", lang), 0, 9999, key=SEED, on_change=load_preset, disabled=preset != "preset_random")
 c5.button(tr("load_preset", lang), on_click=load_preset, width="stretch", help=tr("load_preset_help", lang))
 if st.session_state.get(PRESET) == "preset_article":
     st.caption(tr("note_preset", lang))
 
-tokens, H0, s0 = st.session_state[DATA]
-version = st.session_state[VERSION]
-score = st.segmented_control(tr("score_function", lang), SCORES, default="dot", key=SCORE, required=True)
-temperature = st.select_slider(tr("temperature", lang), [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0], value=1.0, key=TEMP,
+tokens_given, H_given, s_given = st.session_state[DATA]
+edits = edited_base("one", f"sb_s_{st.session_state[VERSION]}", VERSION)
+version, bad = st.session_state[VERSION], []
+tokens, H0, s0 = (base(edits, "tokens", tokens_given, bad), base(edits, "H", H_given, bad),
+                  base(edits, "s", s_given, bad))
+score = st.segmented_control(tr("score_function", lang), SCORES, key=SCORE, required=True)
+temperature = st.select_slider(tr("temperature", lang), TEMPERATURES, key=TEMP,
                                help=tr("temperature_help", lang))
+given = random_weights(score, len(s0), len(H0), seed=int(st.session_state.get(SEED, 0)))
+# the weights' edits are the score function's own (a W_a of general is not one of concat)
+weight_names = {f"{score}:W_a": given.W_a, f"{score}:w_a": given.w_a}
+weights = Weights(**{name.split(":")[1]: None if value is None else base(edits, name, value, bad)
+                     for name, value in weight_names.items()})
+if said_bad("one", bad):  # (above the editors, where it is seen)
+    st.info(tr("sandbox_link_bad", lang))
 
 left, right = st.columns([1, 2])
 with left:
@@ -271,7 +321,6 @@ if s is None or H is None or H.shape[1] != s.shape[1]:
     st.warning(tr("bad_numbers", lang))
     st.stop()
 s = s[0]
-weights = random_weights(score, len(s), len(H), seed=int(st.session_state.get(SEED, 0)))
 if weights.W_a is not None:
     with st.expander(tr("weights", lang)):
         W_df = st.data_editor(frame(weights.W_a, "W_a"), key=f"sb_W_{score}_{version}_{len(s)}_{len(H)}",
@@ -284,6 +333,9 @@ if weights.W_a is not None:
             st.warning(tr("bad_numbers", lang))
             st.stop()
         weights = Weights(W_a=W, w_a=w)
+record("one", {"tokens": names, "H": H, "s": s,
+               **{name: value for name, value in zip(weight_names, (weights.W_a, weights.w_a)) if value is not None}},
+       {"tokens": tokens_given, "H": H_given, "s": s_given, **weight_names})
 
 result = work(score, s, H, weights, temperature)
 trace = sandbox_trace(names, H, s, result.e, result.alpha, result.a)

@@ -725,6 +725,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "decoder_state": {"en": "Decoder state sₜ", "ko": "디코더 상태 sₜ"},
     "encoder_states": {"en": "Encoder states hᵢ (one row each)", "ko": "인코더 상태 hᵢ (한 행에 하나)"},
     "weights": {"en": "Weights of the score function", "ko": "스코어 함수의 가중치"},
+    "sandbox_link_bad": {"en": "Some numbers of this link do not fit this example: the preset's are shown instead.",
+                         "ko": "이 링크의 숫자 일부가 이 예제에 맞지 않아 프리셋의 숫자를 대신 보여 줍니다."},
     "bad_numbers": {"en": "Every cell must hold a finite number.", "ko": "모든 칸에 유한한 숫자가 있어야 합니다."},
     "computation": {"en": "The computation, written out", "ko": "계산 과정"},
     "note_preset": {
