@@ -126,7 +126,7 @@ if traces:
         **card_columns(models[name].metrics, task),
     } for name, trace in traces.items()]), hide_index=True, width="stretch", column_config=card_column_config())
     defaults = "; ".join(f"{model_label(name)}: {view_title(trace, lang)}" for name, trace in traces.items()
-                         if is_multi_head(trace))
+                         if is_multi_head(trace) and models[name].metrics.get("attention_spread"))  # (a card's)
     st.caption(tr("metrics_table", lang) + (". " + tr("spread_table", lang, views=defaults) if defaults else ""))
     columns = st.columns(2)
     # The shared layer and head pickers (the other pages' view) for the model the other pages show, or else the
