@@ -227,13 +227,18 @@ def result_columns(has_target: bool) -> list[str]:
     return [c for c in COLUMNS if has_target or c not in TARGET_COLUMNS]
 
 
-def results_jsonl(model, results: list[dict], has_target: bool) -> bytes:
+def results_jsonl(model, results: list[dict], has_target: bool,
+                  attributions: dict[int, FileAttribution] | None = None) -> bytes:
     """JSON Lines of every result: the DESIGN §2 batch object of the model's own output (decoded again, so that
-    nothing large is kept between runs), and with a target column the target and its probability."""
-    records = []
+    nothing large is kept between runs), and with a target column the target and its probability. A line of the
+    file that carried an attribution (`attributions`, by line) keeps it where it is still of this output (the same
+    tokens: file_attribution), so that `translate --attribution`'s lines come back with theirs."""
+    records, attributions = [], attributions or {}
     for start in range(0, len(results), 500):
         chunk = results[start:start + 500]
         traces = model.trace_batch([r["source"] for r in chunk])
+        traces = [(file_attribution(t, attributions[r["line"]]) if r["line"] in attributions else None) or t
+                  for r, t in zip(chunk, traces)]
         given = [{"target": r["target"] or None, "target_prob": r["target_prob"]} if has_target else {} for r in chunk]
         records += [{"line": r["line"], **batch_record(t), **g} for r, t, g in zip(chunk, traces, given)]
     return jsonl(records)

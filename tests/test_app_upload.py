@@ -16,7 +16,7 @@ from app_pages.texts import t as tr
 from attention_core import load_pretrained
 from attention_core.export import batch_record, jsonl, results_csv
 from attention_core.figures.common import text_width
-from attention_core.upload import MAX_BYTES, MAX_MB, result_columns, results_jsonl
+from attention_core.upload import MAX_BYTES, MAX_MB, parse_upload, result_columns, results_jsonl
 
 pytestmark = pytest.mark.timeout(600)
 UPLOAD = "app_pages/upload.py"
@@ -138,6 +138,11 @@ def test_the_gallery_shows_a_jsonl_lines_attribution_on_request():
         assert tr("gallery_attribution_other", lang) in texts(at)
         at.toggle(key="gallery_attr_0").set_value(True).run()
         assert not at.exception
+        results = at.session_state["up_results"]["results"]  # the download keeps the attribution still of its line
+        given = parse_upload("results.jsonl", jsonl(records)).attributions  # what the page passes to it
+        lines = [json.loads(x) for x in results_jsonl(model, results, False, given).splitlines()]
+        assert lines[0]["attribution"] == json.loads(json.dumps(records[0]["attribution"]))
+        assert [("attribution" in x) for x in lines] == [True, False, False, False]
         shown, alignment = chart(at, "gallery_attribution_0"), chart(at, "gallery_0")
         np.testing.assert_allclose(shown["data"][0]["z"], traces[0].attribution, atol=1e-6)
         for axis in ("xaxis", "yaxis"):  # the alignment matrix's axes
