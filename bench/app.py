@@ -90,15 +90,20 @@ def _step_key(page, k: int) -> None:
     page.keyboard.press("ArrowRight" if (k // 5) % 2 == 0 else "ArrowLeft")  # 5 steps on, 5 back, …
 
 
-def _repaints(page, keys: list[str], count: int, anchor: list[str] | None = None) -> tuple[dict, list[float]]:
+def _repaints(page, keys: list[str], count: int, anchor: list[str] | None = None,
+              focus: str | None = None) -> tuple[dict, list[float]]:
     """Press → / ← `count` times; for each chart key, the time from the key press until the new step's
     chart is on screen. Both ends are the page's own clock: the key press, and the live chart's note
     of the first frame after its redraw (app_pages/live_chart.js), so the polling here costs nothing.
     After each step change, the charts `anchor` are drawn anew with Plotly.newPlot (NEW_PLOT), timed the same
-    way: the anchor of the step's ratio, measured at the same moment."""
+    way: the anchor of the step's ratio, measured at the same moment. `focus`: a selector of text on the page
+    that is no control, clicked first so that the keys go to the page (default: a point near the top)."""
     page.evaluate(PRESS)
     times, new_plots = {key: [] for key in keys}, []
-    page.mouse.click(700, 40)  # focus the page (not a widget)
+    if focus:
+        page.locator(focus).first.click()
+    else:
+        page.mouse.click(700, 40)  # focus the page (not a widget)
     for k in range(count):
         _step_key(page, k)
         for key in keys:
@@ -146,8 +151,8 @@ LONG_TASKS = """() => { window.__longTasks = [];
         .observe({type: 'longtask'}); window.__stepDrawLog = []; }"""
 
 
-def autoplay(page, T: int) -> dict:
-    """Play at 0.5 s per step from step 1 to the end: the steps each chart drew, in order, and the main
+def autoplay(page, T: int, keys: list[str] = STEP_FIGURES) -> dict:
+    """Play at 0.5 s per step from step 1 to the end: the steps each chart of `keys` drew, in order, and the main
     thread's long tasks (over 50 ms) meanwhile."""
     page.evaluate(LONG_TASKS)
     page.locator(".st-key-player select").select_option("0.5")
@@ -159,7 +164,7 @@ def autoplay(page, T: int) -> dict:
     wait_idle(page)
     seconds = time.perf_counter() - started
     log, tasks = page.evaluate("[window.__stepDrawLog, window.__longTasks]")
-    drawn = {key: [t for k, t in log if k == key] for key in STEP_FIGURES}
+    drawn = {key: [t for k, t in log if k == key] for key in keys}
     return {"every_step_once": all(steps == list(range(2, T + 1)) for steps in drawn.values()),
             "drawn": drawn, "long_tasks_ms": sorted(tasks, reverse=True), "seconds": seconds}
 
