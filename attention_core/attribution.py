@@ -48,12 +48,15 @@ from .tokenizers import BOS_ID, UNK_ID, pad_ids
 from .trace import ABS_FLOOR, ATTRIBUTION_METHODS, TOLERANCE, Attribution, Trace, completeness_gap  # noqa: F401
 
 N_STEPS = 32  # the first try (see above)
-# Up to 8192 points: on dates-dot's first 24 test dates, 14 of 264 steps still missed completeness at 512 points
+# Up to 16384 points: on dates-dot's first 24 test dates, 14 of 264 steps still missed completeness at 512 points
 # (the path from the zero baseline crosses the unscaled dot's saturations, a turn the trapezoid needs many points
 # for: gaps of 8–2,462%). On 5 of them, at 2048 points all but one met it and at 8192 all (the slowest last try:
 # 0.8 s); at up to 8192 every one of the 264 steps meets it. Gauss–Legendre did not converge faster on those 5
-# (1024 points: gaps 0.3–190%).
-MAX_STEPS = 8192
+# (1024 points: gaps 0.3–190%). 16384: dates-transformer's step 6 of "vie, 10 may 1985" (Δ = −5.8e-5 nats) misses
+# it by 7.3% of the 1e-3 floor at 8192 and meets it at 16384 (2.2%; 7 s, that step alone). Not float32 rounding:
+# the same step in float64 (a float64 copy of the model) gave the same gaps at every count, 32 to 8192 points
+# (7.4% at 8192), so it is the trapezoid's error; Gauss–Legendre still missed by 12% at 8192 (114 s).
+MAX_STEPS = 16384
 INTERNAL_BATCH = 4096  # rows per forward and backward pass in Captum (K steps × points): bounds the memory
 METHOD = "riemann_trapezoid"
 IG_BASELINE = "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged"
