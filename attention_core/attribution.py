@@ -40,7 +40,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import torch
 
 from .model import Memory, Seq2Seq
@@ -48,12 +47,15 @@ from .tokenizers import BOS_ID, UNK_ID, pad_ids
 from .trace import ABS_FLOOR, ATTRIBUTION_METHODS, TOLERANCE, Attribution, Trace, completeness_gap  # noqa: F401
 
 N_STEPS = 32  # the first try (see above)
-# Up to 8192 points: on dates-dot's first 24 test dates, 14 of 264 steps still missed completeness at 512 points
+# Up to 16384 points: on dates-dot's first 24 test dates, 14 of 264 steps still missed completeness at 512 points
 # (the path from the zero baseline crosses the unscaled dot's saturations, a turn the trapezoid needs many points
 # for: gaps of 8–2,462%). On 5 of them, at 2048 points all but one met it and at 8192 all (the slowest last try:
 # 0.8 s); at up to 8192 every one of the 264 steps meets it. Gauss–Legendre did not converge faster on those 5
-# (1024 points: gaps 0.3–190%).
-MAX_STEPS = 8192
+# (1024 points: gaps 0.3–190%). 16384: dates-transformer's step 6 of "vie, 10 may 1985" (Δ = −5.8e-5 nats) misses
+# it by 7.3% of the 1e-3 floor at 8192 and meets it at 16384 (2.2%; 7 s, that step alone). Not float32 rounding:
+# the same step in float64 (a float64 copy of the model) gave the same gaps at every count, 32 to 8192 points
+# (7.4% at 8192), so it is the trapezoid's error; Gauss–Legendre still missed by 12% at 8192 (114 s).
+MAX_STEPS = 16384
 INTERNAL_BATCH = 4096  # rows per forward and backward pass in Captum (K steps × points): bounds the memory
 METHOD = "riemann_trapezoid"
 IG_BASELINE = "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged"
@@ -115,37 +117,45 @@ def _gru_step_logprobs(model: Seq2Seq, x, lengths, y_in, tokens, embedded, t: to
 
 
 def integrated_gradients(translator, ids: list[int], trace: Trace, n_steps: int = N_STEPS,
-                         method: str = METHOD, steps: Sequence[int] | None = None
+                         method: str = METHOD, steps: Sequence[int] | None = None,
+                         baselines: tuple[torch.Tensor, str] | None = None
                          ) -> tuple[list[Attribution], torch.Tensor]:
     """IG of log ŷ_t[token_t] w.r.t. each source embedding for the steps `steps` (0-based; default every step)
-    in one Captum call, and Captum's convergence delta per step (Σ values − (logprob − baseline_logprob))."""
+    in one Captum call, and Captum's convergence delta per step (Σ values − (logprob − baseline_logprob)).
+
+    `baselines`: (x' (B, N, E), what they are) for IG averaged over B baselines, values = (1/B) Σ_b IG(x, x'_b)
+    and baseline_logprob = (1/B) Σ_b log ŷ_t[token_t](x'_b), so that completeness holds for the mean as for each
+    b (Erion et al. 2021's expected gradients, with a fixed sample); default the zero baseline (IG_BASELINE)."""
     from captum.attr import IntegratedGradients
 
     model = translator.model
     y_in, tokens, which = _asked(translator, trace, steps)
     K = len(which)
-    x, lengths = torch.tensor([ids] * K), torch.tensor([len(ids)] * K)
-    ys = y_in.expand(K, -1)
-    # Captum repeats the additional arguments per point; the row's step is steps[index mod K], so each of the
-    # n_steps copies of the K rows keeps its step.
+    with torch.no_grad():
+        emb = source_embedding(model)(torch.tensor([ids])).detach()  # (1, N, E)
+    x_b, name = (torch.zeros_like(emb), IG_BASELINE) if baselines is None else baselines
+    B = len(x_b)
+    x, lengths = torch.tensor([ids] * (B * K)), torch.tensor([len(ids)] * (B * K))
+    ys = y_in.expand(B * K, -1)
+    # Rows b·K + k: baseline b, step which[k] (_step_logprobs reads step which[r mod K]). Captum repeats the
+    # additional arguments per point, so each of the n_steps copies of the B·K rows keeps its step.
 
     def forward(emb: torch.Tensor, x: torch.Tensor, lengths: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
         return _step_logprobs(model, x, lengths, ys, tokens, emb, which)
 
+    real_emb, baseline = emb.expand(B * K, -1, -1), x_b.repeat_interleave(K, dim=0)  # (B·K, N, E) each
     with torch.enable_grad():
-        emb = source_embedding(model)(x).detach()  # (T, N, E)
-        baseline = torch.zeros_like(emb)
         ig = IntegratedGradients(forward)
-        attr, delta = ig.attribute(emb, baselines=baseline, additional_forward_args=(x, lengths, ys),
+        attr, delta = ig.attribute(real_emb, baselines=baseline, additional_forward_args=(x, lengths, ys),
                                    n_steps=n_steps, method=method, return_convergence_delta=True,
-                                   internal_batch_size=max(K, INTERNAL_BATCH))
+                                   internal_batch_size=max(B * K, INTERNAL_BATCH))
     with torch.no_grad():
-        real = forward(emb, x, lengths, ys)
-        base = forward(baseline, x, lengths, ys)
-    values = attr.sum(-1).detach().numpy().astype(np.float64)  # (K, N)
-    out = [Attribution(method="integrated_gradients", baseline=IG_BASELINE, values=values[k], logprob=float(real[k]),
+        real = forward(real_emb, x, lengths, ys)[:K]
+        base = forward(baseline, x, lengths, ys).view(B, K).double().mean(0)
+    values = attr.sum(-1).detach().double().view(B, K, -1).mean(0).numpy()  # (K, N)
+    out = [Attribution(method="integrated_gradients", baseline=name, values=values[k], logprob=float(real[k]),
                        baseline_logprob=float(base[k]), n_steps=n_steps) for k in range(K)]
-    return out, delta.detach()
+    return out, delta.detach().double().view(B, K).mean(0)
 
 
 def erasure(translator, ids: list[int], trace: Trace, steps: Sequence[int] | None = None) -> list[Attribution]:
@@ -164,13 +174,15 @@ def erasure(translator, ids: list[int], trace: Trace, steps: Sequence[int] | Non
                         logprob=float(logp[0, k])) for k in range(K)]
 
 
-def complete_integrated_gradients(translator, ids: list[int], trace: Trace, steps: Sequence[int]
-                                  ) -> dict[int, Attribution]:
+def complete_integrated_gradients(translator, ids: list[int], trace: Trace, steps: Sequence[int],
+                                  baselines: tuple[torch.Tensor, str] | None = None) -> dict[int, Attribution]:
     """IG of the steps `steps` (0-based) at N_STEPS points, each step that misses completeness by more than
-    TOLERANCE again at twice the points, up to MAX_STEPS (a warning names any step still missing it)."""
+    TOLERANCE again at twice the points, up to MAX_STEPS (a warning names any step still missing it);
+    `baselines` as integrated_gradients takes them (default the zero baseline)."""
     found, pending, n_steps = {}, list(steps), N_STEPS
     while pending:
-        for t, a in zip(pending, integrated_gradients(translator, ids, trace, n_steps, steps=pending)[0]):
+        for t, a in zip(pending, integrated_gradients(translator, ids, trace, n_steps, steps=pending,
+                                                      baselines=baselines)[0]):
             found[t] = a
         gaps = {t: found[t].gap for t in pending}
         pending = [t for t in pending if gaps[t] > TOLERANCE]

@@ -226,7 +226,7 @@ def model_metrics(translator: Translator, splits: dict, *, task: str) -> dict:
     return metrics
 
 
-# Attribution is far more work than a trace (integrated gradients: 64 to 512 points per step), so agreement is
+# Attribution is far more work than a trace (integrated gradients: 32 to 16384 points per step), so agreement is
 # measured on the first K test examples a model can read: K = 24 took 7–43 CPU s a dates model and 35–140 s an
 # en-es one (measured; K = 80 dates had not finished one model in 4 CPU minutes beside other work).
 ATTRIBUTION_SAMPLE = 24

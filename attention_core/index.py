@@ -14,6 +14,7 @@ from .trace import TOLERANCE
 FINDINGS = Path(__file__).resolve().parent.parent / "scripts" / "attention-study-findings.md"
 SPREAD = Path(__file__).resolve().parent.parent / "scripts" / "attention-spread.md"
 WORD_LEVEL = Path(__file__).resolve().parent.parent / "scripts" / "word-level-figures.md"  # kept for comparison
+BASELINES = Path(__file__).resolve().parent.parent / "scripts" / "attribution-baselines.md"  # bench baselines
 
 INDEX = """# Shipped models
 
@@ -55,8 +56,11 @@ def write_index(root) -> None:
     study = FINDINGS.read_text(encoding="utf-8").format(rows=study_rows(root))
     spread = SPREAD.read_text(encoding="utf-8").format(rows=spread_rows(root)) if SPREAD.is_file() else ""
     word_level = WORD_LEVEL.read_text(encoding="utf-8").strip() if WORD_LEVEL.is_file() else ""
+    agreement = agreement_table(root)
+    if agreement and BASELINES.is_file():  # (measured by `python -m bench baselines`, not from metrics.json)
+        agreement += "\n\n" + BASELINES.read_text(encoding="utf-8").strip()
     text = INDEX.format(rows="\n".join(rows), curves=curve_tables(root), spread=spread,
-                        agreement=agreement_table(root), word_level=word_level, study=study)
+                        agreement=agreement, word_level=word_level, study=study)
     (root / "README.md").write_text(text, encoding="utf-8")
 
 

@@ -11,13 +11,14 @@ import sys
 
 import torch
 
-from . import app, core, figures, heads, load
+from . import app, baselines, core, figures, heads, load
 
 SUITES = {"core": core.run, "app": app.run, "load": load.run, "cold": app.run_cold,
           "transformer": core.transformer_lines, "attribution": core.attribution_lines, "figures": figures.run,
-          "heads": heads.run}
+          "heads": heads.run, "baselines": baselines.run}
 DEFAULT = ["core", "app", "load"]  # cold: app's cold start alone; transformer, attribution: parts of core;
-# figures: each step figure's cost in the browser alone; heads: a Transformer's page with its grid in sight
+# figures: each step figure's cost in the browser alone; heads: a Transformer's page with its grid in sight;
+# baselines: dates-dot's field attribution under several integrated-gradients baselines (minutes)
 
 
 def machine() -> str:

@@ -155,3 +155,21 @@ def test_compare_shows_the_cards_agreement_beside_the_spread_columns():
                 measured += 1
     assert measured  # the shipped dates models have been measured
     assert np.isnan(table.loc["dates-noattn", "α = attribution"])
+
+
+def test_the_index_sets_the_baselines_finding_under_the_agreement_table(tmp_path):
+    """pretrained/README.md is written by write_index: the measured baselines note (scripts/, from `python -m
+    bench baselines`) follows the agreement table, and is left out with the table when nothing was measured."""
+    from attention_core.index import BASELINES, write_index
+
+    folder = tmp_path / "dates-dot"
+    shutil.copytree(ROOT / "pretrained" / "dates-dot", folder)
+    write_index(tmp_path)
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    note = BASELINES.read_text(encoding="utf-8").strip()
+    assert text.index("## Attention beside attribution") < text.index(note)
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    metrics.pop("attribution_agreement")
+    (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    write_index(tmp_path)
+    assert note not in (tmp_path / "README.md").read_text(encoding="utf-8")
