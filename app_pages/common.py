@@ -47,6 +47,7 @@ STEP_PAGE = "app_pages/step_by_step.py"
 ALIGNMENT_PAGE = "app_pages/alignment.py"
 COMPARE_PAGE = "app_pages/compare.py"
 COMPARE_TASK = "cmp_task"  # Compare's task picker ("": the models from elsewhere and the files' traces)
+COMPARE_VIEWS = ("cmp_layer_", "cmp_head_")  # + a model's name: the view of a second multi-head model on Compare
 # The app's pages by section, in the sidebar's order: (script, title key, URL path). app.py builds the
 # navigation from it and classroom mode its own links, so both list the same pages.
 PAGES = {
@@ -92,7 +93,8 @@ def hold_session() -> str:
     # page change fell back to English, and every page change to the first model and an empty input.
     # A value set here is the session's own and carries over to the next page's widget.
     st.session_state[LANG], st.session_state[CLASSROOM] = lang(), classroom()
-    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD, ATTRIBUTION, *SANDBOX_SETTINGS):
+    own_views = [key for key in st.session_state if str(key).startswith(COMPARE_VIEWS)]  # (Compare's second models)
+    for key in (MODEL, TEXT, STEP, UNITS, LAYER, HEAD, ATTRIBUTION, *SANDBOX_SETTINGS, *own_views):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     return st.session_state[LANG]

@@ -14,6 +14,7 @@ import streamlit as st
 
 from app_pages.common import (
     COMPARE_TASK,
+    COMPARE_VIEWS,
     DEFAULT_MODEL,
     MODEL,
     TEXT,
@@ -141,7 +142,7 @@ if traces:
             shown = model_label(name)  # (the figure's layout escapes it: a folder's or a file's name is text)
             title = f"{shown} · {tr('query_word', lang)} {trace.steps[0].query}"
             if is_multi_head(trace):  # the view drawn, named: at first the model's default (its card's figures)
-                own = None if name == shared else (f"cmp_layer_{name}", f"cmp_head_{name}")
+                own = None if name == shared else tuple(prefix + name for prefix in COMPARE_VIEWS)
                 trace = head_view(trace, lang, keys=own)
                 title = f"{shown} · {view_title(trace, lang)}"
             view = trace_words(trace) if words and is_subword(models[name]) else None

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import classroom, export_context, show, sidebar
+from app_pages.common import classroom, export_context, md_literal, show, sidebar
 from app_pages.sandbox_state import (
     DATA,
     DIM,
@@ -20,6 +20,7 @@ from app_pages.sandbox_state import (
     H_PRESETS,
     H_SEED,
     H_VERSION,
+    MAX_NAME,
     MODE,
     MODES,
     N_KEY,
@@ -125,7 +126,7 @@ def states_editor(tokens: list[str], matrix: np.ndarray, columns: list[str], key
     """N rows (one per token, its name editable) of a matrix: (names, numbers or None)."""
     df = st.data_editor(pd.concat([pd.DataFrame({tr("token_names", lang): tokens}),
                                    pd.DataFrame(matrix, columns=columns)], axis=1), key=key, hide_index=True)
-    return [str(x) if x is not None else "" for x in df.iloc[:, 0]], numbers(df.iloc[:, 1:])
+    return [str(x)[:MAX_NAME] if x is not None else "" for x in df.iloc[:, 0]], numbers(df.iloc[:, 1:])
 
 
 def multi_head(lang: str, fs: int) -> None:
@@ -160,13 +161,16 @@ def multi_head(lang: str, fs: int) -> None:
         edit = st.segmented_control(tr("heads_edit", lang), H_EDITS, key=H_EDIT, required=True,
                                     format_func=lambda e: tr(e, lang))
     probe = "sbh_x_{}" if edit == "heads_edit_weights" else "sbh_q_{}"
-    edits = edited_base("heads", probe.format(st.session_state[H_VERSION]), H_VERSION)
+    edits = edited_base("heads", [probe.format(st.session_state[H_VERSION])], H_VERSION)
     version, bad = st.session_state[H_VERSION], []
     tokens, H0, x0 = (base(edits, "tokens", tokens_given, bad), base(edits, "H", H_given, bad),
                       base(edits, "x", x_given, bad))
     W0 = Projections(**{name: base(edits, name, getattr(W_given, name), bad) if getattr(W_given, name) is not None
                         else None for name in ("W_Q", "W_K", "W_V", "W_O")})
-    if said_bad("heads", bad):
+    q_given, K_given, V_given = project(x0, H0, W0)  # the projection of the numbers above (edited or not)
+    if edit == "heads_edit_projected":
+        q0, K0, V0 = (base(edits, "q", q_given, bad), base(edits, "K", K_given, bad), base(edits, "V", V_given, bad))
+    if said_bad("heads", bad):  # (once, above the editors)
         st.info(tr("sandbox_link_bad", lang))
     dims = [f"[{d}]" for d in range(d_model)]
     # side by side while a matrix's columns fit half the page (d_model ≤ 6), one above the other beyond
@@ -198,10 +202,6 @@ def multi_head(lang: str, fs: int) -> None:
                {"tokens": tokens_given, "H": H_given, "x": x_given, **vars(W_given)})
         result = work_heads(x[0], H, Projections(**W), h)
     else:
-        q_given, K_given, V_given = project(x0, H0, W0)  # the projection of the numbers above (edited or not)
-        q0, K0, V0 = (base(edits, "q", q_given, bad), base(edits, "K", K_given, bad), base(edits, "V", V_given, bad))
-        if said_bad("heads", bad):
-            st.info(tr("sandbox_link_bad", lang))
         # one column per vector (N + 1 columns), its components in rows named by head, as in the W's: q beside
         # K, and V below K, so that the N columns get three quarters of the page
         vectors = lambda symbol: [f"{symbol}{str(i + 1).translate(SUBSCRIPT)}" for i in range(len(tokens))]
@@ -215,7 +215,8 @@ def multi_head(lang: str, fs: int) -> None:
             K = matrix_editor(K0.T, by_head("k", d_model, h), vectors("k"), f"sbh_K_{version}")
         a, b = st.columns([1, 3])
         with a:
-            st.caption("i: " + " · ".join(f"{i + 1} = {token}" for i, token in enumerate(tokens)))  # kᵢ, vᵢ of token i
+            # kᵢ, vᵢ of token i (a name is the user's, or a link's: shown as text)
+            st.caption("i: " + " · ".join(f"{i + 1} = {md_literal(token)}" for i, token in enumerate(tokens)))
         with b:
             st.markdown("**" + tr("heads_v", lang) + "**")
             V = matrix_editor(V0.T, by_head("v", d_model, h), vectors("v"), f"sbh_V_{version}")
@@ -291,14 +292,17 @@ if st.session_state.get(PRESET) == "preset_article":
     st.caption(tr("note_preset", lang))
 
 tokens_given, H_given, s_given = st.session_state[DATA]
-edits = edited_base("one", f"sb_s_{st.session_state[VERSION]}", VERSION)
-version, bad = st.session_state[VERSION], []
-tokens, H0, s0 = (base(edits, "tokens", tokens_given, bad), base(edits, "H", H_given, bad),
-                  base(edits, "s", s_given, bad))
 score = st.segmented_control(tr("score_function", lang), SCORES, key=SCORE, required=True)
 temperature = st.select_slider(tr("temperature", lang), TEMPERATURES, key=TEMP,
                                help=tr("temperature_help", lang))
-given = random_weights(score, len(s0), len(H0), seed=int(st.session_state.get(SEED, 0)))
+given = random_weights(score, len(s_given), len(H_given), seed=int(st.session_state.get(SEED, 0)))
+# the editors of this run (the weights' only where the score function has some): one without edits of its own
+# and every editor starts again from the session's numbers
+editor_keys = ["sb_s_{}"] + ([f"sb_W_{score}_{{}}_{len(s_given)}_{len(H_given)}"] if given.W_a is not None else [])
+edits = edited_base("one", [key.format(st.session_state[VERSION]) for key in editor_keys], VERSION)
+version, bad = st.session_state[VERSION], []
+tokens, H0, s0 = (base(edits, "tokens", tokens_given, bad), base(edits, "H", H_given, bad),
+                  base(edits, "s", s_given, bad))
 # the weights' edits are the score function's own (a W_a of general is not one of concat)
 weight_names = {f"{score}:W_a": given.W_a, f"{score}:w_a": given.w_a}
 weights = Weights(**{name.split(":")[1]: None if value is None else base(edits, name, value, bad)
@@ -316,15 +320,14 @@ with right:
                           key=f"sb_H_{version}", hide_index=True)
 
 s, H = numbers(s_df), numbers(h_df.iloc[:, 1:])
-names = [str(x) if x is not None else "" for x in h_df.iloc[:, 0]]
+names = [str(x)[:MAX_NAME] if x is not None else "" for x in h_df.iloc[:, 0]]
 if s is None or H is None or H.shape[1] != s.shape[1]:
     st.warning(tr("bad_numbers", lang))
     st.stop()
 s = s[0]
 if weights.W_a is not None:
     with st.expander(tr("weights", lang)):
-        W_df = st.data_editor(frame(weights.W_a, "W_a"), key=f"sb_W_{score}_{version}_{len(s)}_{len(H)}",
-                              hide_index=True)
+        W_df = st.data_editor(frame(weights.W_a, "W_a"), key=editor_keys[1].format(version), hide_index=True)
         w_df = (st.data_editor(frame(weights.w_a[None, :], "w_a"), key=f"sb_w_{version}_{len(s)}", hide_index=True)
                 if weights.w_a is not None else None)
         W = numbers(W_df)

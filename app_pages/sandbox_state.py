@@ -38,9 +38,13 @@ SETTINGS: dict[str, tuple[tuple | range, object]] = {
     H_COUNT: (range(1, MAX_HEADS + 1), None), H_EDIT: (H_EDITS, H_EDITS[0]),
 }
 NUMBERS = {"one": "sb_numbers", "heads": "sbh_numbers"}  # per mode: the edited numbers (session and URL)
+# per mode, the editors whose numbers are kept: the single head's weights by score function (a W_a of general is not
+# one of concat); the heads' x_t, h_i and W, and the projected q, k, v
+EDITORS = {"one": {"tokens", "H", "s", *(f"{score}:{w}" for score in SCORES for w in ("W_a", "w_a"))},
+           "heads": {"tokens", "H", "x", "W_Q", "W_K", "W_V", "W_O", "q", "K", "V"}}
 MAX_URL_CHARS = 20_000  # a few times the largest example's numbers (8 × 8 h_i, four 8 × 8 W: ~2,500 characters)
 UNREADABLE = ""  # the name of numbers that are not JSON of editors at all
-MAX_NAME = 40  # a token name read from a link (typed names are not cut; the charts shorten what they draw)
+MAX_NAME = 40  # a token name's characters, typed or read from a link (the charts shorten what they draw)
 
 
 def _parse(key: str, raw: str):
@@ -84,19 +88,22 @@ def _from_url(mode: str) -> dict:
         numbers = json.loads(raw)
         if not isinstance(numbers, dict):
             raise ValueError
-        return numbers
+        known = {name: value for name, value in numbers.items() if name in EDITORS[mode]}
+        return known if len(known) == len(numbers) else known | {UNREADABLE: raw}  # (a name of no editor: said)
     except (ValueError, RecursionError):
         return {UNREADABLE: raw}  # said once (`said_bad`), and the settings' numbers shown instead
 
 
-def edited_base(mode: str, probe: str, version_key: str) -> dict:
-    """The edited numbers the editors start from: the session's, or at first the URL's. When the editors hold no
-    edits of their own (`probe`, the current version's first editor, is not in session state: a first run, a link,
-    a return from another page), they start again from these, under a new version (a new key)."""
+def edited_base(mode: str, probes: list[str], version_key: str) -> dict:
+    """The edited numbers the editors start from: the session's, or at first the URL's. When an editor shown in
+    this run holds no edits of its own (one of `probes`, editor keys of the current version, is not in session
+    state: a first run, a link, a return from another page, another way of editing or another score function),
+    every editor starts again from the session's numbers, under a new version (new keys): so an editor never
+    starts from numbers older than the last ones read (an undone edit stays undone)."""
     key, base = NUMBERS[mode], NUMBERS[mode] + "_base"
     if key not in st.session_state:
         st.session_state[key] = _from_url(mode)
-    if probe not in st.session_state and st.session_state[key]:
+    if any(probe not in st.session_state for probe in probes):
         st.session_state[base] = dict(st.session_state[key])
         st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
     return st.session_state.get(base, {})
@@ -129,7 +136,7 @@ def record(mode: str, current: dict, defaults: dict) -> None:
     by the session and written into the URL; none, and the URL has none."""
     # the edits of editors not shown in this run are kept (the other way of editing the heads, the other W)
     edited = {name: value for name, value in st.session_state.get(NUMBERS[mode], {}).items()
-              if name not in current and name != UNREADABLE}
+              if name not in current and name in EDITORS[mode]}
     for name, value in current.items():
         default = defaults[name]
         if isinstance(default, list):
@@ -151,6 +158,7 @@ def said_bad(mode: str, bad: list) -> bool:
     if not bad:
         return False
     for name in bad:
-        st.session_state.get(NUMBERS[mode] + "_base", {}).pop(name, None)
+        for key in (NUMBERS[mode], NUMBERS[mode] + "_base"):
+            st.session_state.get(key, {}).pop(name, None)
     bad.clear()
     return True

@@ -229,8 +229,9 @@ event = st.dataframe(shown.rename(columns=labels), key=UP_TABLE, hide_index=True
 selected = ranked[event.selection.rows[0]] if event and event.selection and event.selection.rows else None
 
 c1, c2, c3, c4 = st.columns(4)
-c1.download_button(tr("download_jsonl", lang), data=lambda: results_jsonl(model, results, parsed.has_target, parsed.attributions),
-                   file_name="results.jsonl", mime="application/jsonl", on_click="ignore", key="up_jsonl")
+c1.download_button(tr("download_jsonl", lang), file_name="results.jsonl",
+                   data=lambda: results_jsonl(model, results, parsed.has_target, parsed.attributions),
+                   mime="application/jsonl", on_click="ignore", key="up_jsonl")
 c2.download_button(tr("download_csv", lang), data=lambda: results_csv(results, table_columns),
                    file_name="results.csv", mime="text/csv", on_click="ignore", key="up_csv")
 if selected is not None:

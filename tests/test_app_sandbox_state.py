@@ -116,3 +116,58 @@ def test_numbers_of_a_link_that_do_not_fit_get_one_message(numbers):
     assert drawn(at, ONE) == plain  # the preset's numbers, the default settings
     at.run()
     assert t("sandbox_link_bad", "en") not in texts(at)  # said once
+
+
+def test_a_weights_edit_holds_across_score_functions():
+    at = opened()
+    at.segmented_control(key="sb_score").set_value("general").run()
+    edit(at, "sb_W_general", "sb_version", 0, "W_a[1]", -3.25, suffix="_4_4")
+    edited = drawn(at, ONE)
+    at.segmented_control(key="sb_score").set_value("dot").run()
+    at.segmented_control(key="sb_score").set_value("general").run()
+    assert json.loads(link(at)["sb_numbers"])["general:W_a"][0][1] == -3.25
+    assert drawn(at, ONE) == edited
+
+
+def test_an_undone_edit_stays_undone_and_the_link_shows_what_the_page_shows():
+    at = opened(sb_numbers=json.dumps({"s": [9.0, -0.1, 0.5, 0.9]}))
+    edit(at, "sb_s", "sb_version", 0, "s[0]", 0.4)  # back to the article's number
+    assert "sb_numbers" not in link(at)
+    at.switch_page(STEP).run()
+    for key in [k for k in at.query_params if k.startswith("sb")]:
+        del at.query_params[key]
+    at.switch_page(SANDBOX).run()
+    assert "sb_numbers" not in link(at) and drawn(at, ONE) == drawn(opened(), ONE)
+
+    heads = opened(sb_mode="mode_heads")
+    edit(heads, "sbh_W_Q", "sbh_version", 0, "x[3]", 2.0)
+    heads.segmented_control(key="sbh_edit").set_value("heads_edit_projected").run()
+    heads.segmented_control(key="sbh_edit").set_value("heads_edit_weights").run()
+    edit(heads, "sbh_W_Q", "sbh_version", 0, "x[3]", 0.0)  # undone
+    heads.segmented_control(key="sbh_edit").set_value("heads_edit_projected").run()
+    assert "sbh_numbers" not in link(heads)
+    assert drawn(heads, HEADS[:3]) == drawn(opened(**link(heads)), HEADS[:3])  # the link opens what is shown
+
+
+def test_token_names_of_a_link_are_text_and_names_of_no_editor_are_said_and_dropped():
+    names = ["[click](https://example.com)", "![x](https://example.com/t.png)", "<b>b</b>", "c" * 500]
+    at = opened(sb_mode="mode_heads", sbh_edit="heads_edit_projected", sbh_numbers=json.dumps({"tokens": names}))
+    (caption,) = [c.value for c in at.caption if c.value.startswith("i: ")]
+    assert "[click](https" not in caption and "\\[click\\]" in caption  # escaped: no link, no image
+    assert t("sandbox_link_bad", "en") not in texts(at)
+    at = opened(sb_numbers=json.dumps({"zz": [1] * 500, "s": [1, 2, 3, 4]}))
+    assert t("sandbox_link_bad", "en") in texts(at)
+    assert json.loads(link(at)["sb_numbers"]) == {"s": [1.0, 2.0, 3.0, 4.0]}  # the known edit kept, the rest gone
+    heads = opened(sb_mode="mode_heads", sbh_edit="heads_edit_projected",
+                   sbh_numbers=json.dumps({"H": [[1]], "K": [[1]]}))
+    assert [i.value for i in heads.info].count(t("sandbox_link_bad", "en")) == 1  # one message for the link
+
+
+def test_a_typed_token_name_is_cut_to_its_limit():
+    from app_pages.sandbox_state import MAX_NAME
+
+    at = opened()
+    edit(at, "sb_H", "sb_version", 0, t("token_names", "en"), "x" * 21_000)
+    assert json.loads(link(at)["sb_numbers"])["tokens"][0] == "x" * MAX_NAME
+    again = opened(**link(at))
+    assert t("sandbox_link_bad", "en") not in texts(again) and drawn(again, ONE) == drawn(at, ONE)

@@ -179,3 +179,6 @@ def test_compare_gives_each_multi_head_trace_pickers_of_its_own():
     np.testing.assert_allclose(np.asarray(chart(at, f"cmp_{one}")["data"][0]["z"], float),
                                at_head(first, 1, MEAN).alignment, rtol=1e-6)
     assert at.selectbox(key="head").value == MEAN == at.query_params["head"]  # the shared view unchanged
+    at.switch_page(STEP).run()
+    at.switch_page(COMPARE).run()  # the second model's view holds across pages
+    assert at.selectbox(key=f"cmp_head_{two}").value == "2" and at.selectbox(key=f"cmp_layer_{two}").value == "2"
