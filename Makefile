@@ -23,7 +23,7 @@ chromium:
 # The app works without Chromium; only PNG/SVG export needs it, so a failed install is not fatal here.
 run: $(VENV)/.deps
 	-@./scripts/install-chromium.sh || echo "note: without chromium, figures export as HTML only"
-	$(PY) -m app_pages.launch  # = streamlit run app.py, imports warmed while the browser loads
+	$(PY) -m app_pages.launch  # = streamlit run app.py
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
