@@ -44,7 +44,7 @@ EDITORS = {"one": {"tokens", "H", "s", *(f"{score}:{w}" for score in SCORES for 
            "heads": {"tokens", "H", "x", "W_Q", "W_K", "W_V", "W_O", "q", "K", "V"}}
 MAX_URL_CHARS = 20_000  # a few times the largest example's numbers (8 × 8 h_i, four 8 × 8 W: ~2,500 characters)
 UNREADABLE = ""  # the name of numbers that are not JSON of editors at all
-MAX_NAME = 40  # a token name's characters, typed or read from a link (the charts shorten what they draw)
+MAX_NAME = 100  # a token name's characters, typed or read from a link (the charts shorten what they draw)
 
 
 def _parse(key: str, raw: str):
