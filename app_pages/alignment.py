@@ -40,7 +40,11 @@ view = trace_words(trace) if words else None  # rows: target words, columns: sou
 st.caption(tr("alignment_caption_words" if words else "alignment_caption", lang))
 if model.config.tokenizer in ("word", "subword"):
     st.caption(tr("subword_words" if words else f"{model.config.tokenizer}_level", lang))
-show_values = st.toggle(tr("show_values", lang), key=CELLS, value=len(trace.source_tokens) <= 20)
+# Values in the cells by default while they fit: up to 20 columns across the page, 10 in a half-page matrix (the
+# attribution beside it; at 13 columns there the values ran into each other)
+side_by_side = trace.attribution is not None and not classroom()
+shown_columns = len(view.source_words) if view else len(trace.source_tokens)
+show_values = st.toggle(tr("show_values", lang), key=CELLS, value=shown_columns <= (10 if side_by_side else 20))
 step = current_step()
 row_of = (lambda t: group_of(view.target_groups, t - 1) + 1) if view else (lambda t: t)  # a step's row
 row = row_of(step) if step and 1 <= step <= len(trace.steps) else None
@@ -50,7 +54,7 @@ if trace.attribution is None:
     places, width = [st.container()], None
 else:  # side by side on a screen, one above the other on a projector (each needs its columns' room)
     st.caption(tr("attribution_matrix_caption_stacked" if classroom() else "attribution_matrix_caption", lang))
-    places, width = ([st.container(), st.container()], None) if classroom() else (st.columns(2), 560)
+    places, width = (st.columns(2), 560) if side_by_side else ([st.container(), st.container()], None)
 with places[0]:
     fig = alignment_heatmap(trace, step=row, show_values=show_values, clickable=True, font_size=fs, view=view,
                             title=title if width is None else f"{tr('attention_matrix_title', lang)}"

@@ -103,6 +103,17 @@ def test_the_alignment_page_sets_the_attribution_matrix_beside_the_attention(dot
     assert heat["zmin"] == pytest.approx(-np.abs(dot.attribution).max(), rel=1e-5)
 
 
+def test_values_in_the_cells_by_default_only_where_half_a_page_has_room_for_them():
+    """11 source characters: their values fit across the page, not in the two half-page matrices side by side."""
+    cells = []
+    for query in ({}, {"attribution": "erasure"}, {"attribution": "erasure", "classroom": "true"}):
+        at = app(model="dates-dot", text=TEXT, **query)
+        at.switch_page("app_pages/alignment.py").run()
+        assert not at.exception
+        cells.append(at.toggle(key="cells").value)
+    assert cells == [True, False, True]  # (on a projector the two stand one above the other, each page-wide)
+
+
 def test_on_a_projector_the_matrices_stand_one_above_the_other_and_the_caption_says_so():
     at = app(model="dates-dot", text=TEXT, attribution="erasure", classroom="true", lang="ko")
     at.switch_page("app_pages/alignment.py").run()
