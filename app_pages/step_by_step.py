@@ -64,6 +64,7 @@ from attention_core.figures.common import PLOTLY_CONFIG
 from attention_core.formulas import SCORE_TEX, score_tex
 from attention_core.heads import MEAN, at_head, is_multi_head, values_of
 from attention_core.tokenizers import BOS, EOS, PAD
+from attention_core.trace import IG_BASELINES
 from attention_core.words import group_of, piece_label, piece_labels, sum_over, trace_words
 
 PLAYER = "player"  # the step player's key; its state holds the step the browser last reported
@@ -251,8 +252,13 @@ def head_attribution(trace, lang, view=None):
     if trace.attribution_method == "erasure":
         st.latex(rf"R_t^i = {y} - \log \hat{{y}}_t^{{\setminus i}}[y_t]")
         return
+    baseline = trace.steps[0].attribution.baseline
+    kind = next((k for k, v in IG_BASELINES.items() if v == baseline), None)
+    x0 = {"blank": r", \quad x'_i = E[\text{space}]", "zeros": r", \quad x' = 0"}.get(kind, "")
     st.latex(rf"R_t^i = \sum_d (x_i - x'_i)_d \int_0^1 \frac{{\partial\, {y}(x' + \lambda (x - x'))}}"
-             rf"{{\partial x_{{i,d}}}}\, d\lambda, \quad x' = 0, \quad \sum_i R_t^i = {y} - \log \hat{{y}}'_t[y_t]")
+             rf"{{\partial x_{{i,d}}}}\, d\lambda{x0}, \quad \sum_i R_t^i = {y} - \log \hat{{y}}'_t[y_t]")
+    # A trace from elsewhere names its own baseline: shown as its text, never as markup.
+    st.caption(tr(f"baseline_{kind}", lang) if kind else tr("baseline_other", lang, baseline=md_literal(baseline)))
 
 
 def attribution_readings(trace, lang, view=None) -> list[str]:

@@ -293,13 +293,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "attribution_help": {
         "en": "Attention says where a step looks, not what made its output (Jain & Wallace 2019). Attribution "
               "measures the second: how much each source token moved log ŷₜ[yₜ], the output so far held fixed. "
-              "Integrated gradients (Sundararajan et al. 2017) follows the path from an all-zero input to the real "
-              "one; erasure leaves one token out at a time. Computed on request: it takes tens of traces' time.",
+              "Integrated gradients (Sundararajan et al. 2017) follows the path from a blank input (every character "
+              "a space; all zeros where a model has no space token) to the real one; erasure leaves one token out at "
+              "a time. Computed on request: it takes tens of traces' time.",
         "ko": "어텐션은 한 단계가 어디를 보는지 알려줄 뿐, 무엇이 출력을 만들었는지는 알려주지 않습니다(Jain & Wallace "
               "2019). 기여도(attribution)는 그것을 잽니다: 지금까지의 출력을 고정한 채 각 입력 토큰이 log ŷₜ[yₜ]를 얼마나 "
-              "움직였는가. 적분 그래디언트(Sundararajan et al. 2017)는 모두 0인 입력에서 실제 입력까지의 경로를 따라가고, "
+              "움직였는가. 적분 그래디언트(Sundararajan et al. 2017)는 빈 입력(모든 글자가 공백, 공백 토큰이 없는 모델은 모두 "
+              "0)에서 실제 입력까지의 경로를 따라가고, "
               "지우기(erasure)는 토큰을 하나씩 빼 봅니다. 요청할 때만 계산합니다: 추적 수십 번의 시간이 걸립니다.",
     },
+    "baseline_blank": {
+        "en": "x′ is blank text: every source character a space, E[space] its embedding. A space in the input is "
+              "the baseline there, so its Rₜⁱ is exactly 0 whatever it does; erasure measures spaces too.",
+        "ko": "x′은 빈 텍스트입니다: 모든 입력 글자가 공백이고 E[space]는 그 임베딩입니다. 입력의 공백은 그 자리에서 "
+              "기준선과 같으므로, 무슨 일을 하든 Rₜⁱ가 정확히 0입니다. 지우기(erasure)는 공백도 잽니다.",
+    },
+    "baseline_zeros": {"en": "x′ is zeros: every source token's embedding the zero vector (this model's vocabulary "
+                             "has no space).",
+                       "ko": "x′은 영벡터입니다: 모든 입력 토큰의 임베딩이 0입니다(이 모델의 어휘에는 공백이 없습니다)."},
+    "baseline_other": {"en": "x′, as the trace names it: {baseline}", "ko": "추적 파일이 밝힌 x′: {baseline}"},
     "attr_off": {"en": "Off", "ko": "끄기"},
     "attr_integrated_gradients": {"en": "Integrated gradients", "ko": "적분 그래디언트"},
     "attr_erasure": {"en": "Erasure", "ko": "지우기(erasure)"},

@@ -5,8 +5,9 @@ step t's log-probability depends on the source alone.
 
 - integrated_gradients (Sundararajan et al. 2017), by Captum: for source token i,
   IG_i = Σ_d (x_i − x'_i)_d ∫₀¹ ∂ log ŷ_t[token_t](x' + λ(x − x')) / ∂x_{i,d} dλ, x being the source
-  embeddings and x' the baseline: every token's embedding replaced by the zero vector (a GRU's <pad>
-  embedding; the Transformer's <pad> row is not kept at zero), lengths and positions unchanged.
+  embeddings and x' the baseline (default_baseline): blank text, every token the space ' ', where the source
+  vocabulary has one (the character models), else every token's embedding the zero vector (a GRU's <pad>
+  embedding; the Transformer's <pad> row is not kept at zero); lengths and positions unchanged.
   Completeness: Σ_i IG_i = logprob − baseline_logprob. The integral is Captum's trapezoid rule of N_STEPS
   points; where a step misses completeness by more than TOLERANCE, that step (only) is computed again with
   twice the points (up to MAX_STEPS; a warning names any step still missing it), so n_steps differs between
@@ -44,27 +45,44 @@ import torch
 
 from .model import Memory, Seq2Seq
 from .tokenizers import BOS_ID, UNK_ID, pad_ids
-from .trace import ABS_FLOOR, ATTRIBUTION_METHODS, TOLERANCE, Attribution, Trace, completeness_gap  # noqa: F401
+from .trace import ABS_FLOOR, ATTRIBUTION_METHODS, IG_BASELINES, TOLERANCE, Attribution, Trace, completeness_gap  # noqa
 
 N_STEPS = 32  # the first try (see above)
-# Up to 16384 points: on dates-dot's first 24 test dates, 14 of 264 steps still missed completeness at 512 points
-# (the path from the zero baseline crosses the unscaled dot's saturations, a turn the trapezoid needs many points
-# for: gaps of 8–2,462%). On 5 of them, at 2048 points all but one met it and at 8192 all (the slowest last try:
-# 0.8 s); at up to 8192 every one of the 264 steps meets it. Gauss–Legendre did not converge faster on those 5
-# (1024 points: gaps 0.3–190%). 16384: dates-transformer's step 6 of "vie, 10 may 1985" (Δ = −5.8e-5 nats) misses
-# it by 7.3% of the 1e-3 floor at 8192 and meets it at 16384 (2.2%; 7 s, that step alone). Not float32 rounding:
-# the same step in float64 (a float64 copy of the model) gave the same gaps at every count, 32 to 8192 points
-# (7.4% at 8192), so it is the trapezoid's error; Gauss–Legendre still missed by 12% at 8192 (114 s).
+# Up to 16384 points, measured with the zero baseline (the default until 2026-12-03): on dates-dot's first 24 test
+# dates, 14 of 264 steps still missed completeness at 512 points (the path from the zero baseline crosses the unscaled
+# dot's saturations, a turn the trapezoid needs many points for: gaps of 8–2,462%). On 5 of them, at 2048 points all but
+# one met it and at 8192 all (the slowest last try: 0.8 s); at up to 8192 every one of the 264 steps meets it.
+# Gauss–Legendre did not converge faster on those 5 (1024 points: gaps 0.3–190%). 16384: dates-transformer's step 6 of
+# "vie, 10 may 1985" (Δ = −5.8e-5 nats) misses it by 7.3% of the 1e-3 floor at 8192 and meets it at 16384 (2.2%; 7 s,
+# that step alone). Not float32 rounding: the same step in float64 (a float64 copy of the model) gave the same gaps at
+# every count, 32 to 8192 points (7.4% at 8192), so it is the trapezoid's error; Gauss–Legendre still missed by 12% at
+# 8192 (114 s).
 MAX_STEPS = 16384
 INTERNAL_BATCH = 4096  # rows per forward and backward pass in Captum (K steps × points): bounds the memory
 METHOD = "riemann_trapezoid"
-IG_BASELINE = "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged"
 ERASURE_BASELINE = "source token i removed from the input (one token shorter; a one-token input becomes <unk>)"
 
 
 def source_embedding(model: torch.nn.Module) -> torch.nn.Embedding:
     """The embedding the encoder reads the source through: GRU models and the Transformer."""
     return model.encoder.embedding if hasattr(model, "encoder") else model.source_embedding
+
+
+def default_baseline(translator, ids: list[int]) -> tuple[torch.Tensor, str]:
+    """x' (1, N, E) and what it is (IG_BASELINES): blank text, every one of the N tokens the space ' ', where the
+    source vocabulary has that token (the character models), else every embedding the zero vector.
+
+    Why blank text and not zeros where it can be had: a baseline should be an input at which the model's output is
+    uninformative (Sundararajan et al. 2017). For dates-dot the all-zero input is not one: the emitted digit's
+    median probability there is 0.31 (every year begins 19 or 20), blank text's 0.023; the share of digits whose
+    largest |IG| is inside the digit's field goes from 56.9% to 81.2%, and the retries converge sooner
+    (`python -m bench baselines`, 72 test dates; scripts/attribution-baselines.md). The price, as for a black
+    image: the input's own spaces get exactly 0 (x − x' = 0 there) whatever they do; erasure still measures them."""
+    space = translator.source_tokenizer.stoi.get(" ")
+    if space is None:
+        return torch.zeros(1, len(ids), source_embedding(translator.model).embedding_dim), IG_BASELINES["zeros"]
+    with torch.no_grad():
+        return source_embedding(translator.model)(torch.tensor([[space] * len(ids)])).detach(), IG_BASELINES["blank"]
 
 
 def teacher_inputs(translator, trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:
@@ -125,7 +143,7 @@ def integrated_gradients(translator, ids: list[int], trace: Trace, n_steps: int 
 
     `baselines`: (x' (B, N, E), what they are) for IG averaged over B baselines, values = (1/B) Σ_b IG(x, x'_b)
     and baseline_logprob = (1/B) Σ_b log ŷ_t[token_t](x'_b), so that completeness holds for the mean as for each
-    b (Erion et al. 2021's expected gradients, with a fixed sample); default the zero baseline (IG_BASELINE)."""
+    b (Erion et al. 2021's expected gradients, with a fixed sample); default default_baseline's one."""
     from captum.attr import IntegratedGradients
 
     model = translator.model
@@ -133,7 +151,7 @@ def integrated_gradients(translator, ids: list[int], trace: Trace, n_steps: int 
     K = len(which)
     with torch.no_grad():
         emb = source_embedding(model)(torch.tensor([ids])).detach()  # (1, N, E)
-    x_b, name = (torch.zeros_like(emb), IG_BASELINE) if baselines is None else baselines
+    x_b, name = default_baseline(translator, ids) if baselines is None else baselines
     B = len(x_b)
     x, lengths = torch.tensor([ids] * (B * K)), torch.tensor([len(ids)] * (B * K))
     ys = y_in.expand(B * K, -1)
@@ -178,7 +196,7 @@ def complete_integrated_gradients(translator, ids: list[int], trace: Trace, step
                                   baselines: tuple[torch.Tensor, str] | None = None) -> dict[int, Attribution]:
     """IG of the steps `steps` (0-based) at N_STEPS points, each step that misses completeness by more than
     TOLERANCE again at twice the points, up to MAX_STEPS (a warning names any step still missing it);
-    `baselines` as integrated_gradients takes them (default the zero baseline)."""
+    `baselines` as integrated_gradients takes them (default default_baseline's)."""
     found, pending, n_steps = {}, list(steps), N_STEPS
     while pending:
         for t, a in zip(pending, integrated_gradients(translator, ids, trace, n_steps, steps=pending,

@@ -281,8 +281,9 @@ def attribution_agreement(translator: Translator, examples: list, *, task: str,
     vector left out; rank_steps counts the rest); heads = the argmax agreement per layer × head (multi-head);
     field_attribution (dates) = field attention's measure (field_looks) on |attribution| instead of α, beside
     field_attention of the same examples; completeness_within = share of steps with completeness_gap ≤
-    TOLERANCE, completeness_gap = the worst (integrated gradients only); seconds per trace, attribution and
-    plain, each input traced both ways in turn. Without attention only the attribution figures."""
+    TOLERANCE, completeness_gap = the worst, baseline = the steps' x′ (integrated gradients only); seconds per
+    trace, attribution and plain, each input traced both ways in turn. Without attention only the attribution
+    figures."""
     import time
     import warnings
 
@@ -313,6 +314,8 @@ def agreement_figures(traces: list[Trace], examples: list, *, task: str) -> dict
         gaps = [a.gap for a in steps]
         out.update(tolerance=TOLERANCE, completeness_within=float(np.mean([g <= TOLERANCE for g in gaps])),
                    completeness_gap=float(max(gaps)))
+        if len({a.baseline for a in steps}) == 1:
+            out["baseline"] = steps[0].baseline
     with_alpha = [(t, R) for t, R in zip(traces, magnitudes) if t.alignment is not None]
     if with_alpha:
         rhos = [rho for t, R in with_alpha for alpha, r in zip(t.alignment, R)

@@ -139,6 +139,12 @@ class AttentionBlock:
 
 
 ATTRIBUTION_METHODS = ("integrated_gradients", "erasure")
+# Integrated gradients' baselines x' of this app (attribution.default_baseline picks one): blank text where the source
+# vocabulary has a space, else zeros. A trace from elsewhere may name any other.
+IG_BASELINES = {
+    "blank": "blank text: every source token a space ' ', lengths and positions unchanged",
+    "zeros": "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged",
+}
 TOLERANCE = 0.05  # completeness: |Σ values − (logprob − baseline_logprob)| ≤ 5% of |logprob − baseline_logprob| …
 ABS_FLOOR = 1e-3  # … or of this, where the difference is near 0
 
