@@ -60,6 +60,16 @@ def test_integrated_gradients_in_korean_with_completeness_in_the_numbers():
         assert f"{a.n_steps} points" in numbers[t - 1]
     readings = live_parts(at, "text")["attribution_reading"]["steps"]
     assert all(("일치합니다" in r) or ("어긋납니다" in r) for r in readings)
+    # the baseline is named: blank text for a character model, with what that cannot see
+    assert r"x'_i = E[\text{space}]" in " ".join(m.value for m in at.latex)
+    assert "x′은 빈 텍스트입니다" in texts(at) and "정확히 0" in texts(at)
+
+
+def test_a_model_without_a_space_token_integrates_from_zeros_and_says_so():
+    at = app(model="en-es-dot", text="the dog", attribution="integrated_gradients").run()
+    assert not at.exception
+    assert r"x' = 0" in " ".join(m.value for m in at.latex) and "E[" not in " ".join(m.value for m in at.latex)
+    assert "x′ is zeros" in texts(at) and "x′ is blank text" not in texts(at)
 
 
 def picker_ko(at):
