@@ -11,6 +11,7 @@ import platform
 from .data.dates import FIELDS, TARGET_FIELDS, find_spans
 from .evaluate import ONE_HOT_ALPHA, crossing_heads, field_looks, head_share
 from .examples import CROSSING_EXAMPLES, CROSSING_PAIRS, DATE_EXAMPLES
+from .trace import baseline_name
 from .translator import Translator
 
 _DECODER_TEXT = {
@@ -271,8 +272,8 @@ def agreement_section(translator: Translator, metrics: dict) -> str:
     rows.append(f"| seconds per trace: with attribution / plain | {agreement['seconds_attribution']:.2f} / "
                 f"{agreement['seconds_trace']:.4f} |")
     method = agreement["method"].replace("_", " ")
-    if agreement.get("baseline"):  # (measured before 2026-12-03: no baseline recorded, the zero one then)
-        method += f" from the baseline x′ = {agreement['baseline'].split(':')[0]}"
+    if agreement["method"] == "integrated_gradients":
+        method += f" from the baseline x′ = {baseline_name(agreement)}"
     parts = ["## Attention beside attribution",
              f"Attribution by {method} (DESIGN §6) of log ŷ_t[token_t] to each source token, the trace's own tokens "
              "held fixed, beside the α_t of the alignment view; "

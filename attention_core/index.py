@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .checkpoint import CONFIG, METRICS
 from .headline import headline
-from .trace import TOLERANCE
+from .trace import TOLERANCE, baseline_name
 
 FINDINGS = Path(__file__).resolve().parent.parent / "scripts" / "attention-study-findings.md"
 SPREAD = Path(__file__).resolve().parent.parent / "scripts" / "attention-spread.md"
@@ -94,7 +94,7 @@ def agreement_table(root) -> str:
         rho = "—" if a.get("rank_correlation") is None else f"{a['rank_correlation']:.2f}"
         lines.append(f"| {folder.name} | {a['examples']} | {pct(a.get('argmax_agreement'))} | {rho} | "
                      f"{pct(a.get('field_attribution'))} | {pct(a.get('field_attention'))} | "
-                     f"{pct(a.get('completeness_within'))} | {a['seconds_attribution']:.2f} s |")
+                     f"{pct(a.get('completeness_within'))} | {a['seconds_attribution']:.2f} s | {baseline_name(a)} |")
     if not lines:
         return ""
     return "\n".join([
@@ -103,11 +103,12 @@ def agreement_table(root) -> str:
         "examples of each model (`python -m attention_core card --model NAME --attribution`): the share of steps "
         "whose largest α and largest |attribution| are on the same token, the mean Spearman ρ between α_t and "
         "|attribution_t|, for dates the share of output digits whose largest |attribution| (and α, on the same "
-        f"examples) is in the right field, the steps within {tolerance:.0%} of completeness, and the time of one "
-        "trace with attribution. A model without attention has no α: only its attribution figures.", "",
-        "| model | examples | argmax α = argmax \\|attribution\\| | ρ | field attribution | field attention | "
-        f"complete within {tolerance:.0%} | seconds a trace |",
-        "|---|---|---|---|---|---|---|---|", *lines])
+        f"examples) is in the right field, the steps within {tolerance:.0%} of completeness, the time of one "
+        "trace with attribution, and the baseline x′ (blank text where the source vocabulary has a space, else "
+        "zeros: `attribution.default_baseline`). A model without attention has no α: only its attribution figures.",
+        "", "| model | examples | argmax α = argmax \\|attribution\\| | ρ | field attribution | field attention | "
+        f"complete within {tolerance:.0%} | seconds a trace | x′ |",
+        "|---|---|---|---|---|---|---|---|---|", *lines])
 
 
 def curve_tables(root) -> str:

@@ -145,6 +145,14 @@ IG_BASELINES = {
     "blank": "blank text: every source token a space ' ', lengths and positions unchanged",
     "zeros": "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged",
 }
+
+
+def baseline_name(agreement: dict) -> str:
+    """The short name of the x′ an agreement measure (evaluate.attribution_agreement) was made from: 'blank text',
+    'zeros', …; '—' for erasure. Measures without one recorded are of before 2026-12-03, all from zeros."""
+    if agreement.get("method", "integrated_gradients") != "integrated_gradients":
+        return "—"
+    return agreement.get("baseline", IG_BASELINES["zeros"]).split(":")[0]
 TOLERANCE = 0.05  # completeness: |Σ values − (logprob − baseline_logprob)| ≤ 5% of |logprob − baseline_logprob| …
 ABS_FLOOR = 1e-3  # … or of this, where the difference is near 0
 

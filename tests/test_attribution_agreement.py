@@ -13,7 +13,8 @@ from conftest import ROOT, random_transformer, random_translator
 from attention_core.card import agreement_reading, agreement_section, write_card
 from attention_core.data.dates import DateExample
 from attention_core.evaluate import ATTRIBUTION_SAMPLE, agreement_figures, attribution_agreement, spearman
-from attention_core.trace import Attribution, StepTrace, Trace
+from attention_core.index import write_index
+from attention_core.trace import IG_BASELINES, Attribution, StepTrace, Trace
 
 # Five steps over N = 3 tokens, with known answers: argmax α vs argmax |attribution|, and Spearman's ρ of α, |R|.
 ALPHAS = [[0.1, 0.2, 0.7], [0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.5, 0.3, 0.2], [0.6, 0.3, 0.1]]
@@ -132,6 +133,15 @@ def test_card_attribution_measures_and_rewrites_the_card(tmp_path, capsys):
     card = (folder / "card.md").read_text(encoding="utf-8")
     assert "## Attention beside attribution" in card and "no attention: no α" in card
     assert "card.md" in capsys.readouterr().out
+    # measured from blank text (a character vocabulary), and the card and the index say so
+    assert agreement["baseline"] == IG_BASELINES["blank"] and "from the baseline x′ = blank text" in card
+    write_index(tmp_path)
+    (row,) = [line for line in (tmp_path / "README.md").read_text(encoding="utf-8").splitlines()
+              if line.startswith("| dates-noattn |")]
+    assert row.endswith("| blank text |")
+    del agreement["baseline"]  # measured before 2026-12-03: from zeros
+    assert "from the baseline x′ = zeros" in agreement_section(random_translator(),
+                                                              {"attribution_agreement": agreement})
 
 
 def test_compare_shows_the_cards_agreement_beside_the_spread_columns():
