@@ -1,7 +1,7 @@
-"""python -m bench baselines: dates-dot's (run(name) for another dates model) field attribution (evaluate.field_looks on |attribution|)
-under several integrated-gradients baselines, beside erasure and field attention, on the same held-out dates
-(issue 17: dates-dot's 57% with the zero baseline against α's 97%, and so the default baseline). Every baseline
-keeps completeness (the retries of attribution.complete_integrated_gradients).
+"""python -m bench baselines: dates-dot's (run(name) for another dates model) field attribution
+(evaluate.field_looks on |attribution|) under several integrated-gradients baselines, beside erasure and field
+attention, on the same held-out dates (issue 17: dates-dot's 57% with the zero baseline against α's 97%, and so the
+default baseline). Every baseline keeps completeness (the retries of attribution.complete_integrated_gradients).
 
 The baselines x' (N, E) tried, each a literature choice for text:
 - zeros: every embedding the zero vector (the default until 2026-12-03, still the default of a vocabulary without
