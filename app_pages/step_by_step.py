@@ -254,9 +254,10 @@ def head_attribution(trace, lang, view=None):
         return
     baseline = trace.steps[0].attribution.baseline
     kind = next((k for k, v in IG_BASELINES.items() if v == baseline), None)
-    x0 = {"blank": r", \quad x'_i = E[\text{space}]", "zeros": r", \quad x' = 0"}.get(kind, "")
     st.latex(rf"R_t^i = \sum_d (x_i - x'_i)_d \int_0^1 \frac{{\partial\, {y}(x' + \lambda (x - x'))}}"
-             rf"{{\partial x_{{i,d}}}}\, d\lambda{x0}, \quad \sum_i R_t^i = {y} - \log \hat{{y}}'_t[y_t]")
+             rf"{{\partial x_{{i,d}}}}\, d\lambda, \quad \sum_i R_t^i = {y} - \log \hat{{y}}'_t[y_t]")
+    if kind:  # (a line of its own: beside the formula it ran past a half-page column)
+        st.latex({"blank": r"x'_i = E[\text{space}]", "zeros": r"x' = 0"}[kind])
     # A trace from elsewhere names its own baseline: shown as its text, never as markup.
     st.caption(tr(f"baseline_{kind}", lang) if kind else tr("baseline_other", lang, baseline=md_literal(baseline)))
 
