@@ -41,13 +41,14 @@ const sight =
     for (const entry of entries) entry.target.__liveChartInSight = entry.isIntersecting;
   }));
 
-function schedule(gd, draw) {
+function schedule(gd, draw, background = false) {
   const waiting = queue.find((job) => job.gd === gd && !job.started);
   if (waiting) {
     waiting.draw = draw; // a newer step for a chart not drawn yet: draw that one instead
+    waiting.background = background;
     return;
   }
-  queue.push({ gd, draw });
+  queue.push({ gd, draw, background });
   if (!queue.kicked) {
     queue.kicked = true; // once per task: still in this task, after the step's other charts are queued
     Promise.resolve().then(() => {
@@ -63,8 +64,10 @@ function inPageOrder(a, b) {
 
 function drawNext() {
   if (queue.running || !queue.length) return;
-  const inSight = queue.filter((job) => job.gd.__liveChartInSight && !job.started);
-  const next = (inSight.length ? inSight : queue.filter((job) => !job.started)).sort(inPageOrder);
+  const waiting = queue.filter((job) => !job.started);
+  const shown = waiting.filter((job) => !job.background); // the step on screen comes before any step ahead
+  const inSight = shown.filter((job) => job.gd.__liveChartInSight);
+  const next = (inSight.length ? inSight : shown.length ? shown : waiting).sort(inPageOrder);
   const started = performance.now();
   const drawn = [];
   queue.running = true;
@@ -86,34 +89,48 @@ function drawNext() {
   });
 }
 
-function draw(gd, figure, plotlyUrl, key, config, note) {
-  // `figure`: the figure, or a function that makes it when its turn comes (a step's figure is made from the
-  // group's payload only when drawn, not for every chart at the key press).
+function draw(gd, t, figure, chart, background) {
+  // Step t's figure into graph div gd (the chart's visible one, or a spare: background). `figure`: a function
+  // that makes it when its turn comes (a step's figure is made from the group's payload only when drawn, not
+  // for every chart at the key press). gd.__step is the step it holds once drawn, gd.__pending the one coming.
   const render = (gd.__liveChartRender = (gd.__liveChartRender || 0) + 1);
-  schedule(gd, () =>
-    loadPlotly(plotlyUrl)
-      .then((Plotly) => {
-        if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
-        const fig = typeof figure === "function" ? figure() : figure;
-        gd.style.minHeight = "";
-        return Plotly.react(gd, fig.data, fig.layout, { ...config, ...RESPONSIVE }).then(() => {
-          if (gd.__report && !gd.__clickBound) {
-            // A click reports the point's customdata (e.g. the grid's [layer, head]); bound once per graph.
-            gd.__clickBound = true;
-            gd.on("plotly_click", (event) => {
-              const point = event && event.points && event.points[0];
-              if (point && point.customdata !== undefined && gd.__report) gd.__report(point.customdata);
-            });
-          }
-          if (note) note();
-          // When the drawn chart was first on screen (after the next frame): what bench/app.py times.
-          requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[key] = performance.now())));
-        });
-      })
-      .catch((error) => {
-        gd.textContent = String(error.message || error);
-      })
+  gd.__step = null;
+  gd.__pending = t;
+  schedule(
+    gd,
+    () =>
+      loadPlotly(chart.plotlyUrl)
+        .then((Plotly) => {
+          if (render !== gd.__liveChartRender) return; // a newer figure came, or the chart left the page
+          const fig = figure();
+          gd.style.minHeight = "";
+          return Plotly.react(gd, fig.data, fig.layout, { ...chart.config, ...RESPONSIVE }).then(() => {
+            if (gd.__report && !gd.__clickBound) {
+              // A click reports the point's customdata (e.g. the grid's [layer, head]); bound once per graph.
+              gd.__clickBound = true;
+              gd.on("plotly_click", (event) => {
+                const point = event && event.points && event.points[0];
+                if (point && point.customdata !== undefined && gd.__report) gd.__report(point.customdata);
+              });
+            }
+            if (render !== gd.__liveChartRender) return;
+            gd.__step = t;
+            gd.__pending = null;
+            if (chart.gd === gd) shown(chart, t);
+          });
+        })
+        .catch((error) => {
+          gd.textContent = String(error.message || error);
+        }),
+    background
   );
+}
+
+function shown(chart, t) {
+  chart.shown = t;
+  if (window.__stepDrawLog) window.__stepDrawLog.push([chart.key, t]); // set by bench/app.py to check autoplay
+  // When the chart was first on screen with step t (after the next frame): what bench/app.py times.
+  requestAnimationFrame(() => setTimeout(() => ((window.__liveChartShown ||= {})[chart.key] = performance.now())));
 }
 
 // ---------------------------------------------------------------- groups: one input's components
@@ -159,14 +176,65 @@ function figureAt(g, chart, t) {
   return t === chart.start ? JSON.parse(chart.figure) : null; // the rest is on its way
 }
 
+// Each chart draws the steps next to the one shown ahead, in spare graph divs laid hidden under it (AHEAD_SPARES
+// of them: t + 1 and t − 1), when no chart waits for the step shown. A step change to a step drawn ahead shows
+// that div and hides the other (no drawing on the key press); any other (a jump, a key held faster than the
+// drawing) goes through Plotly.react as before. window.__liveChartAhead = false turns it off (bench/app.py).
+const AHEAD_SPARES = 2;
+const HIDDEN = "position:absolute;left:0;top:0;width:100%;visibility:hidden;pointer-events:none";
+
+function hasPayload(g, chart) {
+  return Boolean(g.payload && g.payload.charts[chart.key]);
+}
+
 function showChart(g, chart) {
   const t = g.t;
-  if (chart.shown === t) return;
-  if (!(g.payload && g.payload.charts[chart.key]) && t !== chart.start) return; // drawn when the payload comes
-  draw(chart.gd, () => figureAt(g, chart, t), chart.plotlyUrl, chart.key, chart.config, () => {
-    chart.shown = t;
-    if (window.__stepDrawLog) window.__stepDrawLog.push([chart.key, t]); // set by bench/app.py to check autoplay
-  });
+  if (chart.shown === t || chart.gd.__pending === t) return drawAhead(g, chart);
+  if (!hasPayload(g, chart) && t !== chart.start) return; // drawn when the payload comes
+  const ready = chart.spares.find((gd) => gd.__step === t);
+  if (ready) {
+    swap(chart, ready);
+    shown(chart, t);
+  } else draw(chart.gd, t, () => figureAt(g, chart, t), chart, false);
+  drawAhead(g, chart);
+}
+
+function swap(chart, gd) {
+  // gd, a spare holding the step now shown, takes the visible one's place (first in its host, so that
+  // `.st-key-… .js-plotly-plot` finds it); the visible one becomes a spare.
+  const old = chart.gd;
+  old.style.cssText = HIDDEN;
+  old.classList.add("live-chart-spare");
+  old.setAttribute("aria-hidden", "true");
+  gd.style.cssText = "";
+  gd.classList.remove("live-chart-spare");
+  gd.removeAttribute("aria-hidden");
+  chart.host.insertBefore(gd, chart.host.firstChild);
+  chart.spares[chart.spares.indexOf(gd)] = old;
+  chart.gd = chart.host.__liveGd = gd;
+  chart.host.__liveSpares = chart.spares;
+}
+
+function spare(chart) {
+  const gd = element("div", { class: "live-chart live-chart-spare", "aria-hidden": "true", style: HIDDEN });
+  gd.__report = chart.gd.__report;
+  chart.host.style.position = "relative";
+  chart.host.appendChild(gd);
+  chart.spares.push(gd);
+  if (sight) sight.observe(gd);
+  return gd;
+}
+
+function drawAhead(g, chart) {
+  if (window.__liveChartAhead === false || !hasPayload(g, chart)) return;
+  const wanted = [g.t + 1, g.t - 1].filter((w) => w >= 1 && w <= g.T).slice(0, AHEAD_SPARES);
+  const holds = (gd, w) => gd.__step === w || gd.__pending === w;
+  const free = chart.spares.filter((gd) => !wanted.some((w) => holds(gd, w)));
+  for (const w of wanted) {
+    if (chart.spares.some((gd) => holds(gd, w))) continue;
+    const gd = free.shift() || spare(chart);
+    draw(gd, w, () => figureAt(g, chart, w), chart, true);
+  }
 }
 
 function showText(g, text) {
@@ -364,15 +432,21 @@ export default function (component) {
   }
 
   if (data.kind === "chart") {
-    let gd = host.querySelector(":scope > .live-chart");
+    let gd = host.__liveGd;
     if (!gd) {
-      gd = element("div", { class: "live-chart" });
+      gd = host.__liveGd = element("div", { class: "live-chart" });
+      host.__liveSpares = [];
       host.appendChild(gd);
       if (sight) sight.observe(gd);
     }
-    gd.__report = data.clicks ? (value) => component.setTriggerValue("click", value) : null;
-    member = { kind: "chart", key: data.key, gd, group: data.group, source, figure: data.figure, start: data.start,
-               plotlyUrl: data.plotly_url, config: data.config, shown: null };
+    const report = data.clicks ? (value) => component.setTriggerValue("click", value) : null;
+    for (const each of [gd, ...host.__liveSpares]) {
+      each.__report = report;
+      each.__step = each.__pending = null; // (another input's steps: none of them may be shown, or drawn now)
+      each.__liveChartRender = (each.__liveChartRender || 0) + 1;
+    }
+    member = { kind: "chart", key: data.key, gd, spares: host.__liveSpares, host, group: data.group, source,
+               figure: data.figure, start: data.start, plotlyUrl: data.plotly_url, config: data.config, shown: null };
     const figure = JSON.parse(data.figure);
     // Until plotly.js has run, hold the figure's height so the page does not jump when it draws.
     if (!gd._fullLayout && figure.layout && figure.layout.height) gd.style.minHeight = figure.layout.height + "px";
@@ -380,16 +454,16 @@ export default function (component) {
     g.charts.set(data.key, member);
     if (g.t === null) g.t = data.start;
     showChart(g, member);
-    if (!gd.__liveChartObserver && window.ResizeObserver) {
+    if (!host.__liveChartObserver && window.ResizeObserver) {
       // The sidebar opening or closing changes the width without a window resize event.
       let width = host.clientWidth;
-      gd.__liveChartObserver = new ResizeObserver(() => {
-        if (host.clientWidth !== width && window.Plotly && gd._fullLayout) {
+      host.__liveChartObserver = new ResizeObserver(() => {
+        if (host.clientWidth !== width && window.Plotly) {
           width = host.clientWidth;
-          window.Plotly.Plots.resize(gd);
+          for (const each of [host.__liveGd, ...host.__liveSpares]) if (each._fullLayout) window.Plotly.Plots.resize(each);
         }
       });
-      gd.__liveChartObserver.observe(host);
+      host.__liveChartObserver.observe(host);
     }
   } else if (data.kind === "text") {
     const root = element("div", { class: "step-text " + (data.css || ""), "aria-live": data.live ? "polite" : "off" });
@@ -429,15 +503,15 @@ export default function (component) {
       leave(gone);
       if (gone.root) gone.root.remove();
     }
-    const gd = host.querySelector(":scope > .live-chart");
-    if (gd) {
-      if (gd.__liveChartObserver) gd.__liveChartObserver.disconnect();
-      gd.__liveChartObserver = undefined;
+    if (host.__liveChartObserver) host.__liveChartObserver.disconnect();
+    host.__liveChartObserver = undefined;
+    for (const gd of host.__liveGd ? [host.__liveGd, ...host.__liveSpares] : []) {
       if (sight) sight.unobserve(gd);
       gd.__liveChartRender = -1; // a draw still waiting in the queue must not run
       if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
       gd.remove();
     }
+    host.__liveGd = host.__liveSpares = undefined;
   };
   return host.__stepCleanup;
 }

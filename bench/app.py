@@ -86,6 +86,14 @@ NEW_PLOT = """(keys) => new Promise((resolve) => {
 })"""
 
 
+# Drawing ahead off, and the steps the spare graphs hold forgotten: every step change redraws through react.
+AHEAD_OFF = """() => {
+    window.__liveChartAhead = false;
+    for (const g of Object.values(window.__stepGroups))
+        for (const chart of g.charts.values()) for (const gd of chart.spares) gd.__step = null;
+}"""
+
+
 def _step_key(page, k: int) -> None:
     page.keyboard.press("ArrowRight" if (k // 5) % 2 == 0 else "ArrowLeft")  # 5 steps on, 5 back, …
 
@@ -213,6 +221,15 @@ def browser_metrics(model_name: str, text: str, repaints: int = 20, cold: bool =
                 for name in ("diagram", "all"):
                     out[f"{phase}repaint_{name}"] = (median_ms(times[name]), p95_ms(times[name]))
                 out[f"{phase}new_plot_diagram"] = (median_ms(new_plots), p95_ms(new_plots))
+            # The same without the steps drawn ahead (app_pages/live_chart.js): every chart through Plotly.react on
+            # the key press, the path of a jump or of keys held faster than the drawing; in the same run.
+            page.evaluate(AHEAD_OFF)
+            times, new_plots = _repaints(page, STEP_FIGURES, 2 * repaints, anchor=["diagram"])
+            times["all"] = [max(each) for each in zip(*(times[key] for key in STEP_FIGURES))]
+            out["react_repaint_diagram"] = (median_ms(times["diagram"]), p95_ms(times["diagram"]))
+            out["react_repaint_all"] = (median_ms(times["all"]), p95_ms(times["all"]))
+            out["react_new_plot_diagram"] = (median_ms(new_plots), p95_ms(new_plots))
+            page.evaluate("window.__liveChartAhead = true")
             # All six drawn from scratch, in one task, at the same moments: what drawing the step costs.
             all_six = [page.evaluate(NEW_PLOT, STEP_FIGURES) / 1000 for _ in range(repaints)]
             out["new_plot_all"] = (median_ms(all_six), p95_ms(all_six))
@@ -325,6 +342,11 @@ def run() -> list[str]:
                      f"(p95 {diagram[1]:.0f}), all six figures {every[0]:.0f} ms (p95 {every[1]:.0f}); Plotly.newPlot "
                      f"of the diagram at the same moments {new_plot[0]:.0f} ms (p95 {new_plot[1]:.0f}): diagram "
                      f"{_ratio(diagram[0], new_plot[0])}, all six {_ratio(every[0], new_plot[0])}")
+    diagram, every, new_plot = b["react_repaint_diagram"], b["react_repaint_all"], b["react_new_plot_diagram"]
+    lines.append(f"the same without the steps drawn ahead (Plotly.react on the key press: a jump), the 40 after those: "
+                 f"diagram {diagram[0]:.0f} ms (p95 {diagram[1]:.0f}), all six {every[0]:.0f} ms (p95 {every[1]:.0f}); "
+                 f"newPlot of the diagram {new_plot[0]:.0f} ms: diagram {_ratio(diagram[0], new_plot[0])}, all six "
+                 f"{_ratio(every[0], new_plot[0])}")
     lines.append(f"all six figures drawn from scratch with Plotly.newPlot in one task: {b['new_plot_all'][0]:.0f} ms "
                  f"(p95 {b['new_plot_all'][1]:.0f}); a step change's all six (next 40) against it: "
                  f"{_ratio(b['warm_repaint_all'][0], b['new_plot_all'][0])}")

@@ -19,6 +19,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 CHART = ".js-plotly-plot .main-svg"  # st.plotly_chart and the live charts (app_pages/live_chart.py)
+# A chart on screen: not one of a live chart's spare graphs, hidden under it, that draw the next steps ahead
+SHOWN_PLOT = ".js-plotly-plot:not(.live-chart-spare)"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 

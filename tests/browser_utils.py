@@ -6,14 +6,15 @@ from bench.harness import (
     CHROMIUM_ARGS,
     LOCAL,
     SCREENSHOTS,
+    SHOWN_PLOT,
     app_server,
     chart_data,
     screenshot,
     wait_idle,
 )
 
-__all__ = ["CHART", "CHROMIUM", "CHROMIUM_ARGS", "LOCAL", "SCREENSHOTS", "app_server", "chart_data", "new_page",
-           "no_errors", "screenshot", "wait_idle"]
+__all__ = ["CHART", "CHROMIUM", "CHROMIUM_ARGS", "LOCAL", "SCREENSHOTS", "SHOWN_PLOT", "app_server", "chart_data",
+           "new_page", "no_errors", "screenshot", "wait_idle"]
 
 
 def new_page(browser, width: int = 1400, height: int = 1000):

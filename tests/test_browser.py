@@ -6,7 +6,7 @@ import re
 import urllib.parse
 
 import pytest
-from browser_utils import chart_data, no_errors, screenshot, wait_idle
+from browser_utils import SHOWN_PLOT, chart_data, no_errors, screenshot, wait_idle
 
 from app_pages.common import DEFAULT_MODEL
 from app_pages.texts import t
@@ -38,14 +38,16 @@ def test_type_step_switch_language(server, page):
     page.wait_for_function("document.querySelectorAll('.st-key-scores .js-plotly-plot')[0]"
                            ".data[0].x.length === 26", timeout=30_000)
     wait_idle(page)  # (the α chart may draw the new input a moment after the scores: waited for here)
-    page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe = 'kept'")
+    # (on every graph div of the chart: the one shown and the spares drawing the steps next to it ahead)
+    page.evaluate("document.querySelectorAll('.st-key-alpha .js-plotly-plot')"
+                  ".forEach((gd) => gd.dataset.probe = 'kept')")
     page.get_by_role("button", name=re.compile("Next")).click()
     alpha = load_pretrained(DEFAULT_MODEL).trace("Tuesday, November 24, 2026").steps[1].alpha
     page.wait_for_function("(e) => { const y = Array.from(document.querySelector('.st-key-alpha .js-plotly-plot')"
                            "._fullData[0].y); return y.length === e.length && y.every((v, i) => Math.abs(v - e[i]) "
                            "< 1e-6); }", arg=alpha.tolist(), timeout=30_000)
     assert chart_data(page, "alpha") == pytest.approx(alpha, abs=1e-6)  # step 2's α_t, drawn
-    # ... into the same graph, updated in place (Plotly.react), not a new one drawn from scratch
+    # ... into a graph of the same chart, updated in place (Plotly.react or a spare drawn ahead), not a new one
     assert page.evaluate("document.querySelector('.st-key-alpha .js-plotly-plot').dataset.probe") == "kept"
     page.wait_for_url(re.compile(r"step=2"), timeout=30_000)  # the step is in the URL
     page.get_by_text("한국어").click()
@@ -98,7 +100,7 @@ def test_classroom_mode_on_a_projector(server, projector):
     page.goto(f"{server}/?classroom=true&text=Tuesday%2C+November+24%2C+2026&step=9")
     wait_idle(page)
     assert page.locator("[data-testid=stSidebar]").is_hidden()
-    assert page.locator(".js-plotly-plot").count() == 1
+    assert page.locator(SHOWN_PLOT).count() == 1
     screenshot(page, "classroom-1280x720")
 
 
@@ -193,22 +195,43 @@ def test_play_advances_by_itself_and_pause_stops(server, page):
     no_errors(page)
 
 
-def test_the_charts_in_sight_are_drawn_first(server, page):
-    """Scrolled down to stage 4, a step change redraws the charts there before the diagram at the top."""
+REACT_LOG = """() => {
+    window.__reactLog = [];
+    const react = window.Plotly.react;
+    window.Plotly.react = (gd, ...rest) => {
+        window.__reactLog.push(gd.classList.contains('live-chart-spare') ? 'spare' : 'shown');
+        return react(gd, ...rest);
+    };
+}"""
+
+
+def test_a_step_to_a_neighbour_is_drawn_ahead_and_a_jump_draws_the_charts_in_sight_first(server, page):
+    """The steps next to the one shown are drawn ahead in hidden spare graphs: → shows them, drawing nothing
+    on screen; a jump (End) redraws through Plotly.react, the charts in sight (stage 4) before the diagram."""
     page.goto(f"{server}/?step=2")
     wait_idle(page)
     page.evaluate("document.querySelector('.st-key-output').scrollIntoView({block: 'center'})")
     page.wait_for_function("document.querySelector('.st-key-output .live-chart').__liveChartInSight === true",
                            timeout=30_000)
+    wait_idle(page)  # (the spares have drawn steps 1 and 3)
+    page.evaluate(REACT_LOG)
     page.mouse.click(700, 40)
     pressed = page.evaluate("performance.now()")
     page.keyboard.press("ArrowRight")
+    page.wait_for_function("(t) => ['diagram', 'vectors', 'output'].every((key) => window.__liveChartShown[key] > t)",
+                           arg=pressed, timeout=30_000)
+    wait_idle(page)
+    log = page.evaluate("window.__reactLog")
+    assert step_shown(page) == 3 and log and set(log) == {"spare"}, log  # (step 4 drawn ahead, after)
+    assert page.evaluate("document.querySelectorAll('.st-key-alpha .js-plotly-plot').length") == 3
     # each live chart notes when it was on screen after a redraw (app_pages/live_chart.js)
+    pressed = page.evaluate("performance.now()")
+    page.keyboard.press("End")
     page.wait_for_function("(t) => ['diagram', 'vectors', 'output'].every((key) => window.__liveChartShown[key] > t)",
                            arg=pressed, timeout=30_000)
     shown = page.evaluate("window.__liveChartShown")
     assert shown["output"] < shown["diagram"] and shown["vectors"] < shown["diagram"]
-    assert step_shown(page) == 3
+    assert "shown" in page.evaluate("window.__reactLog")
     no_errors(page)
 
 

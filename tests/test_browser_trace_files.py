@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from browser_utils import chart_data, no_errors
+from browser_utils import SHOWN_PLOT, chart_data, no_errors
 
 from bench.harness import IDLE
 
@@ -81,7 +81,7 @@ def test_their_traces_are_drawn_as_given_and_open_in_the_step_page(server, page,
     no_errors(page)
     playwright_api.expect(page.locator(".st-key-model input")).to_have_value("theirs.jsonl:3 (file)")
     np.testing.assert_allclose(chart_data(page, "alpha"), heads["steps"][0]["alpha"], rtol=0, atol=1e-12)
-    assert page.locator(".st-key-grid .js-plotly-plot").count() == 1  # every head at once: the file has them all
+    assert page.locator(".st-key-grid " + SHOWN_PLOT).count() == 1  # every head at once: the file has them all
 
 
 HOSTILE = {
