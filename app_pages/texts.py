@@ -333,11 +333,12 @@ TEXTS: dict[str, dict[str, str]] = {
                           "ko": "단어 단위: α와 R을 단어의 조각마다 더했습니다."},
     "attr_agree": {
         "en": "α puts {alpha} on {a_token}, and attribution puts the most, {r}, on it too: here they agree.",
-        "ko": "α는 {a_token}에 {alpha}를 두고, 기여도도 가장 큰 {r}을(를) 거기에 둡니다: 여기서는 일치합니다.",
+        "ko": "α는 {a_token}에 가장 큰 가중치({alpha})를 두고, 기여도도 가장 큰 값({r})을 거기에 둡니다: 여기서는 일치합니다.",
     },
     "attr_disagree": {
         "en": "α puts {alpha} on {a_token}, but attribution puts the most, {r}, on {r_token}: here they disagree.",
-        "ko": "α는 {a_token}에 {alpha}를 두지만, 기여도는 가장 큰 {r}을(를) {r_token}에 둡니다: 여기서는 어긋납니다.",
+        "ko": "α는 {a_token}에 가장 큰 가중치({alpha})를 두지만, 기여도는 가장 큰 값({r})을 {r_token}에 둡니다: 여기서는 "
+              "어긋납니다.",
     },
     "attribution_matrix_title": {"en": "Attribution R ({method})", "ko": "기여도 R ({method})"},
     "attention_matrix_title": {"en": "Attention α", "ko": "어텐션 α"},
