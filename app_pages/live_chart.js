@@ -49,7 +49,14 @@ function schedule(gd, draw, background = false) {
     return;
   }
   queue.push({ gd, draw, background });
-  if (!queue.kicked) {
+  if (background) {
+    // Not in this task: the frame that shows the step comes first.
+    if (!queue.running && !queue.later) {
+      queue.later = true;
+      // (two hops after the frame: after the charts' notes that they are on screen, queued in the same frame)
+      requestAnimationFrame(() => setTimeout(() => setTimeout(() => ((queue.later = false), drawNext()))));
+    }
+  } else if (!queue.kicked) {
     queue.kicked = true; // once per task: still in this task, after the step's other charts are queued
     Promise.resolve().then(() => {
       queue.kicked = false;
@@ -192,11 +199,20 @@ function showChart(g, chart) {
   if (chart.shown === t || chart.gd.__pending === t) return drawAhead(g, chart);
   if (!hasPayload(g, chart) && t !== chart.start) return; // drawn when the payload comes
   const ready = chart.spares.find((gd) => gd.__step === t);
-  if (ready) {
-    swap(chart, ready);
-    shown(chart, t);
-  } else draw(chart.gd, t, () => figureAt(g, chart, t), chart, false);
-  drawAhead(g, chart);
+  if (!ready) {
+    draw(chart.gd, t, () => figureAt(g, chart, t), chart, false);
+    return drawAhead(g, chart);
+  }
+  const show = () => {
+    if (g.t === t && ready.__step === t && chart.shown !== t) {
+      swap(chart, ready);
+      shown(chart, t);
+    }
+    drawAhead(g, chart); // (not before: the spare shown now must not be taken to draw ahead into)
+  };
+  // Queued as a redraw is: the charts in sight in this task, so that the next frame shows them; the others
+  // after that frame (drawNext).
+  schedule(chart.gd, show);
 }
 
 function swap(chart, gd) {
