@@ -205,6 +205,14 @@ REACT_LOG = """() => {
 }"""
 
 
+HIT = """(key) => {
+    document.querySelector('.st-key-' + key).scrollIntoView({block: 'center'});
+    const box = document.querySelector('.st-key-' + key + ' .js-plotly-plot .nsewdrag').getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2).closest('.js-plotly-plot');
+    return hit.classList.contains('live-chart-spare') ? 'spare' : 'shown';
+}"""
+
+
 def test_a_step_to_a_neighbour_is_drawn_ahead_and_a_jump_draws_the_charts_in_sight_first(server, page):
     """The steps next to the one shown are drawn ahead in hidden spare graphs: → shows them, drawing nothing
     on screen; a jump (End) redraws through Plotly.react, the charts in sight (stage 4) before the diagram."""
@@ -224,6 +232,11 @@ def test_a_step_to_a_neighbour_is_drawn_ahead_and_a_jump_draws_the_charts_in_sig
     log = page.evaluate("window.__reactLog")
     assert step_shown(page) == 3 and log and set(log) == {"spare"}, log  # (step 4 drawn ahead, after)
     assert page.evaluate("document.querySelectorAll('.st-key-alpha .js-plotly-plot').length") == 3
+    # the spares, hidden over the chart, take no pointer: a hover or click there reaches the chart shown
+    assert page.evaluate(HIT, "alpha") == "shown"
+    page.evaluate("document.querySelector('.st-key-output').scrollIntoView({block: 'center'})")
+    page.wait_for_function("document.querySelector('.st-key-output .live-chart').__liveChartInSight === true",
+                           timeout=30_000)
     # each live chart notes when it was on screen after a redraw (app_pages/live_chart.js)
     pressed = page.evaluate("performance.now()")
     page.keyboard.press("End")
