@@ -84,17 +84,25 @@ def caption(template: str, values: dict[str, object]) -> str:
     return html.escape(template, quote=False).format(**{k: html.escape(str(v)) for k, v in values.items()})
 
 
+def _fixed(x: float, digits: int = 3) -> str:
+    """x to `digits` decimals, without the minus of a number that rounds to 0 ("-0.000")."""
+    text = f"{x:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
 def attribution(trace: Trace, t: int) -> str:
-    """Integrated gradients: completeness, Σ_i R_t^i beside log ŷ_t − log ŷ′_t (the baseline's) and its gap;
-    erasure: the largest |R_t^i| written out as the difference it is."""
+    """Integrated gradients: completeness, Σ_i R_t^i beside log ŷ_t − log ŷ′_t (the baseline's), its gap ε and
+    the integral's points m (the head's caption names them); erasure: the largest |R_t^i| written out as the
+    difference it is."""
     a = trace.steps[t - 1].attribution
-    total = f"Σ<sub><i>i</i></sub> {sym('R', 't', 'i')} = {a.values.sum():.3f}"
+    total = f"Σ<sub><i>i</i></sub> {sym('R', 't', 'i')} = {_fixed(a.values.sum())}"
     y = f"[{sym('y', 't')}]"
     if a.baseline_logprob is not None:
         diff = a.logprob - a.baseline_logprob
         gap = a.gap
-        return (f"{total}, &nbsp; log {sym('ŷ', 't')}{y} − log {sym('ŷ′', 't')}{y} = {a.logprob:.3f} − "
-                f"({a.baseline_logprob:.3f}) = {diff:.3f} &nbsp; (|gap| {gap:.1%}, {a.n_steps} points)")
+        return (f"{total}, &nbsp; log {sym('ŷ', 't')}{y} − log {sym('ŷ′', 't')}{y} = {_fixed(a.logprob)} − "
+                f"({_fixed(a.baseline_logprob)}) = {_fixed(diff)} &nbsp; (<i>ε</i> = {gap:.1%}, "
+                f"<i>m</i> = {a.n_steps})")
     i = int(np.argmax(np.abs(a.values)))
     return (f"{sym('R', 't', i + 1)} = log {sym('ŷ', 't')}{y} − log {sym('ŷ', 't', f'∖{i + 1}')}{y} = "
             f"{a.values[i]:.3f}, &nbsp; {total}")

@@ -311,6 +311,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "baseline_zeros": {"en": "x′ is zeros: every source token's embedding the zero vector (this model's vocabulary "
                              "has no space).",
                        "ko": "x′은 영벡터입니다: 모든 입력 토큰의 임베딩이 0입니다(이 모델의 어휘에는 공백이 없습니다)."},
+    "attribution_points": {
+        "en": "Under the formula, ε is the completeness gap |Σᵢ Rₜⁱ − (log ŷₜ[yₜ] − log ŷ′ₜ[yₜ])|, relative, held "
+              "≤ 5%; m is the integral's number of points (32, doubled for a step until ε ≤ 5%).",
+        "ko": "수식 아래의 ε은 완전성 오차 |Σᵢ Rₜⁱ − (log ŷₜ[yₜ] − log ŷ′ₜ[yₜ])|의 상대값으로 5% 이하로 지킵니다. m은 "
+              "적분에 쓴 점의 개수입니다(32개에서 시작해 ε ≤ 5%가 될 때까지 그 단계만 두 배로 늘립니다).",
+    },
     "baseline_other": {"en": "x′, as the trace names it: {baseline}", "ko": "추적 파일이 밝힌 x′: {baseline}"},
     "attr_off": {"en": "Off", "ko": "끄기"},
     "attr_integrated_gradients": {"en": "Integrated gradients", "ko": "적분 그래디언트"},

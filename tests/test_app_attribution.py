@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from apptest_utils import app, chart, chart_at, chart_keys, live_parts, texts
 
+from app_pages.step_numbers import _fixed
 from attention_core import load_pretrained
 from attention_core.heads import at_head
 from attention_core.words import attribution_words, sum_over, trace_words
@@ -56,13 +57,14 @@ def test_integrated_gradients_in_korean_with_completeness_in_the_numbers():
     numbers = live_parts(at, "text")["attribution_numbers"]["steps"]
     for t, step in enumerate(trace.steps, 1):
         a = step.attribution
-        assert f"{a.values.sum():.3f}" in numbers[t - 1] and f"{a.logprob - a.baseline_logprob:.3f}" in numbers[t - 1]
-        assert f"{a.n_steps} points" in numbers[t - 1]
+        assert f"= {_fixed(a.values.sum())}," in numbers[t - 1]
+        assert f"= {_fixed(a.logprob - a.baseline_logprob)} &nbsp;" in numbers[t - 1]
+        assert f"<i>m</i> = {a.n_steps})" in numbers[t - 1] and f"<i>ε</i> = {a.gap:.1%}" in numbers[t - 1]
     readings = live_parts(at, "text")["attribution_reading"]["steps"]
     assert all(("일치합니다" in r) or ("어긋납니다" in r) for r in readings)
     # the baseline is named: blank text for a character model, with what that cannot see
     assert r"x'_i = E[\text{space}]" in " ".join(m.value for m in at.latex)
-    assert "x′은 빈 텍스트입니다" in texts(at) and "정확히 0" in texts(at)
+    assert "x′은 빈 텍스트입니다" in texts(at) and "정확히 0" in texts(at) and "m은 적분에 쓴 점의 개수" in texts(at)
 
 
 def test_a_model_without_a_space_token_integrates_from_zeros_and_says_so():
@@ -70,6 +72,11 @@ def test_a_model_without_a_space_token_integrates_from_zeros_and_says_so():
     assert not at.exception
     assert r"x' = 0" in " ".join(m.value for m in at.latex) and "E[" not in " ".join(m.value for m in at.latex)
     assert "x′ is zeros" in texts(at) and "x′ is blank text" not in texts(at)
+
+
+def test_a_number_that_rounds_to_zero_has_no_sign():
+    assert (_fixed(-0.0004), _fixed(0.0004), _fixed(-0.0006), _fixed(-1.23456)) == ("0.000", "0.000", "-0.001",
+                                                                                    "-1.235")
 
 
 def picker_ko(at):
