@@ -260,7 +260,8 @@ def head_attribution(trace, lang, view=None):
         st.latex({"blank": r"x'_i = E[\text{space}]", "zeros": r"x' = 0"}[kind])
     # A trace from elsewhere names its own baseline: shown as its text, never as markup.
     st.caption(tr(f"baseline_{kind}", lang) if kind else tr("baseline_other", lang, baseline=md_literal(baseline)))
-    st.caption(tr("attribution_points", lang))
+    if not classroom():  # (on a projector the charts come first: the caption above is kept, this one is not)
+        st.caption(tr("attribution_points", lang))
 
 
 def attribution_readings(trace, lang, view=None) -> list[str]:
