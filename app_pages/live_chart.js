@@ -227,8 +227,7 @@ function swap(chart, gd) {
   gd.removeAttribute("aria-hidden");
   chart.host.insertBefore(gd, chart.host.firstChild);
   chart.spares[chart.spares.indexOf(gd)] = old;
-  chart.gd = chart.host.__liveGd = gd;
-  chart.host.__liveSpares = chart.spares;
+  chart.gd = chart.host.__liveGd = gd; // (chart.spares is the host's array, changed in place)
 }
 
 function spare(chart) {

@@ -70,6 +70,11 @@ def source_embedding(model: torch.nn.Module) -> torch.nn.Embedding:
     return model.encoder.embedding if hasattr(model, "encoder") else model.source_embedding
 
 
+def zero_baseline(translator, ids: list[int]) -> tuple[torch.Tensor, str]:
+    """x' (1, N, E) = 0 and what it is: every source embedding the zero vector (IG_BASELINES["zeros"])."""
+    return torch.zeros(1, len(ids), source_embedding(translator.model).embedding_dim), IG_BASELINES["zeros"]
+
+
 def default_baseline(translator, ids: list[int]) -> tuple[torch.Tensor, str]:
     """x' (1, N, E) and what it is (IG_BASELINES): blank text, every one of the N tokens the space ' ', where the
     source vocabulary has that token (the character models), else every embedding the zero vector.
@@ -82,7 +87,7 @@ def default_baseline(translator, ids: list[int]) -> tuple[torch.Tensor, str]:
     image: the input's own spaces get exactly 0 (x − x' = 0 there) whatever they do; erasure still measures them."""
     space = translator.source_tokenizer.stoi.get(" ")
     if space is None:
-        return torch.zeros(1, len(ids), source_embedding(translator.model).embedding_dim), IG_BASELINES["zeros"]
+        return zero_baseline(translator, ids)
     with torch.no_grad():
         return source_embedding(translator.model)(torch.tensor([[space] * len(ids)])).detach(), IG_BASELINES["blank"]
 

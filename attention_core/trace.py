@@ -146,6 +146,9 @@ IG_BASELINES = {
     "zeros": "zeros: every source token's embedding replaced by the zero vector, lengths and positions unchanged",
 }
 
+TOLERANCE = 0.05  # completeness: |Σ values − (logprob − baseline_logprob)| ≤ 5% of |logprob − baseline_logprob| …
+ABS_FLOOR = 1e-3  # … or of this, where the difference is near 0
+
 
 def baseline_name(agreement: dict) -> str:
     """The short name of the x′ an agreement measure (evaluate.attribution_agreement) was made from: 'blank text',
@@ -153,8 +156,6 @@ def baseline_name(agreement: dict) -> str:
     if agreement.get("method", "integrated_gradients") != "integrated_gradients":
         return "—"
     return agreement.get("baseline", IG_BASELINES["zeros"]).split(":")[0]
-TOLERANCE = 0.05  # completeness: |Σ values − (logprob − baseline_logprob)| ≤ 5% of |logprob − baseline_logprob| …
-ABS_FLOOR = 1e-3  # … or of this, where the difference is near 0
 
 
 def completeness_gap(values: np.ndarray, logprob: float, baseline_logprob: float) -> float:

@@ -58,7 +58,7 @@ def _baselines(translator, train: list) -> dict:
         pick = np.random.default_rng(len(ids)).choice(len(pool), TRAINING_BASELINES, replace=few)
         return E[torch.tensor([pool[i] for i in pick])], "training dates"
 
-    return {"zeros": lambda ids: (torch.zeros(1, len(ids), E.shape[1]), attribution.IG_BASELINES["zeros"]),
+    return {"zeros": lambda ids: attribution.zero_baseline(translator, ids),
             "unk": constant(UNK_ID, "<unk>"), "space": lambda ids: attribution.default_baseline(translator, ids),
             "position mean": lambda ids: (position_mean[None, : len(ids)], "position mean"),
             f"{TRAINING_BASELINES} training dates": training_dates}

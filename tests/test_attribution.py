@@ -74,9 +74,8 @@ def zero_baseline_attribution(name: str, text: str) -> dict:
     2026-12-03, where the measurements of MAX_STEPS were made), with the retries."""
     m = load_pretrained(name)
     ids, trace = m.source_ids(text), m.trace(text)
-    zeros = torch.zeros(1, len(ids), attribution.source_embedding(m.model).embedding_dim)
     return attribution.complete_integrated_gradients(m, ids, trace, range(len(trace.steps)),
-                                                     baselines=(zeros, attribution.IG_BASELINES["zeros"]))
+                                                     baselines=attribution.zero_baseline(m, ids))
 
 
 @pytest.mark.skipif("dates-dot" not in list_pretrained(), reason="dates-dot is not in pretrained/")
